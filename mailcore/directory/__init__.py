@@ -1,0 +1,1 @@
+"""Domains, domain aliases, accounts, aliases, forwards and app passwords."""

@@ -1,0 +1,83 @@
+"""Read-side of the directory: which domain hosts an address, and where mail for it goes.
+
+Used by validation (loops, unknown targets) and by delivery (RCPT checks, expansion).
+"""
+from django.core.exceptions import ValidationError
+
+from .addresses import Address, parse_address
+from .models import Account, Alias, Domain, DomainAlias, Forward
+
+def hosted_domain(alabel: str, active_only: bool = False) -> Domain | None:
+    """Return the Domain that hosts alabel, following a domain alias; None if not hosted."""
+    domains = Domain.objects.all()
+    if active_only:
+        domains = domains.filter(active=True)
+    domain = domains.filter(name=alabel).first()
+    if domain is not None:
+        return domain
+    alias = DomainAlias.objects.select_related("target").filter(name=alabel).first()
+    if alias is None or (active_only and not (alias.active and alias.target.active)):
+        return None
+    return alias.target
+
+
+def canonical_local(address: Address) -> Address | None:
+    """Map an address at a domain alias to its target domain; None if not hosted."""
+    domain = hosted_domain(address.domain)
+    if domain is None:
+        return None
+    return Address(address.localpart, domain.name)
+
+
+def find_account(address: Address) -> Account | None:
+    local = canonical_local(address)
+    if local is None:
+        return None
+    return (
+        Account.objects.select_related("domain", "user")
+        .filter(domain__name=local.domain, localpart=local.localpart)
+        .first()
+    )
+
+
+def route(address: Address) -> tuple[Address, list[str]] | None:
+    """Return (handler, targets) for a hosted address: where mail for it goes next.
+
+    The handler is the account, the alias, or the domain's catch-all (`@domain`) that
+    takes the mail. An account's targets are its forward targets (none: a final stop).
+    None means "no such local address" or not a hosted domain at all.
+    """
+    local = canonical_local(address)
+    if local is None:
+        return None
+    if not local.is_catchall:
+        account = Account.objects.filter(domain__name=local.domain, localpart=local.localpart).first()
+        if account is not None:
+            forward = Forward.objects.filter(account=account, active=True).first()
+            return local, [t.address for t in forward.targets.all()] if forward else []
+    for localpart in dict.fromkeys((local.localpart, "")):  # the address, then the catch-all
+        alias = Alias.objects.filter(domain__name=local.domain, localpart=localpart).first()
+        if alias is not None:
+            return Address(localpart, local.domain), [t.address for t in alias.targets.all()]
+    return None
+
+
+def reaches(start_targets: list[str], goal: Address) -> bool:
+    """Return True if following start_targets through the directory arrives at goal."""
+    seen: set[Address] = set()
+    todo = list(start_targets)
+    while todo:
+        try:
+            address = parse_address(todo.pop(), allow_catchall=True, allow_quoted=True)
+        except ValidationError:  # an odd external address cannot lead back in here
+            continue
+        routed = route(address)
+        if routed is None:
+            continue
+        handler, targets = routed
+        if handler == goal:
+            return True
+        if handler not in seen:
+            seen.add(handler)
+            todo.extend(targets)
+    return False

@@ -1,0 +1,181 @@
+"""The directory: hosted domains, their aliases, accounts, aliases, forwards, app passwords.
+
+Every value is stored canonical (see addresses.py). Changes go through services.py,
+which validates and writes inside one transaction; the models hold no write logic.
+"""
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .addresses import domain_to_unicode
+
+
+class User(AbstractUser):
+    """A login. For a mail account the username is its full address (A-label domain).
+
+    The 150-character limit and the ASCII-leaning validator of Django's user would refuse
+    valid addresses (RFC 5321 allows 254 octets, RFC 6531 UTF-8), so the directory
+    validates usernames instead.
+    """
+
+    username = models.CharField(_("username"), max_length=254, unique=True)
+
+
+class Domain(models.Model):
+    name = models.CharField(_("name"), max_length=253, unique=True, help_text=_("A-label"))
+    active = models.BooleanField(_("active"), default=True)
+    default_quota = models.BigIntegerField(
+        _("default mailbox quota"), default=0, help_text=_("Bytes; 0 means unlimited.")
+    )
+    max_accounts = models.PositiveIntegerField(
+        _("maximum accounts"), default=0, help_text=_("0 means unlimited.")
+    )
+    total_quota = models.BigIntegerField(
+        _("total quota"), default=0, help_text=_("Bytes shared by all accounts; 0 means unlimited.")
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+
+    def __str__(self):
+        return self.unicode_name
+
+    @property
+    def unicode_name(self):
+        return domain_to_unicode(self.name)
+
+
+class DomainAlias(models.Model):
+    """Mail for any address at `name` is handled as mail for the same address at `target`."""
+
+    name = models.CharField(_("name"), max_length=253, unique=True)
+    target = models.ForeignKey(
+        Domain, on_delete=models.CASCADE, related_name="domain_aliases", verbose_name=_("target")
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("domain alias")
+        verbose_name_plural = _("domain aliases")
+
+    def __str__(self):
+        return f"{domain_to_unicode(self.name)} → {self.target}"
+
+
+class Account(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mail_account"
+    )
+    localpart = models.CharField(_("local part"), max_length=64)
+    domain = models.ForeignKey(
+        Domain, on_delete=models.PROTECT, related_name="accounts", verbose_name=_("domain")
+    )
+    display_name = models.CharField(_("display name"), max_length=200, blank=True)
+    quota = models.BigIntegerField(_("quota"), default=0, help_text=_("Bytes; 0 means unlimited."))
+    active = models.BooleanField(_("active"), default=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    # Kept in step with the store inside the same transactions as appends and expunges.
+    used_bytes = models.BigIntegerField(_("used bytes"), default=0)
+    message_count = models.BigIntegerField(_("messages"), default=0)
+
+    class Meta:
+        ordering = ["domain__name", "localpart"]
+        constraints = [
+            models.UniqueConstraint(fields=["domain", "localpart"], name="account_unique_address")
+        ]
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self):
+        return self.display_address
+
+    @property
+    def address(self):
+        return f"{self.localpart}@{self.domain.name}"
+
+    @property
+    def display_address(self):
+        return f"{self.localpart}@{self.domain.unicode_name}"
+
+    @property
+    def last_login(self):
+        return self.user.last_login
+
+
+class Alias(models.Model):
+    """`localpart@domain` (or the catch-all `@domain` when localpart is "") → targets."""
+
+    localpart = models.CharField(_("local part"), max_length=64, blank=True)
+    domain = models.ForeignKey(
+        Domain, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("domain")
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["domain__name", "localpart"]
+        constraints = [
+            models.UniqueConstraint(fields=["domain", "localpart"], name="alias_unique_address")
+        ]
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
+
+    def __str__(self):
+        return f"{self.localpart}@{self.domain.unicode_name}"
+
+    @property
+    def address(self):
+        return f"{self.localpart}@{self.domain.name}"
+
+
+class AliasTarget(models.Model):
+    alias = models.ForeignKey(Alias, on_delete=models.CASCADE, related_name="targets")
+    address = models.CharField(_("target"), max_length=320)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["alias", "address"], name="alias_target_unique")
+        ]
+
+
+class Forward(models.Model):
+    """Per-account forwarding; keep_copy also delivers to the account's own INBOX."""
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="forward")
+    keep_copy = models.BooleanField(_("keep a local copy"), default=True)
+    active = models.BooleanField(_("active"), default=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+
+class ForwardTarget(models.Model):
+    forward = models.ForeignKey(Forward, on_delete=models.CASCADE, related_name="targets")
+    address = models.CharField(_("target"), max_length=320)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["forward", "address"], name="forward_target_unique")
+        ]
+
+
+class AppPassword(models.Model):
+    """A separate password for one mail client, revocable without changing the main one."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="app_passwords")
+    name = models.CharField(_("name"), max_length=100)
+    password = models.CharField(max_length=256)  # Django password hash
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "name"], name="app_password_unique_name")
+        ]

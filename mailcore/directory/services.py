@@ -1,0 +1,343 @@
+"""Write-side of the directory: every change validates first and writes in one transaction.
+
+Each function raises django.core.exceptions.ValidationError with a message dict keyed by
+the field at fault, so the panel's forms and the CLI report the same words; nothing is
+written when it raises. The panel, the CLI and later the webmail all call these.
+"""
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from mailcore.sizes import format_size
+
+from .addresses import Address, domain_to_unicode, normalize_domain, parse_address
+from .lookup import canonical_local, hosted_domain, reaches, route
+from .models import (
+    Account,
+    Alias,
+    AliasTarget,
+    AppPassword,
+    Domain,
+    DomainAlias,
+    Forward,
+    ForwardTarget,
+    User,
+)
+
+MAX_TARGETS = 1000  # per alias or forward: a typo'd paste should not become a mailing list
+
+
+def _error(field, message, **params):
+    return ValidationError({field: message % params if params else message})
+
+
+# --- Domains ---------------------------------------------------------------------------
+
+def _get_domain(name, field="domain") -> Domain:
+    alabel = normalize_domain(name, field)
+    domain = Domain.objects.filter(name=alabel).first()
+    if domain is None:
+        if DomainAlias.objects.filter(name=alabel).exists():
+            raise _error(field, _("%(name)s is a domain alias, not a hosted domain."), name=name)
+        raise _error(field, _("The domain %(name)s is not hosted here."), name=name)
+    return domain
+
+
+def _check_non_negative(field, value):
+    if value is None or value < 0:
+        raise _error(field, _("The value must be zero (unlimited) or more."))
+
+
+@transaction.atomic
+def create_domain(name, *, default_quota=None, max_accounts=0, total_quota=0, active=True):
+    from django.conf import settings
+
+    alabel = normalize_domain(name)
+    if Domain.objects.filter(name=alabel).exists():
+        raise _error("domain", _("The domain %(name)s already exists."), name=domain_to_unicode(alabel))
+    if DomainAlias.objects.filter(name=alabel).exists():
+        raise _error("domain", _("%(name)s is already a domain alias."), name=domain_to_unicode(alabel))
+    if default_quota is None:
+        default_quota = settings.HOPTHU_DEFAULT_QUOTA
+    for field, value in (("default_quota", default_quota), ("max_accounts", max_accounts),
+                         ("total_quota", total_quota)):
+        _check_non_negative(field, value)
+    if total_quota and default_quota and default_quota > total_quota:
+        raise _error("default_quota", _("The default mailbox quota is larger than the domain's total quota."))
+    return Domain.objects.create(
+        name=alabel, default_quota=default_quota, max_accounts=max_accounts,
+        total_quota=total_quota, active=active,
+    )
+
+
+@transaction.atomic
+def update_domain(name, **changes):
+    """Change active, default_quota, max_accounts or total_quota of a domain."""
+    domain = _get_domain(name)
+    allowed = {"active", "default_quota", "max_accounts", "total_quota"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise _error(sorted(unknown)[0], _("This field cannot be changed."))
+    for field in ("default_quota", "max_accounts", "total_quota"):
+        if field in changes:
+            _check_non_negative(field, changes[field])
+    accounts = domain.accounts.all()
+    if changes.get("max_accounts") and accounts.count() > changes["max_accounts"]:
+        raise _error("max_accounts", _("The domain already has %(count)d accounts."), count=accounts.count())
+    if changes.get("total_quota"):
+        total = changes["total_quota"]
+        used = accounts.aggregate(s=Sum("used_bytes"))["s"] or 0
+        if total < used:
+            raise _error("total_quota", _("The total quota %(quota)s is below what the domain already uses (%(used)s)."),
+                         quota=format_size(total), used=format_size(used))
+    for field, value in changes.items():
+        setattr(domain, field, value)
+    domain.save(update_fields=list(changes))
+    return domain
+
+
+@transaction.atomic
+def remove_domain(name, *, remove_accounts=False):
+    """Remove a domain; refuse while it has accounts unless remove_accounts (their mail too)."""
+    domain = _get_domain(name)
+    count = domain.accounts.count()
+    if count and not remove_accounts:
+        raise _error("domain", _("The domain %(name)s still has %(count)d accounts; remove them first."),
+                     name=domain.unicode_name, count=count)
+    for account in domain.accounts.select_related("user"):
+        account.user.delete()  # cascades to the account, its folders and messages
+    domain.delete()
+
+
+@transaction.atomic
+def create_domain_alias(name, target):
+    alabel = normalize_domain(name)
+    if Domain.objects.filter(name=alabel).exists():
+        raise _error("domain", _("%(name)s is already a hosted domain."), name=domain_to_unicode(alabel))
+    if DomainAlias.objects.filter(name=alabel).exists():
+        raise _error("domain", _("The domain alias %(name)s already exists."), name=domain_to_unicode(alabel))
+    return DomainAlias.objects.create(name=alabel, target=_get_domain(target, "target"))
+
+
+@transaction.atomic
+def remove_domain_alias(name):
+    alabel = normalize_domain(name)
+    deleted, _unused = DomainAlias.objects.filter(name=alabel).delete()
+    if not deleted:
+        raise _error("domain", _("The domain alias %(name)s does not exist."), name=name)
+
+
+# --- Accounts --------------------------------------------------------------------------
+
+def _hosted_address(text, field="address") -> tuple[Address, Domain]:
+    address = parse_address(text, field)
+    domain = Domain.objects.filter(name=address.domain).first()
+    if domain is None:
+        if DomainAlias.objects.filter(name=address.domain).exists():
+            raise _error(field, _("%(domain)s is a domain alias; use its target domain."),
+                         domain=domain_to_unicode(address.domain))
+        raise _error(field, _("The domain %(domain)s is not hosted here."), domain=domain_to_unicode(address.domain))
+    return address, domain
+
+
+def get_account(text, field="address") -> Account:
+    address, domain = _hosted_address(text, field)
+    account = Account.objects.select_related("domain", "user").filter(
+        domain=domain, localpart=address.localpart).first()
+    if account is None:
+        raise _error(field, _("There is no account %(address)s."), address=address.display)
+    return account
+
+
+def _check_quota_fits_domain(domain, quota, field="quota", exclude=None):
+    if not domain.total_quota:
+        return
+    if quota == 0:
+        raise _error(field, _("The domain has a total quota, so accounts need a quota too."))
+    others = domain.accounts.exclude(pk=exclude).aggregate(s=Sum("quota"))["s"] or 0
+    if others + quota > domain.total_quota:
+        raise _error(field, _("Only %(free)s of the domain's total quota is left."),
+                     free=format_size(max(domain.total_quota - others, 0)))
+
+
+def _check_password(password, user=None):
+    if not password:
+        raise _error("password", _("A password is required."))
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+
+
+@transaction.atomic
+def create_account(address, password, *, quota=None, display_name="", active=True):
+    """Create a mail account, its login and its default folders."""
+    from mailcore.store.folders import create_default_folders
+
+    parsed, domain = _hosted_address(address)
+    if Account.objects.filter(domain=domain, localpart=parsed.localpart).exists():
+        raise _error("address", _("The account %(address)s already exists."), address=parsed.display)
+    if Alias.objects.filter(domain=domain, localpart=parsed.localpart).exists():
+        raise _error("address", _("%(address)s is already an alias."), address=parsed.display)
+    if domain.max_accounts and domain.accounts.count() >= domain.max_accounts:
+        raise _error("address", _("The domain %(domain)s has reached its limit of %(count)d accounts."),
+                     domain=domain.unicode_name, count=domain.max_accounts)
+    quota = domain.default_quota if quota is None else quota
+    _check_non_negative("quota", quota)
+    _check_quota_fits_domain(domain, quota)
+    user = User(username=str(parsed))
+    _check_password(password, user)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise _error("address", _("The login %(address)s is already taken."), address=parsed.display) from None
+    account = Account.objects.create(user=user, localpart=parsed.localpart, domain=domain,
+                                     quota=quota, display_name=display_name, active=active)
+    create_default_folders(account)
+    return account
+
+
+@transaction.atomic
+def set_password(address, password):
+    account = get_account(address)
+    _check_password(password, account.user)
+    account.user.set_password(password)
+    account.user.save(update_fields=["password"])
+
+
+@transaction.atomic
+def set_account_active(address, active: bool):
+    account = get_account(address)
+    account.active = active
+    account.save(update_fields=["active"])
+    return account
+
+
+@transaction.atomic
+def set_quota(address, quota: int):
+    account = get_account(address)
+    _check_non_negative("quota", quota)
+    if quota and quota < account.used_bytes:
+        raise _error("quota", _("The quota %(quota)s is below what the account already uses (%(used)s)."),
+                     quota=format_size(quota), used=format_size(account.used_bytes))
+    _check_quota_fits_domain(account.domain, quota, exclude=account.pk)
+    account.quota = quota
+    account.save(update_fields=["quota"])
+    return account
+
+
+@transaction.atomic
+def remove_account(address):
+    """Delete an account with its mail; aliases that pointed only to it are refused first."""
+    account = get_account(address)
+    targets = AliasTarget.objects.filter(address=account.address).select_related("alias__domain")
+    sole = [t.alias for t in targets if t.alias.targets.count() == 1]
+    if sole:
+        raise _error("address", _("The alias %(alias)s points only to this account; change it first."),
+                     alias=str(sole[0]))
+    targets.delete()
+    account.user.delete()
+
+
+# --- Aliases and forwards ----------------------------------------------------------------
+
+def _clean_targets(targets, source: Address | None, field="targets") -> list[str]:
+    """Validate targets: parse each, refuse unknown local ones, loops and duplicates."""
+    if isinstance(targets, str):
+        targets = [targets]
+    cleaned = []
+    for text in targets or []:
+        target = parse_address(text, field, allow_quoted=True)
+        if source is not None and canonical_local(target) == source:
+            raise _error(field, _("%(target)s points back to itself."), target=target.display)
+        if hosted_domain(target.domain) is not None and route(target) is None:
+            raise _error(field, _("%(target)s is not an account or alias here."), target=target.display)
+        if str(target) not in cleaned:
+            cleaned.append(str(target))
+    if not cleaned:
+        raise _error(field, _("At least one target is required."))
+    if len(cleaned) > MAX_TARGETS:
+        raise _error(field, _("At most %(count)d targets are allowed."), count=MAX_TARGETS)
+    if source is not None and reaches(cleaned, source):
+        raise _error(field, _("These targets lead back to %(source)s: that would be a mail loop."),
+                     source=source.display or f"@{domain_to_unicode(source.domain)}")
+    return cleaned
+
+
+def _alias_source(source) -> tuple[Address, Domain]:
+    address = parse_address(source, "source", allow_catchall=True)
+    domain = Domain.objects.filter(name=address.domain).first()
+    if domain is None:
+        raise _error("source", _("The domain %(domain)s is not hosted here."), domain=domain_to_unicode(address.domain))
+    return address, domain
+
+
+@transaction.atomic
+def create_alias(source, targets, *, active=True):
+    """Create an alias (`@domain` for the catch-all) to one or more targets."""
+    address, domain = _alias_source(source)
+    if Alias.objects.filter(domain=domain, localpart=address.localpart).exists():
+        raise _error("source", _("The alias %(address)s already exists."), address=address.display)
+    if not address.is_catchall and Account.objects.filter(domain=domain, localpart=address.localpart).exists():
+        raise _error("source", _("%(address)s is already an account."), address=address.display)
+    cleaned = _clean_targets(targets, address)
+    alias = Alias.objects.create(domain=domain, localpart=address.localpart, active=active)
+    AliasTarget.objects.bulk_create(AliasTarget(alias=alias, address=t) for t in cleaned)
+    return alias
+
+
+@transaction.atomic
+def set_alias_targets(source, targets):
+    address, domain = _alias_source(source)
+    alias = Alias.objects.filter(domain=domain, localpart=address.localpart).first()
+    if alias is None:
+        raise _error("source", _("There is no alias %(address)s."), address=address.display)
+    alias.targets.all().delete()  # inside the transaction: reverted if validation fails
+    cleaned = _clean_targets(targets, address)
+    AliasTarget.objects.bulk_create(AliasTarget(alias=alias, address=t) for t in cleaned)
+    return alias
+
+
+@transaction.atomic
+def remove_alias(source):
+    address, domain = _alias_source(source)
+    deleted, _unused = Alias.objects.filter(domain=domain, localpart=address.localpart).delete()
+    if not deleted:
+        raise _error("source", _("There is no alias %(address)s."), address=address.display)
+
+
+@transaction.atomic
+def set_forward(address, targets, *, keep_copy=True):
+    """Forward an account's mail to targets; an empty list removes the forward."""
+    account = get_account(address)
+    Forward.objects.filter(account=account).delete()
+    if not targets:
+        return None
+    cleaned = _clean_targets(targets, Address(account.localpart, account.domain.name))
+    forward = Forward.objects.create(account=account, keep_copy=keep_copy)
+    ForwardTarget.objects.bulk_create(ForwardTarget(forward=forward, address=t) for t in cleaned)
+    return forward
+
+
+# --- App passwords -----------------------------------------------------------------------
+
+@transaction.atomic
+def create_app_password(address, name) -> tuple[AppPassword, str]:
+    """Make a random app password; return it with its plaintext, shown to the user once."""
+    import secrets
+
+    from django.contrib.auth.hashers import make_password
+
+    account = get_account(address)
+    name = (name or "").strip()
+    if not name:
+        raise _error("name", _("Give the app password a name, such as the device it is for."))
+    if account.app_passwords.filter(name=name).exists():
+        raise _error("name", _("An app password named %(name)s already exists."), name=name)
+    plaintext = "-".join(secrets.token_hex(2) for _i in range(5))
+    app_password = AppPassword.objects.create(account=account, name=name, password=make_password(plaintext))
+    return app_password, plaintext

@@ -1,0 +1,1 @@
+"""MIME: parsing raw messages into structure and summary, decoding text, building mail."""

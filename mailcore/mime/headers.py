@@ -1,0 +1,91 @@
+"""Header fields: RFC 2047 decoding, address lists, and the IMAP ENVELOPE."""
+from email.policy import default
+from email.utils import getaddresses, parsedate_to_datetime
+
+_ENVELOPE_FIELDS = ("from", "sender", "reply-to", "to", "cc", "bcc")
+
+
+def decode_words(value) -> str:
+    """Decode RFC 2047 encoded-words; unknown charsets and bad bytes never raise."""
+    if value is None:
+        return ""
+    text = str(value)
+    if "=?" in text:
+        try:
+            text = str(default.header_factory("subject", text))
+        except Exception:  # the email package raises a variety on malformed input
+            pass
+    return " ".join(text.split())
+
+
+def address_list(headers, name) -> list[tuple[str, str]]:
+    """Return [(display name decoded, addr_spec)] for an address header, or []."""
+    values = headers.get_all(name) or []
+    try:
+        pairs = getaddresses([str(v) for v in values])
+    except Exception:
+        return []
+    return [(decode_words(display), addr) for display, addr in pairs if addr or display]
+
+
+def header_date(headers):
+    """Return the Date header as an aware datetime, or None when missing or malformed."""
+    value = headers.get("date")
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(str(value))
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed.tzinfo is None:  # RFC 5322 §3.3: "-0000" means UTC of unknown local time
+        from datetime import timezone
+
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed
+
+
+def _raw(headers, name):
+    value = headers.get(name)
+    if value is None:
+        return None
+    return " ".join(str(value).split())
+
+
+def _envelope_addresses(headers, name):
+    """RFC 9051 §7.5.2: addresses as [name, adl, mailbox, host]; raw (undecoded) name."""
+    values = headers.get_all(name)
+    if not values:
+        return None
+    result = []
+    try:
+        pairs = getaddresses([str(v) for v in values])
+    except Exception:
+        return None
+    for display, addr in pairs:
+        if not addr and not display:
+            continue
+        mailbox, _sep, host = addr.rpartition("@") if "@" in addr else (addr, "", "")
+        result.append([display or None, None, mailbox or None, host or None])
+    return result or None
+
+
+def envelope_from_headers(headers) -> list:
+    """Return the ENVELOPE fields in RFC 9051 §7.5.2 order, undecoded as IMAP requires.
+
+    Sender and Reply-To default to From when absent (RFC 9051 §7.5.2).
+    """
+    addresses = {name: _envelope_addresses(headers, name) for name in _ENVELOPE_FIELDS}
+    sender = addresses["sender"] or addresses["from"]
+    reply_to = addresses["reply-to"] or addresses["from"]
+    return [
+        _raw(headers, "date"),
+        _raw(headers, "subject"),
+        addresses["from"],
+        sender,
+        reply_to,
+        addresses["to"],
+        addresses["cc"],
+        addresses["bcc"],
+        _raw(headers, "in-reply-to"),
+        _raw(headers, "message-id"),
+    ]

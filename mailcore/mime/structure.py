@@ -1,0 +1,236 @@
+"""The MIME tree of a raw message with byte offsets, for BODYSTRUCTURE and BODY[section].
+
+The email package does not keep offsets into the original bytes, and IMAP needs them
+(RFC 9051 §6.4.5: sizes and line counts are of the body "in its transfer encoding",
+BODY[1.2] returns the exact octets). So part boundaries are found here on the raw
+bytes (RFC 2046 §5.1.1), and only each part's header block goes to the email parser.
+
+A part is a plain dict (stored as JSON with the message):
+  type, subtype      lower-case; "text"/"plain" when absent (RFC 2045 §5.2)
+  params             content-type parameters, RFC 2231 decoded
+  id, description, encoding, md5, language, location
+  disposition        [value, params] or None
+  filename
+  header             [start, end) of the part's header block (end = body start)
+  body               [start, end) of the part's body
+  lines              number of lines of a text/* or message/rfc822 body
+  parts              children of a multipart
+  message            for message/rfc822: {"envelope": [...], "part": <part>}
+"""
+import re
+from email.message import Message as EmailMessage
+from email.parser import Parser
+from email.policy import compat32
+
+from .headers import envelope_from_headers
+
+MAX_MIME_DEPTH = 32  # deeper nesting is treated as an opaque leaf
+MAX_MIME_PARTS = 2000  # parts beyond this are not split further
+
+_HEADER_END_RE = re.compile(rb"\r?\n\r?\n")
+_header_parser = Parser(policy=compat32)
+
+
+def parse_header_block(block: bytes) -> EmailMessage:
+    """Parse a header block into an email Message (headers only).
+
+    Header bytes are decoded as UTF-8 (RFC 6532 allows it) with replacement, so
+    malformed 8-bit headers can't smuggle surrogates into stored JSON.
+    """
+    return _header_parser.parsestr(block.decode("utf-8", "replace"), headersonly=True)
+
+
+def split_header(raw: bytes, start: int, end: int) -> int:
+    """Return the offset where the body starts (after the blank line), or end if none."""
+    if raw.startswith(b"\r\n", start):
+        return start + 2  # no header fields at all
+    if raw.startswith(b"\n", start):
+        return start + 1
+    match = _HEADER_END_RE.search(raw, start, end)
+    return match.end() if match else end
+
+
+class _Counter:
+    def __init__(self):
+        self.parts = 0
+
+
+def parse_structure(raw: bytes) -> dict:
+    """Return the MIME tree of a whole message."""
+    return _parse_part(raw, 0, len(raw), depth=0, counter=_Counter(), default_type=("text", "plain"))
+
+
+def _parse_part(raw, start, end, depth, counter, default_type):
+    counter.parts += 1
+    body_start = split_header(raw, start, end)
+    headers = parse_header_block(raw[start:body_start])
+    maintype, subtype = _content_type(headers, default_type)
+    disposition = _disposition(headers)
+    part = {
+        "type": maintype,
+        "subtype": subtype,
+        "params": _params(headers, "content-type"),
+        "id": _clean(headers.get("content-id")),
+        "description": _clean(headers.get("content-description")),
+        "encoding": (_clean(headers.get("content-transfer-encoding")) or "7bit").lower(),
+        "md5": _clean(headers.get("content-md5")),
+        "language": _clean(headers.get("content-language")),
+        "location": _clean(headers.get("content-location")),
+        "disposition": disposition,
+        "filename": _filename(headers),
+        "header": [start, body_start],
+        "body": [body_start, end],
+    }
+    if maintype == "text" or (maintype, subtype) == ("message", "rfc822"):
+        part["lines"] = raw.count(b"\n", body_start, end) + (
+            1 if end > body_start and not raw.endswith(b"\n", body_start, end) else 0
+        )
+    too_deep = depth >= MAX_MIME_DEPTH or counter.parts >= MAX_MIME_PARTS
+    if maintype == "multipart" and not too_deep:
+        boundary = headers.get_param("boundary")
+        if isinstance(boundary, tuple):  # RFC 2231 encoded boundary
+            boundary = boundary[2]
+        child_default = ("message", "rfc822") if subtype == "digest" else ("text", "plain")
+        ranges = _split_multipart(raw, body_start, end, boundary) if boundary else []
+        part["parts"] = [
+            _parse_part(raw, s, e, depth + 1, counter, child_default) for s, e in ranges
+        ]
+        if not part["parts"]:
+            # RFC 2046 §5.1.1 needs at least one body part; show an empty text part
+            # rather than refusing the message.
+            part["parts"] = [_empty_part(end)]
+    elif (maintype, subtype) == ("message", "rfc822") and not too_deep:
+        inner = _parse_part(raw, body_start, end, depth + 1, counter, ("text", "plain"))
+        inner_headers = parse_header_block(raw[body_start:inner["body"][0]])
+        part["message"] = {"envelope": envelope_from_headers(inner_headers), "part": inner}
+    return part
+
+
+def _empty_part(offset):
+    return {
+        "type": "text", "subtype": "plain", "params": {"charset": "us-ascii"}, "id": None,
+        "description": None, "encoding": "7bit", "md5": None, "language": None,
+        "location": None, "disposition": None, "filename": None,
+        "header": [offset, offset], "body": [offset, offset], "lines": 0,
+    }
+
+
+def _split_multipart(raw, start, end, boundary):
+    """Return the [start, end) ranges of each body part between boundary lines."""
+    delimiter = re.compile(
+        rb"^--" + re.escape(boundary.encode("utf-8", "replace")) + rb"(--)?[ \t]*\r?$",
+        re.MULTILINE,
+    )
+    ranges = []
+    part_start = None
+    for match in delimiter.finditer(raw, start, end):
+        line_start = match.start()
+        # RFC 2046 §5.1.1: the CRLF before a delimiter belongs to the delimiter.
+        if raw.endswith(b"\r\n", start, line_start):
+            part_end = line_start - 2
+        elif raw.endswith(b"\n", start, line_start):
+            part_end = line_start - 1
+        else:
+            part_end = line_start
+        if part_start is not None:
+            ranges.append((part_start, max(part_start, part_end)))
+        if match.group(1):  # close delimiter: the rest is epilogue
+            return ranges
+        part_start = match.end()
+        if raw.startswith(b"\r\n", part_start):
+            part_start += 2
+        elif raw.startswith(b"\n", part_start):
+            part_start += 1
+        if len(ranges) >= MAX_MIME_PARTS:
+            return ranges
+    if part_start is not None and part_start <= end:
+        ranges.append((part_start, end))  # unterminated: the last part runs to the end
+    return ranges
+
+
+def _clean(value):
+    if value is None:
+        return None
+    return " ".join(str(value).split()) or None
+
+
+def _content_type(headers, default):
+    value = headers.get("content-type")
+    if not value:
+        return default
+    ctype = str(value).split(";", 1)[0].strip().lower()
+    maintype, sep, subtype = ctype.partition("/")
+    if not sep or not maintype or not subtype or " " in ctype:
+        return ("text", "plain")  # RFC 2045 §5.2: an invalid type means text/plain
+    return maintype, subtype
+
+
+def _params(headers, header):
+    params = {}
+    for key, value in (headers.get_params(header=header) or [])[1:]:
+        if isinstance(value, tuple):  # RFC 2231 (charset, language, value)
+            value = _decode_2231(value)
+        params[key.lower()] = " ".join(str(value).split()) if value is not None else ""
+    return params
+
+
+def _decode_2231(value):
+    from email.utils import collapse_rfc2231_value
+
+    try:
+        return collapse_rfc2231_value(value, errors="replace")
+    except LookupError:
+        return collapse_rfc2231_value(value, errors="replace", fallback_charset="utf-8")
+
+
+def _disposition(headers):
+    value = headers.get("content-disposition")
+    if not value:
+        return None
+    kind = str(value).split(";", 1)[0].strip().lower() or "attachment"
+    return [kind, _params(headers, "content-disposition")]
+
+
+def _filename(headers):
+    from .headers import decode_words
+
+    try:
+        name = headers.get_filename() or headers.get_param("name")
+    except (LookupError, ValueError):
+        return None
+    if isinstance(name, tuple):
+        name = _decode_2231(name)
+    return decode_words(name) if name else None
+
+
+def iter_leaves(part):
+    """Yield every non-multipart part, depth first, with its IMAP section number."""
+    yield from _leaves(part, "")
+
+
+def _leaves(part, prefix):
+    if "parts" in part:
+        for index, child in enumerate(part["parts"], 1):
+            yield from _leaves(child, f"{prefix}.{index}" if prefix else str(index))
+    else:
+        yield (prefix or "1"), part
+
+
+def find_part(structure, section: str):
+    """Return the part for an IMAP section number like "1.2" (RFC 9051 §6.4.5), or None."""
+    part = structure
+    for number in section.split("."):
+        if not number.isdigit() or int(number) < 1:
+            return None
+        index = int(number) - 1
+        if "message" in part:  # a part number inside message/rfc822 addresses its body
+            part = part["message"]["part"]
+        if "parts" in part:
+            if index >= len(part["parts"]):
+                return None
+            part = part["parts"][index]
+        elif index == 0:
+            continue  # a non-multipart message has just part 1: itself
+        else:
+            return None
+    return part

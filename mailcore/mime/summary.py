@@ -1,0 +1,78 @@
+"""The summary of a message made once at append: what lists, threads and search need."""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .headers import address_list, decode_words, envelope_from_headers, header_date
+from .structure import iter_leaves, parse_header_block, parse_structure, split_header
+from .text import MAX_DECODED_CHARS, decode_part_text, html_to_text
+
+PREVIEW_CHARS = 200
+
+
+@dataclass
+class Summary:
+    subject: str = ""
+    from_address: str = ""
+    from_name: str = ""
+    to_addresses: str = ""
+    cc_addresses: str = ""
+    date: datetime | None = None
+    message_id: str = ""
+    in_reply_to: str = ""
+    references: str = ""
+    has_attachments: bool = False
+    preview: str = ""
+    envelope: list = field(default_factory=list)
+    structure: dict = field(default_factory=dict)
+    body_text: str = ""  # decoded text of the body parts, for the search index
+    attachment_names: list = field(default_factory=list)
+
+
+def _format_addresses(pairs):
+    return ", ".join(f"{name} <{addr}>" if name else addr for name, addr in pairs)
+
+
+def _is_attachment(part):
+    disposition = (part.get("disposition") or [None])[0]
+    if disposition == "attachment":
+        return True
+    if part["type"] in ("multipart", "message"):
+        return False
+    return bool(part.get("filename")) and not (part["type"] == "text" and disposition == "inline")
+
+
+def summarize(raw: bytes) -> Summary:
+    """Parse raw once into a Summary; never raises on malformed input."""
+    structure = parse_structure(raw)
+    headers = parse_header_block(raw[: split_header(raw, 0, len(raw))])
+    from_pairs = address_list(headers, "from")
+    summary = Summary(
+        subject=decode_words(headers.get("subject"))[:998],
+        from_address=(from_pairs[0][1] if from_pairs else "")[:320],
+        from_name=(from_pairs[0][0] if from_pairs else "")[:200],
+        to_addresses=_format_addresses(address_list(headers, "to")),
+        cc_addresses=_format_addresses(address_list(headers, "cc")),
+        date=header_date(headers),
+        message_id=" ".join(str(headers.get("message-id") or "").split())[:998],
+        in_reply_to=" ".join(str(headers.get("in-reply-to") or "").split())[:998],
+        references=" ".join(str(headers.get("references") or "").split()),
+        envelope=envelope_from_headers(headers),
+        structure=structure,
+    )
+    texts, budget = [], MAX_DECODED_CHARS
+    for _section, part in iter_leaves(structure):
+        if _is_attachment(part):
+            summary.has_attachments = True
+            if part.get("filename"):
+                summary.attachment_names.append(part["filename"])
+            continue
+        if part["type"] != "text" or part["subtype"] not in ("plain", "html") or budget <= 0:
+            continue
+        text = decode_part_text(raw, part)[:budget]
+        if part["subtype"] == "html":
+            text = html_to_text(text)
+        texts.append(text)
+        budget -= len(text)
+    summary.body_text = "\n".join(texts)
+    summary.preview = " ".join(summary.body_text[: PREVIEW_CHARS * 4].split())[:PREVIEW_CHARS]
+    return summary

@@ -1,0 +1,1 @@
+"""Running the mail core: the Celery worker bootstep, the listener host, health."""

@@ -1,0 +1,94 @@
+"""Content-addressed message bodies on disk.
+
+A body is written to tmp/, fsynced, and renamed to its SHA-256 name before the metadata
+that refers to it commits (DESIGN.md). Renaming happens inside the caller's transaction,
+after the Blob row is locked, so blob collection (gc.py), which deletes rows and files
+under the same lock, can never remove a file that a concurrent append is about to use.
+"""
+import hashlib
+import os
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+
+
+def blob_root() -> Path:
+    return Path(settings.HOPTHU_BLOB_DIR)
+
+
+def blob_path(digest: str) -> Path:
+    return blob_root() / digest[:2] / digest[2:4] / digest
+
+
+def temp_dir() -> Path:
+    return blob_root() / "tmp"
+
+
+def _fsync_dir(path: Path):
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_temp(raw: bytes) -> tuple[Path, str]:
+    """Write raw to a durable temp file; return its path and SHA-256 hex digest."""
+    digest = hashlib.sha256(raw).hexdigest()
+    tmp = temp_dir()
+    tmp.mkdir(parents=True, exist_ok=True)
+    path = tmp / f"{uuid.uuid4().hex}.tmp"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        view = memoryview(raw)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return path, digest
+
+
+def install(temp_path: Path, digest: str):
+    """Move a temp file to its final name (or drop it if that content is already stored).
+
+    Call with the Blob row locked, inside the transaction that will refer to it.
+    """
+    final = blob_path(digest)
+    if final.exists():
+        discard(temp_path)
+        return
+    try:
+        os.rename(temp_path, final)
+    except FileNotFoundError:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(temp_path, final)
+        _fsync_dir(final.parent.parent)
+    _fsync_dir(final.parent)
+
+
+def discard(temp_path: Path):
+    try:
+        os.unlink(temp_path)
+    except FileNotFoundError:
+        pass
+
+
+def read(digest: str) -> bytes:
+    return blob_path(digest).read_bytes()
+
+
+def read_range(digest: str, start: int, end: int) -> bytes:
+    """Return bytes [start, end) of a blob without reading the rest."""
+    with open(blob_path(digest), "rb") as f:
+        f.seek(start)
+        return f.read(max(0, end - start))
+
+
+def remove(digest: str):
+    try:
+        os.unlink(blob_path(digest))
+    except FileNotFoundError:
+        pass

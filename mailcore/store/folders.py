@@ -1,0 +1,135 @@
+"""Folders: the defaults every account gets, create, rename, delete, subscribe, list.
+
+Names are full paths with "/" between levels (RFC 9051 §5.1.1 hierarchy delimiter);
+INBOX is case-insensitive (RFC 9051 §5.1) and always exists.
+"""
+import time
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .errors import FolderExists, FolderInUse, FolderNotFound, InvalidFolderName
+from .models import DELIMITER, INBOX, SPECIAL_USE_FOLDERS, Expunged, Folder, Message
+
+MAX_FOLDER_NAME_CHARS = 500
+MAX_FOLDER_DEPTH = 32
+_FORBIDDEN = set("\x00\r\n*%\\\"")  # wildcards and quoting characters of IMAP LIST
+
+
+def _new_uidvalidity(account_id: int) -> int:
+    """A UIDVALIDITY never reused for a name (RFC 9051 §2.3.1.1): time plus a counter."""
+    latest = Folder.objects.filter(account_id=account_id).order_by("-uidvalidity").first()
+    candidate = int(time.time())
+    if latest is not None and latest.uidvalidity >= candidate:
+        candidate = latest.uidvalidity + 1
+    return candidate % 2**32 or 1
+
+
+def canonical_name(name: str) -> str:
+    """Validate a folder path and return it with INBOX in its canonical case."""
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidFolderName(_("A folder name is required."))
+    if name != name.strip() or any(c in _FORBIDDEN for c in name) or any(ord(c) < 32 for c in name):
+        raise InvalidFolderName(_("The folder name %(name)s holds characters that are not allowed.") % {"name": repr(name)})
+    if len(name) > MAX_FOLDER_NAME_CHARS:
+        raise InvalidFolderName(_("The folder name is too long."))
+    levels = name.split(DELIMITER)
+    if any(level == "" for level in levels):
+        raise InvalidFolderName(_("The folder name %(name)s has an empty level.") % {"name": name})
+    if len(levels) > MAX_FOLDER_DEPTH:
+        raise InvalidFolderName(_("Folders may be nested at most %(depth)d deep.") % {"depth": MAX_FOLDER_DEPTH})
+    if levels[0].upper() == INBOX:
+        levels[0] = INBOX
+    return DELIMITER.join(levels)
+
+
+def create_default_folders(account):
+    """Create INBOX and the RFC 6154 special-use folders for a new account."""
+    base = _new_uidvalidity(account.pk)
+    folders = [Folder(account=account, name=INBOX, uidvalidity=base)]
+    folders += [
+        Folder(account=account, name=name, special_use=use, uidvalidity=base + i)
+        for i, (name, use) in enumerate(SPECIAL_USE_FOLDERS, 1)
+    ]
+    Folder.objects.bulk_create(folders)
+
+
+def get_folder(account_id: int, name: str) -> Folder:
+    try:
+        return Folder.objects.get(account_id=account_id, name=canonical_name(name))
+    except Folder.DoesNotExist:
+        raise FolderNotFound(_("There is no folder %(name)s.") % {"name": name}) from None
+
+
+def list_folders(account_id: int) -> list[Folder]:
+    return list(Folder.objects.filter(account_id=account_id).order_by("name"))
+
+
+@transaction.atomic
+def create_folder(account_id: int, name: str, special_use: str = "") -> Folder:
+    """Create a folder; missing parents are created too (RFC 9051 §6.3.4)."""
+    name = canonical_name(name)
+    if Folder.objects.filter(account_id=account_id, name=name).exists():
+        raise FolderExists(_("The folder %(name)s already exists.") % {"name": name})
+    levels = name.split(DELIMITER)
+    created = None
+    for depth in range(1, len(levels) + 1):
+        path = DELIMITER.join(levels[:depth])
+        if not Folder.objects.filter(account_id=account_id, name=path).exists():
+            created = Folder.objects.create(
+                account_id=account_id, name=path, uidvalidity=_new_uidvalidity(account_id),
+                special_use=special_use if path == name else "",
+            )
+    return created
+
+
+@transaction.atomic
+def rename_folder(account_id: int, old: str, new: str):
+    """Rename a folder and its children; renaming INBOX moves its mail (RFC 9051 §6.3.6)."""
+    old, new = canonical_name(old), canonical_name(new)
+    source = get_folder(account_id, old)
+    if Folder.objects.filter(account_id=account_id, name=new).exists():
+        raise FolderExists(_("The folder %(name)s already exists.") % {"name": new})
+    if new.startswith(old + DELIMITER):
+        raise InvalidFolderName(_("A folder cannot be moved inside itself."))
+    if old == INBOX:
+        target = create_folder(account_id, new)
+        # Move INBOX's messages, leaving INBOX empty (RFC 9051 §6.3.6).
+        from .messages import move_messages
+
+        uids = list(source.messages.values_list("uid", flat=True))
+        if uids:
+            move_messages(account_id, INBOX, uids, new)
+        return target
+    children = list(Folder.objects.filter(account_id=account_id, name__startswith=old + DELIMITER))
+    for folder in [source, *children]:
+        folder.name = new + folder.name[len(old):]
+        # A renamed folder gets a new UIDVALIDITY, so clients resync (RFC 9051 §6.3.6).
+        folder.uidvalidity = _new_uidvalidity(account_id)
+        folder.save(update_fields=["name", "uidvalidity"])
+    parent = new.rpartition(DELIMITER)[0]
+    if parent and not Folder.objects.filter(account_id=account_id, name=parent).exists():
+        create_folder(account_id, parent)
+    return source
+
+
+@transaction.atomic
+def delete_folder(account_id: int, name: str):
+    """Delete a folder with its messages; INBOX and folders with children stay."""
+    from .messages import release_messages
+
+    name = canonical_name(name)
+    if name == INBOX:
+        raise FolderInUse(_("INBOX cannot be deleted."))
+    folder = get_folder(account_id, name)
+    if Folder.objects.filter(account_id=account_id, name__startswith=name + DELIMITER).exists():
+        # RFC 9051 §6.3.5 allows keeping it as \Noselect; we refuse, as Dovecot does.
+        raise FolderInUse(_("The folder %(name)s has subfolders; delete them first.") % {"name": name})
+    release_messages(Message.objects.filter(folder=folder))
+    Expunged.objects.filter(folder=folder).delete()
+    folder.delete()
+
+
+def set_subscribed(account_id: int, name: str, subscribed: bool):
+    folder = get_folder(account_id, name)
+    Folder.objects.filter(pk=folder.pk).update(subscribed=subscribed)

@@ -1,0 +1,119 @@
+"""Folders, messages and blobs with IMAP semantics (RFC 9051 §2.3.1, RFC 7162 §3.1).
+
+Invariants (kept by append.py and messages.py, never by callers):
+- a folder's UIDs strictly increase in commit order: a UID is taken from Folder.uidnext
+  with the folder row locked until commit, so no later UID becomes visible first;
+- every change to a message takes a new MODSEQ from Folder.highestmodseq the same way;
+- a Message row commits only after its blob file is durable on disk;
+- Account.used_bytes / message_count change in the same transaction as the messages.
+"""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from mailcore.directory.models import Account
+
+# RFC 6154 special-use attributes of the folders every account starts with.
+SPECIAL_USE_FOLDERS = [
+    ("Sent", "\\Sent"),
+    ("Drafts", "\\Drafts"),
+    ("Junk", "\\Junk"),
+    ("Trash", "\\Trash"),
+    ("Archive", "\\Archive"),
+]
+INBOX = "INBOX"
+DELIMITER = "/"
+
+
+class Folder(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="folders")
+    name = models.CharField(_("name"), max_length=512)  # full path, "/"-separated, Unicode
+    special_use = models.CharField(max_length=16, blank=True)
+    uidvalidity = models.PositiveBigIntegerField()
+    uidnext = models.PositiveBigIntegerField(default=1)
+    highestmodseq = models.PositiveBigIntegerField(default=1)
+    subscribed = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "name"], name="folder_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Blob(models.Model):
+    """An immutable message body on disk, named by its SHA-256; shared by every copy."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    size = models.PositiveBigIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+
+
+class Message(models.Model):
+    folder = models.ForeignKey(Folder, on_delete=models.CASCADE, related_name="messages")
+    # Denormalised from folder so account-wide search and quota need no join.
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    uid = models.PositiveBigIntegerField()
+    modseq = models.PositiveBigIntegerField()
+    # RFC 9051 §2.3.2 system flags; keywords are the other flags, stored sorted.
+    seen = models.BooleanField(default=False)
+    answered = models.BooleanField(default=False)
+    flagged = models.BooleanField(default=False)
+    deleted = models.BooleanField(default=False)
+    draft = models.BooleanField(default=False)
+    keywords = models.JSONField(default=list)
+    internal_date = models.DateTimeField()
+    size = models.PositiveBigIntegerField()
+    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="messages")
+    # Parsed once at append (mailcore.mime.summary).
+    subject = models.TextField(blank=True)
+    from_address = models.CharField(max_length=320, blank=True)
+    from_name = models.CharField(max_length=200, blank=True)
+    to_addresses = models.TextField(blank=True)
+    date = models.DateTimeField(null=True)
+    message_id = models.CharField(max_length=998, blank=True)
+    in_reply_to = models.CharField(max_length=998, blank=True)
+    references = models.TextField(blank=True)
+    has_attachments = models.BooleanField(default=False)
+    preview = models.CharField(max_length=256, blank=True)
+    envelope = models.JSONField(default=list)  # RFC 9051 §7.5.2 ENVELOPE fields, decoded
+    structure = models.JSONField(default=dict)  # MIME tree with byte offsets into the blob
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["folder", "uid"], name="message_unique_uid")
+        ]
+        indexes = [
+            models.Index(fields=["folder", "internal_date"], name="message_folder_date"),
+            models.Index(fields=["folder", "modseq"], name="message_folder_modseq"),
+            models.Index(fields=["folder", "seen"], name="message_folder_seen"),
+            models.Index(fields=["account", "message_id"], name="message_account_msgid"),
+        ]
+
+    SYSTEM_FLAGS = {
+        "\\Seen": "seen",
+        "\\Answered": "answered",
+        "\\Flagged": "flagged",
+        "\\Deleted": "deleted",
+        "\\Draft": "draft",
+    }
+
+    @property
+    def flags(self) -> list[str]:
+        """All flags in IMAP form: system flags first, then keywords."""
+        system = [flag for flag, attr in self.SYSTEM_FLAGS.items() if getattr(self, attr)]
+        return system + list(self.keywords)
+
+
+class Expunged(models.Model):
+    """A UID removed from a folder, and the MODSEQ of its removal (RFC 7162 §3.2.10)."""
+
+    folder = models.ForeignKey(Folder, on_delete=models.CASCADE, related_name="expunged")
+    uid = models.PositiveBigIntegerField()
+    modseq = models.PositiveBigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["folder", "modseq"], name="expunged_folder_modseq")]

@@ -1,0 +1,1 @@
+"""The admin control panel: views, forms and templates over mailcore."""

@@ -1,0 +1,49 @@
+"""Fixtures shared by the whole suite.
+
+The cast (after healthchecks): alice and bob share the domain example.test, charlie is
+on example.org. Blobs go to a fresh directory per test.
+"""
+import pytest
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def blob_dir(settings, tmp_path):
+    settings.HOPTHU_BLOB_DIR = tmp_path / "blobs"
+    return settings.HOPTHU_BLOB_DIR
+
+
+@pytest.fixture
+def domain(db):
+    from mailcore.directory.services import create_domain
+
+    return create_domain("example.test")
+
+
+@pytest.fixture
+def other_domain(db):
+    from mailcore.directory.services import create_domain
+
+    return create_domain("example.org")
+
+
+@pytest.fixture
+def alice(domain):
+    from mailcore.directory.services import create_account
+
+    return create_account("alice@example.test", PASSWORD)
+
+
+@pytest.fixture
+def bob(domain):
+    from mailcore.directory.services import create_account
+
+    return create_account("bob@example.test", PASSWORD)
+
+
+@pytest.fixture
+def charlie(other_domain):
+    from mailcore.directory.services import create_account
+
+    return create_account("charlie@example.org", PASSWORD)

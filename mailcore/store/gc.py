@@ -1,0 +1,90 @@
+"""Collecting what nothing refers to: blobs without messages, stray files, index entries.
+
+Run periodically by beat (and by `manage.py` for repairs). Safe while appends run: rows
+are deleted under the same row lock append.py takes before installing a blob file.
+"""
+import os
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
+
+from . import blobs
+from .models import Blob, Message
+
+
+@dataclass
+class Collected:
+    blobs: int = 0
+    stray_files: int = 0
+    index_entries: int = 0
+
+
+def collect_blobs(batch=500) -> int:
+    """Delete blobs no message refers to, rows and files together; return how many."""
+    total = 0
+    while True:
+        with transaction.atomic():
+            doomed = list(
+                Blob.objects.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
+                .filter(~Exists(Message.objects.filter(blob=OuterRef("pk"))))
+                .values_list("pk", "digest")[:batch]
+            )
+            if not doomed:
+                return total
+            Blob.objects.filter(pk__in=[pk for pk, _digest in doomed]).delete()
+            for _pk, digest in doomed:
+                blobs.remove(digest)
+        total += len(doomed)
+
+
+def collect_stray_files(grace_seconds=None) -> int:
+    """Remove temp files and blob files with no row, older than the grace period.
+
+    The grace period covers an append between installing its file and committing.
+    """
+    grace = settings.HOPTHU_BLOB_GC_GRACE_SECONDS if grace_seconds is None else grace_seconds
+    cutoff = time.time() - grace
+    root = blobs.blob_root()
+    removed = 0
+    if not root.exists():
+        return 0
+    for dirpath, _dirnames, filenames in os.walk(root):
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            try:
+                if os.stat(path).st_mtime > cutoff:
+                    continue
+            except FileNotFoundError:
+                continue
+            is_temp = os.path.basename(dirpath) == "tmp"
+            if is_temp or not Blob.objects.filter(digest=name).exists():
+                try:
+                    os.unlink(path)
+                    removed += 1
+                except FileNotFoundError:
+                    pass
+    return removed
+
+
+def collect_index_entries() -> int:
+    """Delete SQLite FTS entries of messages deleted by a cascade (PostgreSQL cascades)."""
+    if connection.vendor == "postgresql":
+        return 0
+    from .search import sqlite
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {sqlite.TABLE} WHERE rowid NOT IN (SELECT id FROM store_message)"
+        )
+        return cursor.rowcount
+
+
+def collect_garbage(grace_seconds=None) -> Collected:
+    return Collected(
+        index_entries=collect_index_entries(),
+        blobs=collect_blobs(),
+        stray_files=collect_stray_files(grace_seconds),
+    )

@@ -5,6 +5,7 @@ Canonical form, used for every lookup and stored value: the local part lower-cas
 its lower-case IDNA A-label. Display uses the U-label.
 """
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import idna
@@ -24,6 +25,7 @@ _DOT_STRING_RE = re.compile(rf"^[{_ATEXT}]+(?:\.[{_ATEXT}]+)*$")
 _QUOTED_RE = re.compile(r'^"(?:[\x20\x21\x23-\x5b\x5d-\x7e\u0080-\U0010FFFF]|\\[\x20-\x7e])*"$')
 _LDH_LABEL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+_SEPARATOR_CATEGORIES = {"Zs", "Zl", "Zp"}  # Unicode spaces, line and paragraph separators
 
 
 @dataclass(frozen=True)
@@ -87,16 +89,30 @@ def domain_to_unicode(alabel: str) -> str:
         return alabel
 
 
+def _refused_char(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category == "Cc" or (category in _SEPARATOR_CATEGORIES and char != " ")
+
+
 def validate_localpart(localpart: str, field: str = "address", allow_quoted: bool = False) -> str:
     """Return the canonical local part, or raise ValidationError naming the problem."""
     if localpart == "":
         raise ValidationError({field: _("The part before @ is empty.")})
-    if _CONTROL_RE.search(localpart):
-        raise ValidationError({field: _("The address contains control characters.")})
+    # C0 and C1 controls, and Unicode spaces and line separators other than the ASCII
+    # space (which only a quoted string may hold): the non-ASCII range of _ATEXT would
+    # let them through, and they make look-alike addresses.
+    if any(_refused_char(c) for c in localpart):
+        raise ValidationError({field: _("The address contains control characters or spaces.")})
+    # RFC 5198 §2: network Unicode is NFC, so "ễ" typed precomposed or decomposed is
+    # one mailbox. Lower-casing may lengthen it ("İ"), so measure the canonical form.
+    localpart = unicodedata.normalize("NFC", localpart)
+    is_dot_string = bool(_DOT_STRING_RE.match(localpart))
+    if is_dot_string:
+        localpart = localpart.lower()
     if len(localpart.encode("utf-8")) > MAX_LOCALPART_OCTETS:
         raise ValidationError({field: _("The part before @ is longer than 64 bytes.")})
-    if _DOT_STRING_RE.match(localpart):
-        return localpart.lower()
+    if is_dot_string:
+        return localpart
     if allow_quoted and _QUOTED_RE.match(localpart):
         return localpart
     if localpart.startswith('"'):

@@ -188,7 +188,8 @@ HOPTHU_PORTS = {
     name: env_int(f"HOPTHU_PORT_{name.upper()}", dev if HOPTHU_DEV_PORTS else prod)
     for name, (prod, dev) in _PORTS.items()
 }
-HOPTHU_LISTEN_ADDRESS = env_str("HOPTHU_LISTEN_ADDRESS", "0.0.0.0")
+# A mail server serves the network; HOPTHU_LISTEN_ADDRESS narrows it.
+HOPTHU_LISTEN_ADDRESS = env_str("HOPTHU_LISTEN_ADDRESS", "0.0.0.0")  # noqa: S104
 HOPTHU_IO_THREADS = env_int("HOPTHU_IO_THREADS", 8)
 
 LOGGING = {

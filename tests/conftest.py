@@ -9,6 +9,12 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness would dominate the suite; hashing itself is Django's.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def blob_dir(settings, tmp_path):
     settings.HOPTHU_BLOB_DIR = tmp_path / "blobs"
     return settings.HOPTHU_BLOB_DIR

@@ -5,6 +5,7 @@ that refers to it commits (DESIGN.md). Renaming happens inside the caller's tran
 after the Blob row is locked, so blob collection (gc.py), which deletes rows and files
 under the same lock, can never remove a file that a concurrent append is about to use.
 """
+import contextlib
 import hashlib
 import os
 import uuid
@@ -70,10 +71,8 @@ def install(temp_path: Path, digest: str):
 
 
 def discard(temp_path: Path):
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(temp_path)
-    except FileNotFoundError:
-        pass
 
 
 def read(digest: str) -> bytes:
@@ -88,7 +87,5 @@ def read_range(digest: str, start: int, end: int) -> bytes:
 
 
 def remove(digest: str):
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(blob_path(digest))
-    except FileNotFoundError:
-        pass

@@ -9,20 +9,25 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .errors import FolderExists, FolderInUse, FolderNotFound, InvalidFolderName
-from .models import DELIMITER, INBOX, SPECIAL_USE_FOLDERS, Expunged, Folder, Message
+from .models import DELIMITER, INBOX, SPECIAL_USE_FOLDERS, Expunged, Folder, FolderCounter, Message
 
 MAX_FOLDER_NAME_CHARS = 500
 MAX_FOLDER_DEPTH = 32
 _FORBIDDEN = set("\x00\r\n*%\\\"")  # wildcards and quoting characters of IMAP LIST
 
 
-def _new_uidvalidity(account_id: int) -> int:
-    """A UIDVALIDITY never reused for a name (RFC 9051 §2.3.1.1): time plus a counter."""
-    latest = Folder.objects.filter(account_id=account_id).order_by("-uidvalidity").first()
-    candidate = int(time.time())
-    if latest is not None and latest.uidvalidity >= candidate:
-        candidate = latest.uidvalidity + 1
-    return candidate % 2**32 or 1
+def _new_uidvalidity(account_id: int, count: int = 1) -> int:
+    """Reserve count UIDVALIDITY values never used before in the account; return the first.
+
+    Time-based like Dovecot's, so values also differ across a restore from backup.
+    """
+    FolderCounter.objects.bulk_create([FolderCounter(account_id=account_id)], ignore_conflicts=True)
+    counter = FolderCounter.objects.select_for_update().get(account_id=account_id)
+    first = max(counter.last_uidvalidity + 1, int(time.time()))
+    if first + count >= 2**32:  # RFC 9051: nz-number fits 32 bits
+        first = counter.last_uidvalidity + 1 if counter.last_uidvalidity + count < 2**32 else 1
+    FolderCounter.objects.filter(pk=account_id).update(last_uidvalidity=first + count - 1)
+    return first
 
 
 def canonical_name(name: str) -> str:
@@ -30,7 +35,9 @@ def canonical_name(name: str) -> str:
     if not isinstance(name, str) or not name.strip():
         raise InvalidFolderName(_("A folder name is required."))
     if name != name.strip() or any(c in _FORBIDDEN for c in name) or any(ord(c) < 32 for c in name):
-        raise InvalidFolderName(_("The folder name %(name)s holds characters that are not allowed.") % {"name": repr(name)})
+        raise InvalidFolderName(
+            _("The folder name %(name)s holds characters that are not allowed.") % {"name": repr(name)}
+        )
     if len(name) > MAX_FOLDER_NAME_CHARS:
         raise InvalidFolderName(_("The folder name is too long."))
     levels = name.split(DELIMITER)
@@ -45,7 +52,7 @@ def canonical_name(name: str) -> str:
 
 def create_default_folders(account):
     """Create INBOX and the RFC 6154 special-use folders for a new account."""
-    base = _new_uidvalidity(account.pk)
+    base = _new_uidvalidity(account.pk, 1 + len(SPECIAL_USE_FOLDERS))
     folders = [Folder(account=account, name=INBOX, uidvalidity=base)]
     folders += [
         Folder(account=account, name=name, special_use=use, uidvalidity=base + i)

@@ -24,6 +24,14 @@ INBOX = "INBOX"
 DELIMITER = "/"
 
 
+class FolderCounter(models.Model):
+    """The last UIDVALIDITY handed out in an account, so a name never gets one twice
+    (RFC 9051 §2.3.1.1), even after the folder that held the highest is deleted."""
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    last_uidvalidity = models.PositiveBigIntegerField(default=0)
+
+
 class Folder(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="folders")
     name = models.CharField(_("name"), max_length=512)  # full path, "/"-separated, Unicode

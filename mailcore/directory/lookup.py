@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from .addresses import Address, parse_address
 from .models import Account, Alias, Domain, DomainAlias, Forward
 
+
 def hosted_domain(alabel: str, active_only: bool = False) -> Domain | None:
     """Return the Domain that hosts alabel, following a domain alias; None if not hosted."""
     domains = Domain.objects.all()
@@ -63,7 +64,11 @@ def route(address: Address) -> tuple[Address, list[str]] | None:
 
 
 def reaches(start_targets: list[str], goal: Address) -> bool:
-    """Return True if following start_targets through the directory arrives at goal."""
+    """Return True if following start_targets through the directory arrives at goal.
+
+    goal may not exist yet (an alias being created): reaching its address counts, and for
+    a catch-all goal so does reaching an address at its domain that nothing takes today.
+    """
     seen: set[Address] = set()
     todo = list(start_targets)
     while todo:
@@ -71,8 +76,15 @@ def reaches(start_targets: list[str], goal: Address) -> bool:
             address = parse_address(todo.pop(), allow_catchall=True, allow_quoted=True)
         except ValidationError:  # an odd external address cannot lead back in here
             continue
-        routed = route(address)
+        local = canonical_local(address)
+        if local is None:  # not hosted here: the mail leaves
+            continue
+        if local == goal:
+            return True
+        routed = route(local)
         if routed is None:
+            if goal.is_catchall and local.domain == goal.domain:
+                return True
             continue
         handler, targets = routed
         if handler == goal:

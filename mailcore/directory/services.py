@@ -118,7 +118,31 @@ def create_domain_alias(name, target):
         raise _error("domain", _("%(name)s is already a hosted domain."), name=domain_to_unicode(alabel))
     if DomainAlias.objects.filter(name=alabel).exists():
         raise _error("domain", _("The domain alias %(name)s already exists."), name=domain_to_unicode(alabel))
-    return DomainAlias.objects.create(name=alabel, target=_get_domain(target, "target"))
+    domain_alias = DomainAlias.objects.create(name=alabel, target=_get_domain(target, "target"))
+    # Targets that pointed at this name as an outside domain now lead in here; refuse
+    # any that would come back to their own alias or account (undone by the rollback).
+    _check_no_loop_through(alabel)
+    return domain_alias
+
+
+def _check_no_loop_through(alabel):
+    suffix = f"@{alabel}"
+    alias_targets = AliasTarget.objects.filter(address__endswith=suffix).select_related("alias__domain")
+    forward_targets = ForwardTarget.objects.filter(
+        address__endswith=suffix, forward__active=True).select_related("forward__account__domain")
+    pairs = [(Address(t.alias.localpart, t.alias.domain.name), t.address) for t in alias_targets]
+    pairs += [(Address(t.forward.account.localpart, t.forward.account.domain.name), t.address)
+              for t in forward_targets]
+    for source, target in pairs:
+        if reaches([target], source):
+            raise _error("domain", _("%(source)s goes to %(target)s, which would lead back to %(source)s: "
+                                     "that would be a mail loop."),
+                         source=source.display, target=_display_address(target))
+
+
+def _display_address(text):
+    localpart, _sep, domain = text.rpartition("@")
+    return f"{localpart}@{domain_to_unicode(domain)}"
 
 
 @transaction.atomic
@@ -272,6 +296,9 @@ def _alias_source(source) -> tuple[Address, Domain]:
     address = parse_address(source, "source", allow_catchall=True)
     domain = Domain.objects.filter(name=address.domain).first()
     if domain is None:
+        if DomainAlias.objects.filter(name=address.domain).exists():
+            raise _error("source", _("%(domain)s is a domain alias; use its target domain."),
+                         domain=domain_to_unicode(address.domain))
         raise _error("source", _("The domain %(domain)s is not hosted here."), domain=domain_to_unicode(address.domain))
     return address, domain
 

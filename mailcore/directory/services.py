@@ -4,6 +4,8 @@ Each function raises django.core.exceptions.ValidationError with a message dict 
 the field at fault, so the panel's forms and the CLI report the same words; nothing is
 written when it raises. The panel, the CLI and later the webmail all call these.
 """
+import unicodedata
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -195,6 +197,17 @@ def _check_password(password, user=None):
         raise ValidationError({"password": exc.messages}) from None
 
 
+def _clean_display_name(name) -> str:
+    name = (name or "").strip()
+    max_chars = Account._meta.get_field("display_name").max_length
+    if len(name) > max_chars:
+        raise _error("display_name", _("The display name is longer than %(count)d characters."), count=max_chars)
+    # It ends up in From: headers, where CR/LF would inject new header lines.
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        raise _error("display_name", _("The display name contains control characters."))
+    return name
+
+
 @transaction.atomic
 def create_account(address, password, *, quota=None, display_name="", active=True):
     """Create a mail account, its login and its default folders."""
@@ -208,6 +221,7 @@ def create_account(address, password, *, quota=None, display_name="", active=Tru
     if domain.max_accounts and domain.accounts.count() >= domain.max_accounts:
         raise _error("address", _("The domain %(domain)s has reached its limit of %(count)d accounts."),
                      domain=domain.unicode_name, count=domain.max_accounts)
+    display_name = _clean_display_name(display_name)
     quota = domain.default_quota if quota is None else quota
     _check_non_negative("quota", quota)
     _check_quota_fits_domain(domain, quota)

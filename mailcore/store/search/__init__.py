@@ -2,12 +2,16 @@
 
 IMAP SEARCH, the webmail search box and the bench all come here. Each stored message
 has one index entry (its row id) with four fields: sender, recipients, subject, body.
-Matching ignores case and diacritics, so "hoa don" finds "Hóa đơn" (Vietnamese "đ" has
-no Unicode decomposition, so it is folded here before the engine's own folding).
+Matching ignores case and diacritics, so "hoa don" finds "Hóa đơn". Both the indexed
+text and the query go through words() here, which folds case, compatibility forms and
+diacritics itself: the engines then see the same plain words, whatever their tokenizer,
+locale or the form the text came in (NFD from macOS, combining tone marks from
+windows-1258, "đ" which has no decomposition at all).
 
     filter_messages(Message.objects.filter(folder=f), account_id, query) -> QuerySet
 """
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -17,15 +21,22 @@ from . import postgres, sqlite
 FIELDS = ("sender", "recipients", "subject", "body")
 MAX_INDEXED_CHARS = 200_000  # per field; PostgreSQL refuses a tsvector over 1 MB
 MAX_TERMS = 32
-_WORD_RE = re.compile(r"\w+")
+# Letters and digits; "_" splits words as it does in both engines' tokenizers.
+_WORD_RE = re.compile(r"[^\W_]+")
+# The general-purpose combining diacritics (Latin, Greek, Cyrillic, Vietnamese tone
+# marks); script-specific marks such as kana voicing stay and recompose under NFC.
+_DIACRITICS_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 _TERM_RE = re.compile(r'"([^"]*)"|(\S+)')
 # Letters with a stroke have no canonical decomposition, so no engine strips them.
 _FOLD = str.maketrans({"đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ħ": "h", "Ħ": "H"})
 
 
 def words(text: str) -> list[str]:
-    """Return the searchable words of text, with stroke letters folded."""
-    return _WORD_RE.findall((text or "").translate(_FOLD))
+    """Return the searchable words of text: case, width, diacritics and strokes folded."""
+    if not text:
+        return []
+    text = _DIACRITICS_RE.sub("", unicodedata.normalize("NFKD", text))
+    return _WORD_RE.findall(unicodedata.normalize("NFC", text).translate(_FOLD).casefold())
 
 
 def prepare(text: str) -> str:

@@ -1,21 +1,28 @@
 """Header fields: RFC 2047 decoding, address lists, and the IMAP ENVELOPE."""
+import contextlib
+import re
+from datetime import UTC
 from email.policy import default
 from email.utils import getaddresses, parsedate_to_datetime
 
+from .text import scrub
+
 _ENVELOPE_FIELDS = ("from", "sender", "reply-to", "to", "cc", "bcc")
+_FOLD_RE = re.compile(r"\r?\n(?=[ \t])")
 
 
 def decode_words(value) -> str:
     """Decode RFC 2047 encoded-words; unknown charsets and bad bytes never raise."""
     if value is None:
         return ""
-    text = str(value)
+    # Unfold first (RFC 5322 §2.2.3): the email package keeps a folded line break
+    # between two encoded-words as text, where RFC 2047 §6.2 says to drop it.
+    text = _FOLD_RE.sub("", str(value))
     if "=?" in text:
-        try:
+        # The email package raises a variety of errors on malformed input: keep the raw text.
+        with contextlib.suppress(Exception):
             text = str(default.header_factory("subject", text))
-        except Exception:  # the email package raises a variety on malformed input
-            pass
-    return " ".join(text.split())
+    return scrub(" ".join(text.split()))
 
 
 def address_list(headers, name) -> list[tuple[str, str]]:
@@ -38,9 +45,7 @@ def header_date(headers):
     except (TypeError, ValueError, IndexError):
         return None
     if parsed.tzinfo is None:  # RFC 5322 §3.3: "-0000" means UTC of unknown local time
-        from datetime import timezone
-
-        parsed = parsed.replace(tzinfo=timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
     return parsed
 
 

@@ -23,6 +23,7 @@ from email.parser import Parser
 from email.policy import compat32
 
 from .headers import envelope_from_headers
+from .text import scrub
 
 MAX_MIME_DEPTH = 32  # deeper nesting is treated as an opaque leaf
 MAX_MIME_PARTS = 2000  # parts beyond this are not split further
@@ -35,9 +36,10 @@ def parse_header_block(block: bytes) -> EmailMessage:
     """Parse a header block into an email Message (headers only).
 
     Header bytes are decoded as UTF-8 (RFC 6532 allows it) with replacement, so
-    malformed 8-bit headers can't smuggle surrogates into stored JSON.
+    malformed 8-bit headers can't smuggle surrogates into stored JSON, and NUL is
+    dropped because PostgreSQL stores none in text or jsonb.
     """
-    return _header_parser.parsestr(block.decode("utf-8", "replace"), headersonly=True)
+    return _header_parser.parsestr(scrub(block.decode("utf-8", "replace")), headersonly=True)
 
 
 def split_header(raw: bytes, start: int, end: int) -> int:
@@ -177,10 +179,11 @@ def _params(headers, header):
 def _decode_2231(value):
     from email.utils import collapse_rfc2231_value
 
+    _charset, language, text = value
     try:
-        return collapse_rfc2231_value(value, errors="replace")
-    except LookupError:
-        return collapse_rfc2231_value(value, errors="replace", fallback_charset="utf-8")
+        return scrub(collapse_rfc2231_value(value, errors="replace"))
+    except (LookupError, UnicodeError):  # "idna" refuses errors="replace"
+        return scrub(collapse_rfc2231_value(("utf-8", language, text), errors="replace"))
 
 
 def _disposition(headers):

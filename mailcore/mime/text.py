@@ -1,11 +1,20 @@
 """Decoded text of body parts: transfer encodings, charsets, and HTML turned into text."""
 import binascii
 import codecs
+import contextlib
 import quopri
 import re
 from html.parser import HTMLParser
 
 MAX_DECODED_CHARS = 1_000_000  # per message, for search and preview
+# PostgreSQL refuses NUL in text and jsonb; lone surrogates can't be encoded as UTF-8.
+_NUL_RE = re.compile("\x00+")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def scrub(text: str) -> str:
+    """Return text safe for any database: NUL dropped, lone surrogates replaced."""
+    return _SURROGATE_RE.sub("\ufffd", _NUL_RE.sub("", text))
 
 
 def decode_part_bytes(raw: bytes, part: dict) -> bytes:
@@ -35,11 +44,17 @@ def decode_part_text(raw: bytes, part: dict) -> str:
     charset = (part.get("params") or {}).get("charset") or "us-ascii"
     try:
         codec = codecs.lookup(charset).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a label with NUL in it
         codec = "utf-8"
     if codec == "ascii":
         codec = "utf-8"  # 8-bit bytes labelled us-ascii are nearly always UTF-8
-    return data.decode(codec, "replace")
+    try:
+        text = data.decode(codec, "replace")
+    except (LookupError, UnicodeError):
+        # A label naming a codec that is not a charset ("hex", "zlib") raises LookupError;
+        # "idna" and "undefined" refuse the "replace" handler. Read it as UTF-8 instead.
+        text = data.decode("utf-8", "replace")
+    return scrub(text)
 
 
 class _TextExtractor(HTMLParser):
@@ -72,12 +87,12 @@ class _TextExtractor(HTMLParser):
 
 
 def html_to_text(html: str) -> str:
+    """Return the visible text of an HTML document, one line per block."""
     parser = _TextExtractor()
-    try:
+    # HTMLParser is lenient, but never let hostile HTML fail an append.
+    with contextlib.suppress(Exception):
         parser.feed(html)
         parser.close()
-    except Exception:  # HTMLParser is lenient, but never let hostile HTML fail an append
-        pass
     text = "".join(parser.chunks)
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)

@@ -1,0 +1,40 @@
+# HopThu developer entry points. See docs/running.md.
+#   make run    set up (venv, translations, static, database, demo data, TLS) and run
+#               web + worker (mail core) + beat in the foreground; Ctrl-C stops all
+#   make test   the whole test suite on SQLite, then the store/search tests on a
+#               throwaway PostgreSQL (installs missing Debian packages when root)
+
+PYTHON ?= python3.11
+VENV ?= .venv
+VENV_PY := $(VENV)/bin/python
+# Not a file under .venv, so `pip install` runs again whenever requirements.txt changes.
+VENV_STAMP := $(VENV)/.requirements-installed
+
+.PHONY: run serve setup venv test test-fast lint clean-var
+
+run: setup
+	PYTHON=$(VENV_PY) scripts/serve
+
+# The part of `make run` after setup; the smoke test runs this same script.
+serve:
+	PYTHON=$(VENV_PY) scripts/serve
+
+setup: venv
+	PYTHON=$(VENV_PY) scripts/setup
+
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): requirements.txt
+	test -x $(VENV_PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV_PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+test: venv
+	PYTHON=$(VENV_PY) scripts/test-services scripts/run-tests
+
+# Quick loop while coding: no services, no slow tests, SQLite only.
+test-fast: venv
+	HOPTHU_TEST_FAST=1 PYTHON=$(VENV_PY) scripts/run-tests
+
+lint: venv
+	$(VENV)/bin/ruff check .

@@ -1,4 +1,5 @@
 """`manage.py mail`: the directory from the shell, with the panel's validation."""
+import datetime
 import io
 import json
 import os
@@ -152,6 +153,13 @@ def test_it_lists_accounts_with_quota_usage_active_flag_and_last_login(alice, ch
     assert records == [{"address": "alice@example.test", "address_ascii": "alice@example.test", "name": "",
                         "quota": 2 * GB, "used_bytes": 5 * MB, "messages": 0, "active": False,
                         "last_login": None}]
+
+
+def test_it_shows_the_last_login(alice):
+    alice.user.last_login = datetime.datetime(2025, 3, 1, 8, 15, 2, 123456, tzinfo=datetime.UTC)
+    alice.user.save()
+    assert rows(mail("account", "list"))[1][5] == "2025-03-01T08:15:02+00:00"
+    assert json.loads(mail("account", "list", "--json"))[0]["last_login"] == "2025-03-01T08:15:02.123456+00:00"
 
 
 def test_it_refuses_to_list_accounts_of_an_unhosted_domain(domain):

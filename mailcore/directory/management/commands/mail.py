@@ -95,7 +95,8 @@ def _display(text: str) -> str:
 
 
 def _iso(value):
-    return value.isoformat() if value else None
+    """JSON for what json cannot write itself: the datetimes in records."""
+    return value.isoformat()
 
 
 class Command(BaseCommand):
@@ -254,7 +255,7 @@ class Command(BaseCommand):
         columns: (key, header, show) where show turns the raw value into table text.
         """
         if options["json"]:
-            self.stdout.write(json.dumps(records, ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(records, ensure_ascii=False, indent=2, default=_iso))
             return
         self.stdout.write("\t".join(header for _key, header, _show in columns))
         for record in records:
@@ -354,14 +355,14 @@ class Command(BaseCommand):
         records = [
             {"address": a.display_address, "address_ascii": a.address, "name": a.display_name,
              "quota": a.quota, "used_bytes": a.used_bytes, "messages": a.message_count,
-             "active": a.active, "last_login": _iso(a.user.last_login)}
+             "active": a.active, "last_login": a.user.last_login}
             for a in accounts
         ]
         self._table(options, records, [
             ("address", _("ADDRESS"), str), ("name", _("NAME"), str),
             ("quota", _("QUOTA"), _show_size), ("used_bytes", _("USED"), format_size),
             ("active", _("ACTIVE"), _show_bool),
-            ("last_login", _("LAST LOGIN"), lambda value: value or _("never")),
+            ("last_login", _("LAST LOGIN"), _show_time),
         ])
 
     def account_passwd(self, options):

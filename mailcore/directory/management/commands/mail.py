@@ -9,6 +9,7 @@ never printed. docs/cli.md describes every subcommand.
 import argparse
 import getpass
 import json
+import os
 import sys
 from collections.abc import Iterable
 
@@ -125,6 +126,13 @@ class Command(BaseCommand):
                 raise
             self.stderr.write(_("error: %(message)s") % {"message": exc})
             sys.exit(exc.returncode)
+        except BrokenPipeError:
+            # `mail account list | head`: the reader left. Quietly, as a shell tool should;
+            # stdout goes to /dev/null so the interpreter's final flush cannot fail again.
+            if not self._called_from_command_line:
+                raise
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
 
     def handle(self, *args, handler, **options):
         try:

@@ -10,7 +10,7 @@ VENV_PY := $(VENV)/bin/python
 # Not a file under .venv, so `pip install` runs again whenever requirements.txt changes.
 VENV_STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run serve setup venv test test-fast lint clean-var
+.PHONY: run serve setup venv test test-fast lint
 
 run: setup
 	PYTHON=$(VENV_PY) scripts/serve

@@ -1,0 +1,87 @@
+"""The mail core as real processes: `manage.py mailcore`, and a worker with and without --mailcore."""
+import json
+import signal
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def migrated_env(process_env, procs):
+    procs.manage(process_env, "migrate", "--noinput", "-v0")
+    return process_env
+
+
+def _start(env, procs, *args):
+    return subprocess.Popen([sys.executable, *args], cwd=procs.ROOT, env=env, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def test_manage_mailcore_heartbeat_and_sigterm(migrated_env, procs):
+    var_dir = procs.Path(migrated_env["HOPTHU_VAR_DIR"])
+    proc = _start(migrated_env, procs, "manage.py", "mailcore")
+    try:
+        rows = procs.wait_for(lambda: procs.heartbeats(var_dir), 30, what="a heartbeat row")
+        assert rows == [(rows[0][0], proc.pid, "[]")]
+        assert json.loads(rows[0][2]) == []
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=15)
+    except BaseException:
+        procs.kill_tree(proc)
+        print(proc.stdout.read() if proc.stdout else "")
+        raise
+    assert proc.returncode == 0, out
+    assert "Stopped on SIGTERM" in out
+    assert procs.heartbeats(var_dir) == []  # clean stop deletes its row
+
+
+def _worker(env, procs, *extra):
+    return _start(env, procs, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
+                  "--concurrency", "1", "--without-heartbeat", "--without-gossip", "--without-mingle",
+                  *extra)
+
+
+def _stop(proc, procs, timeout=30):
+    proc.send_signal(signal.SIGTERM)
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        procs.kill_tree(proc)
+        raise
+    return out
+
+
+def test_worker_runs_the_mail_core_only_with_the_option(migrated_env, procs):
+    var_dir = procs.Path(migrated_env["HOPTHU_VAR_DIR"])
+    # Without --mailcore: a plain worker, no heartbeat.
+    plain = _worker(migrated_env, procs)
+    lines = []
+    try:
+        procs.wait_for(lambda: _read_until(plain, lines, "ready."), 60, interval=0, what="the plain worker")
+        assert procs.heartbeats(var_dir) == []
+    finally:
+        out = _stop(plain, procs)
+    assert "mail core" not in "".join(lines) + out
+    assert plain.returncode == 0
+
+    # With --mailcore: the host runs in the worker's main process.
+    worker = _worker(migrated_env, procs, "--mailcore")
+    try:
+        rows = procs.wait_for(lambda: procs.heartbeats(var_dir), 60, what="the worker's heartbeat")
+        assert rows[0][1] == worker.pid
+    finally:
+        out = _stop(worker, procs)
+    assert worker.returncode == 0, out
+    assert "mail core" in out and "stopped" in out
+    assert procs.heartbeats(var_dir) == []
+
+
+def _read_until(proc, lines, marker):
+    line = proc.stdout.readline()
+    if not line:
+        raise AssertionError("process ended:\n" + "".join(lines))
+    lines.append(line)
+    return marker in line

@@ -84,7 +84,7 @@ else:
                 # WAL lets readers work while one writer commits; IMMEDIATE takes the write
                 # lock at BEGIN so two writers queue instead of failing on lock upgrade.
                 "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                     "PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;"
                 ),
                 "transaction_mode": "IMMEDIATE",

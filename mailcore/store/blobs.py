@@ -6,6 +6,7 @@ after the Blob row is locked, so blob collection (gc.py), which deletes rows and
 under the same lock, can never remove a file that a concurrent append is about to use.
 """
 import contextlib
+import ctypes
 import hashlib
 import os
 import uuid
@@ -19,7 +20,9 @@ def blob_root() -> Path:
 
 
 def blob_path(digest: str) -> Path:
-    return blob_root() / digest[:2] / digest[2:4] / digest
+    # One level of 256 directories: they exist after the first few hundred appends, so
+    # an append rarely pays for a mkdir and its extra fsyncs.
+    return blob_root() / digest[:2] / digest
 
 
 def temp_dir() -> Path:
@@ -34,8 +37,11 @@ def _fsync_dir(path: Path):
         os.close(fd)
 
 
-def write_temp(raw: bytes) -> tuple[Path, str]:
-    """Write raw to a durable temp file; return its path and SHA-256 hex digest."""
+def write_temp(raw: bytes, sync: bool = True) -> tuple[Path, str]:
+    """Write raw to a temp file; return its path and SHA-256 hex digest.
+
+    With sync=False the caller makes it durable later with sync_filesystem().
+    """
     digest = hashlib.sha256(raw).hexdigest()
     tmp = temp_dir()
     tmp.mkdir(parents=True, exist_ok=True)
@@ -46,16 +52,18 @@ def write_temp(raw: bytes) -> tuple[Path, str]:
         while view:
             written = os.write(fd, view)
             view = view[written:]
-        os.fsync(fd)
+        if sync:
+            os.fsync(fd)
     finally:
         os.close(fd)
     return path, digest
 
 
-def install(temp_path: Path, digest: str):
+def install(temp_path: Path, digest: str, sync: bool = True):
     """Move a temp file to its final name (or drop it if that content is already stored).
 
-    Call with the Blob row locked, inside the transaction that will refer to it.
+    Call with the Blob row locked, inside the transaction that will refer to it. With
+    sync=False the caller makes the rename durable with sync_filesystem() before commit.
     """
     final = blob_path(digest)
     if final.exists():
@@ -65,9 +73,30 @@ def install(temp_path: Path, digest: str):
         os.rename(temp_path, final)
     except FileNotFoundError:
         final.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(temp_path, final)
         _fsync_dir(final.parent.parent)
-    _fsync_dir(final.parent)
+        os.rename(temp_path, final)
+    if sync:
+        _fsync_dir(final.parent)
+
+
+_libc = None
+
+
+def sync_filesystem():
+    """Flush every pending write of the blob filesystem at once (group commit).
+
+    One syncfs(2) costs about what one fsync does, so a batch of appends pays for one
+    instead of two per message. Falls back to sync(2) where syncfs is missing.
+    """
+    global _libc
+    if _libc is None:
+        _libc = ctypes.CDLL(None, use_errno=True)
+    fd = os.open(blob_root(), os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        if getattr(_libc, "syncfs", None) is None or _libc.syncfs(fd) != 0:
+            os.sync()
+    finally:
+        os.close(fd)
 
 
 def discard(temp_path: Path):

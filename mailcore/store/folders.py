@@ -68,6 +68,14 @@ def get_folder(account_id: int, name: str) -> Folder:
         raise FolderNotFound(_("There is no folder %(name)s.") % {"name": name}) from None
 
 
+def folder_id(account_id: int, name: str) -> int:
+    """Return the id of an account's folder by name (one indexed lookup)."""
+    found = Folder.objects.filter(account_id=account_id, name=canonical_name(name)).values_list("pk", flat=True)
+    for pk in found:
+        return pk
+    raise FolderNotFound(_("There is no folder %(name)s.") % {"name": name})
+
+
 def list_folders(account_id: int) -> list[Folder]:
     return list(Folder.objects.filter(account_id=account_id).order_by("name"))
 

@@ -103,8 +103,12 @@ def remove_entries(message_ids: list[int]):
 
 
 def filter_messages(queryset, account_id: int, query: SearchQuery):
-    """Narrow a Message queryset to one account's messages matching query."""
+    """Narrow a Message queryset to one account's messages matching query.
+
+    A query with no words in it ("*", '""', "!!") matches all of the account's messages,
+    never anyone else's.
+    """
     clauses = query.clauses()
     if not clauses:
-        return queryset
+        return queryset.filter(account_id=account_id)
     return _backend().filter(queryset, account_id, clauses)

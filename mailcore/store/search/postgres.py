@@ -54,17 +54,30 @@ def delete(message_ids):
         cursor.execute(f"DELETE FROM {TABLE} WHERE message_id = ANY(%s)", [list(message_ids)])
 
 
+def _phrase(tokens, weight):
+    # Tokens are words of letters and digits only (search.words): quoting them keeps the
+    # tsquery grammar out. The last word is a prefix, as a user typing "hoa d" expects.
+    label = f":{weight}" if weight else ""
+    quoted = [f"'{token}'{label}" for token in tokens[:-1]]
+    quoted.append(f"'{tokens[-1]}':*{weight}")
+    return "(" + " <-> ".join(quoted) + ")"
+
+
 def tsquery(clauses):
-    """Build a to_tsquery string: words joined by <-> (phrase), last word a prefix."""
+    """Build a to_tsquery string: each clause a phrase (words joined by <->), all ANDed.
+
+    The fields are concatenated into one tsvector, so the last word of one field sits
+    next to the first word of the following one. A phrase that may match any field is
+    therefore asked for field by field, so it never spans two (as in FTS5).
+    """
     parts = []
     for field, tokens in clauses:
-        weight = WEIGHTS[field] if field else ""
-        # Each token is a \\w+ word; quoting keeps the tsquery grammar out of it.
-        quoted = [f"'{token}'" for token in tokens]
-        quoted[-1] += f":*{weight}"
-        if weight:
-            quoted[:-1] = [f"{q}:{weight}" for q in quoted[:-1]]
-        parts.append("(" + " <-> ".join(quoted) + ")")
+        if field:
+            parts.append(_phrase(tokens, WEIGHTS[field]))
+        elif len(tokens) == 1:
+            parts.append(_phrase(tokens, ""))
+        else:
+            parts.append("(" + " | ".join(_phrase(tokens, w) for w in WEIGHTS.values()) + ")")
     return " & ".join(parts)
 
 

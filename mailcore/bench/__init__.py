@@ -1,0 +1,1 @@
+"""Benchmarks run by `python manage.py bench ...`; they print figures, never assert."""

@@ -1,0 +1,24 @@
+"""`python manage.py bench <what>`: print performance figures (never asserts)."""
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Measure HopThu's performance and print the figures."
+
+    def add_arguments(self, parser):
+        benches = parser.add_subparsers(dest="bench", required=True)
+        store = benches.add_parser("store", help="Append throughput and search latency.")
+        store.add_argument("-n", "--messages", type=int, default=10_000,
+                           help="messages to append (default 10,000)")
+        store.add_argument("--searches", type=int, default=200, help="search queries to time (default 200)")
+        store.add_argument("--batch", type=int, default=100, help="messages per group commit (default 100)")
+        store.add_argument("--singles", type=int, default=1000,
+                           help="of the messages, how many to append one per transaction first (default 1,000)")
+        store.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, **options):
+        if options["bench"] == "store":
+            from mailcore.bench import store
+
+            store.run(options["messages"], options["searches"], self.stdout, seed=options["seed"],
+                      batch=options["batch"], singles=options["singles"])

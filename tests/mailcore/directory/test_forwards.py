@@ -69,3 +69,10 @@ def test_it_refuses_a_forward_that_comes_back_through_the_catch_all(alice, charl
     create_alias("@example.test", ["alice@example.test"])
     set_forward("charlie@example.org", ["nobody@example.test"])  # taken by the catch-all
     assert "targets" in error_of(set_forward, "alice@example.test", ["charlie@example.org"])
+
+
+def test_it_refuses_a_new_domain_alias_that_turns_a_forward_into_a_loop(alice):
+    set_forward("alice@example.test", ["alice@example.vn"])  # example.vn is elsewhere, for now
+    with pytest.raises(ValidationError) as info:
+        create_domain_alias("example.vn", "example.test")
+    assert "alice@example.test" in info.value.message_dict["domain"][0]

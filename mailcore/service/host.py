@@ -130,6 +130,7 @@ class MailcoreHost:
                 loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout)
         if self.executor is not None:
+            self._close_pool_connections(timeout)
             self.executor.shutdown(wait=True, cancel_futures=True)
         if not thread.is_alive():
             loop.close()
@@ -239,6 +240,28 @@ class MailcoreHost:
         from .models import Heartbeat
 
         Heartbeat.objects.filter(node=self.node).delete()
+
+    def _close_pool_connections(self, timeout: float) -> None:
+        """Close the database connections the I/O threads hold (they are per thread).
+
+        One job per possible thread, each waiting on a barrier, so every thread of the
+        pool runs exactly one of them.
+        """
+        from django.db import connections
+
+        barrier = threading.Barrier(self.io_threads)
+
+        def close():
+            connections.close_all()
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait(timeout)
+
+        futures = [self.executor.submit(close) for _ in range(self.io_threads)]
+        for future in futures:
+            try:
+                future.result(timeout + 1)
+            except Exception:
+                log.debug("closing a pool connection failed", exc_info=True)
 
     # --- Fork safety -------------------------------------------------------------------
 

@@ -56,26 +56,23 @@ def _stop(proc, procs, timeout=30):
 
 def test_worker_runs_the_mail_core_only_with_the_option(migrated_env, procs):
     var_dir = procs.Path(migrated_env["HOPTHU_VAR_DIR"])
-    # Without --mailcore: a plain worker, no heartbeat.
-    plain = _worker(migrated_env, procs)
+    # Side by side (Celery takes seconds to stop): a plain worker and a --mailcore one.
+    plain = _worker(migrated_env, procs, "--hostname", "plain@%h")
+    mailcore = _worker(migrated_env, procs, "--hostname", "mailcore@%h", "--mailcore")
     lines = []
     try:
         procs.wait_for(lambda: _read_until(plain, lines, "ready."), 60, interval=0, what="the plain worker")
-        assert procs.heartbeats(var_dir) == []
+        rows = procs.wait_for(lambda: procs.heartbeats(var_dir), 60, what="the mail core's heartbeat")
+        # The host runs in the --mailcore worker's main process, and only there.
+        assert [row[1] for row in rows] == [mailcore.pid]
     finally:
-        out = _stop(plain, procs)
-    assert "mail core" not in "".join(lines) + out
+        plain.send_signal(signal.SIGTERM)
+        mailcore_out = _stop(mailcore, procs)
+        plain_out = _stop(plain, procs)
+    assert "mail core" not in "".join(lines) + plain_out
     assert plain.returncode == 0
-
-    # With --mailcore: the host runs in the worker's main process.
-    worker = _worker(migrated_env, procs, "--mailcore")
-    try:
-        rows = procs.wait_for(lambda: procs.heartbeats(var_dir), 60, what="the worker's heartbeat")
-        assert rows[0][1] == worker.pid
-    finally:
-        out = _stop(worker, procs)
-    assert worker.returncode == 0, out
-    assert "mail core" in out and "stopped" in out
+    assert mailcore.returncode == 0, mailcore_out
+    assert "mail core" in mailcore_out and "stopped" in mailcore_out
     assert procs.heartbeats(var_dir) == []
 
 

@@ -28,6 +28,10 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 _SEPARATOR_CATEGORIES = {"Zs", "Zl", "Zp"}  # Unicode spaces, line and paragraph separators
 
 
+def _invalid(field, message, **params):
+    return ValidationError({field: message % params if params else message})
+
+
 @dataclass(frozen=True)
 class Address:
     """A canonical address; localpart is "" for a catch-all (`@domain`)."""
@@ -57,27 +61,28 @@ def normalize_domain(name: str, field: str = "domain") -> str:
         raise ValidationError({field: _("A domain name is required.")})
     raw = name.strip()
     if _CONTROL_RE.search(raw) or " " in raw:
-        raise ValidationError({field: _("The domain name %(name)s contains spaces or control characters.") % {"name": repr(raw)}})
+        raise _invalid(field, _("The domain name %(name)s contains spaces or control characters."), name=repr(raw))
     if raw.startswith("["):
-        raise ValidationError({field: _("Address literals such as %(name)s cannot be hosted domains.") % {"name": raw}})
+        raise _invalid(field, _("Address literals such as %(name)s cannot be hosted domains."), name=raw)
     if raw.endswith("."):
-        raise ValidationError({field: _("The domain name %(name)s must not end with a dot.") % {"name": raw}})
+        raise _invalid(field, _("The domain name %(name)s must not end with a dot."), name=raw)
     try:
         alabel = idna.encode(raw, uts46=True).decode("ascii").lower()
     except idna.IDNAError as exc:
-        raise ValidationError({field: _("%(name)s is not a valid domain name (%(reason)s).") % {"name": raw, "reason": exc}}) from None
+        raise _invalid(field, _("%(name)s is not a valid domain name (%(reason)s)."), name=raw, reason=exc) from None
     except UnicodeError:
-        raise ValidationError({field: _("%(name)s is not a valid domain name.") % {"name": raw}}) from None
+        raise _invalid(field, _("%(name)s is not a valid domain name."), name=raw) from None
     labels = alabel.split(".")
     if len(labels) < 2:
-        raise ValidationError({field: _("%(name)s needs at least two labels, like example.com.") % {"name": raw}})
+        raise _invalid(field, _("%(name)s needs at least two labels, like example.com."), name=raw)
     if len(alabel) > MAX_DOMAIN_OCTETS - 2:  # 253 in presentation form
-        raise ValidationError({field: _("The domain name %(name)s is longer than 253 characters.") % {"name": raw}})
+        raise _invalid(field, _("The domain name %(name)s is longer than 253 characters."), name=raw)
     for label in labels:
         if len(label) > MAX_LABEL_OCTETS or not _LDH_LABEL_RE.match(label):
-            raise ValidationError({field: _("%(name)s is not a valid domain name (bad label %(label)s).") % {"name": raw, "label": repr(label)}})
+            raise _invalid(field, _("%(name)s is not a valid domain name (bad label %(label)s)."),
+                           name=raw, label=repr(label))
     if labels[-1].isdigit():
-        raise ValidationError({field: _("%(name)s looks like an IP address, not a domain name.") % {"name": raw}})
+        raise _invalid(field, _("%(name)s looks like an IP address, not a domain name."), name=raw)
     return alabel
 
 
@@ -116,10 +121,11 @@ def validate_localpart(localpart: str, field: str = "address", allow_quoted: boo
     if allow_quoted and _QUOTED_RE.match(localpart):
         return localpart
     if localpart.startswith('"'):
-        raise ValidationError({field: _("Quoted local parts (%(part)s) are not allowed for hosted addresses.") % {"part": localpart}})
+        raise _invalid(field, _("Quoted local parts (%(part)s) are not allowed for hosted addresses."), part=localpart)
     if ".." in localpart or localpart.startswith(".") or localpart.endswith("."):
-        raise ValidationError({field: _("The part before @ may not start or end with a dot or hold two dots in a row.")})
-    raise ValidationError({field: _("The part before @ (%(part)s) holds characters not allowed in a mail address.") % {"part": localpart}})
+        raise _invalid(field, _("The part before @ may not start or end with a dot or hold two dots in a row."))
+    raise _invalid(field, _("The part before @ (%(part)s) holds characters not allowed in a mail address."),
+                   part=localpart)
 
 
 def parse_address(text: str, field: str = "address", allow_catchall: bool = False,
@@ -137,11 +143,11 @@ def parse_address(text: str, field: str = "address", allow_catchall: bool = Fals
     if len(raw.encode("utf-8")) > MAX_PATH_OCTETS - 2:
         raise ValidationError({field: _("The address is longer than 254 bytes.")})
     if "@" not in raw:
-        raise ValidationError({field: _("%(address)s is not a mail address: it has no @.") % {"address": raw}})
+        raise _invalid(field, _("%(address)s is not a mail address: it has no @."), address=raw)
     localpart, _sep, domain = raw.rpartition("@")
     if allow_catchall and localpart == "":
         return Address("", normalize_domain(domain, field))
     if raw.startswith("@") and ":" in raw:
-        raise ValidationError({field: _("Source routes (%(address)s) are not accepted.") % {"address": raw}})
+        raise _invalid(field, _("Source routes (%(address)s) are not accepted."), address=raw)
     localpart = validate_localpart(localpart, field, allow_quoted=allow_quoted)
     return Address(localpart, normalize_domain(domain, field))

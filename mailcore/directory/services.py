@@ -92,8 +92,21 @@ def update_domain(name, **changes):
         total = changes["total_quota"]
         used = accounts.aggregate(s=Sum("used_bytes"))["s"] or 0
         if total < used:
-            raise _error("total_quota", _("The total quota %(quota)s is below what the domain already uses (%(used)s)."),
+            raise _error("total_quota",
+                         _("The total quota %(quota)s is below what the domain already uses (%(used)s)."),
                          quota=format_size(total), used=format_size(used))
+    total = changes.get("total_quota", domain.total_quota)
+    default = changes.get("default_quota", domain.default_quota)
+    if total and default and default > total:
+        field = "default_quota" if "default_quota" in changes else "total_quota"
+        raise _error(field, _("The default mailbox quota is larger than the domain's total quota."))
+    if changes.get("total_quota"):
+        if accounts.filter(quota=0).exists():
+            raise _error("total_quota", _("Some accounts have unlimited quota; give them a quota first."))
+        allocated = accounts.aggregate(s=Sum("quota"))["s"] or 0
+        if allocated > total:
+            raise _error("total_quota", _("The accounts' quotas already add up to %(allocated)s."),
+                         allocated=format_size(allocated))
     for field, value in changes.items():
         setattr(domain, field, value)
     domain.save(update_fields=list(changes))
@@ -268,16 +281,39 @@ def set_quota(address, quota: int):
     return account
 
 
+def _target_forms(localpart: str, domain: Domain) -> list[str]:
+    """Every stored target string that means localpart@domain (domain aliases too)."""
+    names = [domain.name, *domain.domain_aliases.values_list("name", flat=True)]
+    return [f"{localpart}@{name}" for name in names]
+
+
+def _detach_targets(forms: list[str], field: str):
+    """Remove these addresses from aliases and forwards that have other targets too.
+
+    Refuses (and changes nothing) if an alias or forward would be left with no target:
+    mail sent to it would have nowhere to go.
+    """
+    alias_targets = AliasTarget.objects.filter(address__in=forms).select_related("alias__domain")
+    for target in alias_targets:
+        if not target.alias.targets.exclude(address__in=forms).exists():
+            raise _error(field, _("The alias %(alias)s points only here; change it first."), alias=str(target.alias))
+    forward_targets = ForwardTarget.objects.filter(address__in=forms).select_related("forward__account__domain")
+    for target in forward_targets:
+        if not target.forward.targets.exclude(address__in=forms).exists():
+            raise _error(field, _("%(account)s forwards only here; change that forward first."),
+                         account=str(target.forward.account))
+    alias_targets.delete()
+    forward_targets.delete()
+
+
 @transaction.atomic
 def remove_account(address):
-    """Delete an account with its mail; aliases that pointed only to it are refused first."""
+    """Delete an account with its mail, and take it out of aliases and forwards.
+
+    Refused while an alias or forward points only to it.
+    """
     account = get_account(address)
-    targets = AliasTarget.objects.filter(address=account.address).select_related("alias__domain")
-    sole = [t.alias for t in targets if t.alias.targets.count() == 1]
-    if sole:
-        raise _error("address", _("The alias %(alias)s points only to this account; change it first."),
-                     alias=str(sole[0]))
-    targets.delete()
+    _detach_targets(_target_forms(account.localpart, account.domain), "address")
     account.user.delete()
 
 
@@ -345,10 +381,14 @@ def set_alias_targets(source, targets):
 
 @transaction.atomic
 def remove_alias(source):
+    """Delete an alias, and take it out of other aliases and forwards that name it."""
     address, domain = _alias_source(source)
-    deleted, _unused = Alias.objects.filter(domain=domain, localpart=address.localpart).delete()
-    if not deleted:
+    alias = Alias.objects.filter(domain=domain, localpart=address.localpart).first()
+    if alias is None:
         raise _error("source", _("There is no alias %(address)s."), address=address.display)
+    if not address.is_catchall:
+        _detach_targets(_target_forms(address.localpart, domain), "source")
+    alias.delete()
 
 
 @transaction.atomic

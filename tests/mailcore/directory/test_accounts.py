@@ -142,3 +142,19 @@ def test_it_refuses_to_remove_an_account_an_alias_points_to_alone(alice):
     create_alias("info@example.test", ["alice@example.test"])
     assert "address" in error_of(remove_account, "alice@example.test")
     assert Account.objects.filter(pk=alice.pk).exists()
+
+
+def test_removing_an_account_takes_it_out_of_forwards_with_other_targets(alice, bob):
+    from mailcore.directory.models import ForwardTarget
+    from mailcore.directory.services import set_forward
+
+    set_forward("bob@example.test", ["alice@example.test", "elsewhere@example.net"])
+    remove_account("alice@example.test")
+    assert list(ForwardTarget.objects.values_list("address", flat=True)) == ["elsewhere@example.net"]
+
+
+def test_removing_an_account_a_forward_points_only_to_is_refused(alice, bob):
+    from mailcore.directory.services import set_forward
+
+    set_forward("bob@example.test", ["alice@example.test"])
+    assert "address" in error_of(remove_account, "alice@example.test")

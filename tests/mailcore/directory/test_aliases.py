@@ -16,6 +16,12 @@ from mailcore.directory.services import (
 from tests.conftest import PASSWORD
 
 
+def alias_targets(source):
+    localpart, _at, domain = source.partition("@")
+    alias = Alias.objects.get(localpart=localpart, domain__name=domain)
+    return list(alias.targets.values_list("address", flat=True))
+
+
 def error_of(call, *args, **kwargs):
     with pytest.raises(ValidationError) as info:
         call(*args, **kwargs)
@@ -127,9 +133,9 @@ def test_it_refuses_a_new_alias_that_loops_through_the_catch_all(domain, other_d
 
 
 def test_it_refuses_a_new_catch_all_that_loops_back_through_an_unknown_address(domain, other_domain):
-    create_alias("x@example.test", ["someone@example.net"])
-    create_alias("back@example.org", ["x@example.test"])
-    remove_alias("x@example.test")  # back@example.org now points at a missing address
+    create_alias("@example.test", ["someone@example.net"])
+    create_alias("back@example.org", ["x@example.test"])  # accepted: the catch-all takes x
+    remove_alias("@example.test")  # back@example.org now points at an unknown address
     # The new catch-all would take x@example.test: back → x → catch-all → back.
     assert "targets" in error_of(create_alias, "@example.test", ["back@example.org"])
 
@@ -163,3 +169,17 @@ def test_it_removes_an_alias(domain):
 
 def test_it_refuses_to_remove_an_alias_that_does_not_exist(domain):
     assert "source" in error_of(remove_alias, "info@example.test")
+
+
+def test_removing_an_alias_takes_it_out_of_other_aliases(domain):
+    create_alias("sales@example.test", ["a@example.net"])
+    create_alias("all@example.test", ["sales@example.test", "b@example.net"])
+    remove_alias("sales@example.test")
+    assert alias_targets("all@example.test") == ["b@example.net"]
+
+
+def test_removing_the_only_target_of_another_alias_is_refused(domain):
+    create_alias("sales@example.test", ["a@example.net"])
+    create_alias("team@example.test", ["sales@example.test"])
+    assert "source" in error_of(remove_alias, "sales@example.test")
+    assert alias_targets("team@example.test") == ["sales@example.test"]

@@ -14,6 +14,7 @@ from mailcore.directory.services import (
 from mailcore.store.models import Folder
 
 GB = 1024**3
+PASSWORD = "correct horse battery staple"
 
 
 def error_of(call, *args, **kwargs):
@@ -111,3 +112,25 @@ def test_it_removes_a_domain_alias(domain):
     remove_domain_alias("EXAMPLE.vn")
     assert not DomainAlias.objects.exists()
     assert "domain" in error_of(remove_domain_alias, "example.vn")
+
+
+def test_a_total_quota_below_the_accounts_quotas_is_refused(domain):
+    from mailcore.directory.services import create_account
+
+    update_domain("example.test", default_quota=2 * GB)
+    create_account("a@example.test", PASSWORD, quota=2 * GB)
+    create_account("b@example.test", PASSWORD, quota=2 * GB)
+    assert "total_quota" in error_of(update_domain, "example.test", total_quota=3 * GB)
+    update_domain("example.test", total_quota=4 * GB)
+
+
+def test_a_total_quota_needs_every_account_to_have_a_quota(domain):
+    from mailcore.directory.services import create_account
+
+    create_account("a@example.test", PASSWORD, quota=0)
+    assert "total_quota" in error_of(update_domain, "example.test", total_quota=3 * GB)
+
+
+def test_a_default_quota_above_the_total_quota_is_refused(domain):
+    update_domain("example.test", total_quota=4 * GB, default_quota=1 * GB)
+    assert "default_quota" in error_of(update_domain, "example.test", default_quota=5 * GB)

@@ -70,15 +70,16 @@ def collect_stray_files(grace_seconds=None) -> int:
 
 
 def collect_index_entries() -> int:
-    """Delete SQLite FTS entries of messages deleted by a cascade (PostgreSQL cascades)."""
-    if connection.vendor == "postgresql":
-        return 0
-    from .search import sqlite
+    """Delete index entries of messages deleted by a cascade (an account's removal)."""
+    from .search import postgres, sqlite
 
+    if connection.vendor == "postgresql":
+        sql = (f"DELETE FROM {postgres.TABLE} s WHERE NOT EXISTS "
+               "(SELECT 1 FROM store_message m WHERE m.id = s.message_id)")
+    else:
+        sql = f"DELETE FROM {sqlite.TABLE} WHERE rowid NOT IN (SELECT id FROM store_message)"
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {sqlite.TABLE} WHERE rowid NOT IN (SELECT id FROM store_message)"
-        )
+        cursor.execute(sql)
         return cursor.rowcount
 
 

@@ -44,9 +44,10 @@ def parse_header_block(block: bytes) -> EmailMessage:
 
 def split_header(raw: bytes, start: int, end: int) -> int:
     """Return the offset where the body starts (after the blank line), or end if none."""
-    if raw.startswith(b"\r\n", start):
+    # Bounded by end: an empty part must not claim the CRLF of the delimiter after it.
+    if raw.startswith(b"\r\n", start, end):
         return start + 2  # no header fields at all
-    if raw.startswith(b"\n", start):
+    if raw.startswith(b"\n", start, end):
         return start + 1
     match = _HEADER_END_RE.search(raw, start, end)
     return match.end() if match else end

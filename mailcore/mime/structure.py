@@ -90,7 +90,7 @@ def _parse_part(raw, start, end, depth, counter, default_type):
         )
     too_deep = depth >= MAX_MIME_DEPTH or counter.parts >= MAX_MIME_PARTS
     if maintype == "multipart" and not too_deep:
-        boundary = headers.get_param("boundary")
+        boundary = _param(headers, "boundary")
         if isinstance(boundary, tuple):  # RFC 2231 encoded boundary
             boundary = boundary[2]
         child_default = ("message", "rfc822") if subtype == "digest" else ("text", "plain")
@@ -168,9 +168,27 @@ def _content_type(headers, default):
     return maintype, subtype
 
 
+def _raw_params(headers, header):
+    """Return [(name, value)] of a header's parameters, or [] when they can't be parsed.
+
+    Values are str, or (charset, language, text) for RFC 2231 ones.
+    """
+    try:
+        return (headers.get_params(header=header) or [])[1:]
+    except Exception:  # email.utils.decode_params raises TypeError on "name*" beside "name*0*"
+        return []
+
+
+def _param(headers, name, header="content-type"):
+    for key, value in _raw_params(headers, header):
+        if key.lower() == name:
+            return value
+    return None
+
+
 def _params(headers, header):
     params = {}
-    for key, value in (headers.get_params(header=header) or [])[1:]:
+    for key, value in _raw_params(headers, header):
         if isinstance(value, tuple):  # RFC 2231 (charset, language, value)
             value = _decode_2231(value)
         params[key.lower()] = " ".join(str(value).split()) if value is not None else ""
@@ -198,10 +216,7 @@ def _disposition(headers):
 def _filename(headers):
     from .headers import decode_words
 
-    try:
-        name = headers.get_filename() or headers.get_param("name")
-    except (LookupError, ValueError):
-        return None
+    name = _param(headers, "filename", "content-disposition") or _param(headers, "name")
     if isinstance(name, tuple):
         name = _decode_2231(name)
     return decode_words(name) if name else None

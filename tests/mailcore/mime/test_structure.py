@@ -188,3 +188,18 @@ def test_find_part_refuses_bad_section_numbers():
     single = parse_structure(b"Subject: x\r\n\r\nhello")
     assert find_part(single, "1") is single
     assert find_part(single, "2") is None
+
+
+def test_mixed_rfc2231_continuations_do_not_raise():
+    """email.utils.decode_params sorts None against ints for "filename*" beside "filename*0*"."""
+    raw = (b"Content-Type: application/pdf; name*=utf-8''%C3%A9.pdf\r\n"
+           b"Content-Disposition: attachment; filename*0*=utf-8''a; filename*=b\r\n\r\nx")
+    structure = parse_structure(raw)
+    assert structure["disposition"][0] == "attachment"
+    assert structure["filename"] == "é.pdf"
+
+
+def test_rfc2231_filenames_in_unknown_charsets_are_kept():
+    raw = (b"Content-Type: application/pdf\r\n"
+           b"Content-Disposition: attachment; filename*=x-unknown''bill%20A.pdf\r\n\r\nx")
+    assert parse_structure(raw)["filename"] == "bill A.pdf"

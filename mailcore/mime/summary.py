@@ -41,6 +41,14 @@ def _is_attachment(part):
     return bool(part.get("filename")) and not (part["type"] == "text" and disposition == "inline")
 
 
+def _leaves(structure):
+    """Yield the leaf parts, then those of each attached message (its text is searched too)."""
+    for _section, part in iter_leaves(structure):
+        yield part
+        if "message" in part:
+            yield from _leaves(part["message"]["part"])
+
+
 def summarize(raw: bytes) -> Summary:
     """Parse raw once into a Summary; never raises on malformed input."""
     structure = parse_structure(raw)
@@ -60,7 +68,7 @@ def summarize(raw: bytes) -> Summary:
         structure=structure,
     )
     texts, budget = [], MAX_DECODED_CHARS
-    for _section, part in iter_leaves(structure):
+    for part in _leaves(structure):
         if _is_attachment(part):
             summary.has_attachments = True
             if part.get("filename"):

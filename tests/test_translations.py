@@ -52,6 +52,15 @@ def compiled_messages():
     language_changed(setting="LOCALE_PATHS")
 
 
+@pytest.fixture(autouse=True)
+def restore_language():
+    """Put back the active language: LocaleMiddleware activates the request's language in
+    this thread and never deactivates it, so a Vietnamese request would leak into later tests."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
+
+
 def vi(catalog, msgid, **params):
     """The Vietnamese text the catalog holds for msgid, formatted like the code does."""
     message = catalog.get(msgid)

@@ -1,14 +1,15 @@
-"""URL routes: the control panel, the webmail and the health endpoint."""
-from django.conf.urls.i18n import i18n_patterns
+"""URL routes: the control panel, the webmail and the health endpoint.
+
+URLs carry no language prefix: a mail client's links and bookmarks must not change
+with the interface language. LocaleMiddleware picks the language from the user's
+choice (the cookie set by ``i18n/setlang/``) or else the browser's Accept-Language.
+"""
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("panel.urls")),
-]
-urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("mail/", include("webmail.urls")),
-    prefix_default_language=False,
-)
+    path("", include("panel.urls")),
+]

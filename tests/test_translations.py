@@ -182,10 +182,6 @@ def client(client, settings):
     return client
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "config/urls.py uses i18n_patterns(prefix_default_language=False), so Django's LocaleMiddleware "
-    "serves every unprefixed path such as / in LANGUAGE_CODE, ignoring Accept-Language and the "
-    "language cookie. Remove this mark once / honours the browser's language."))
 @pytest.mark.django_db
 @pytest.mark.usefixtures("compiled_messages")
 def test_home_page_in_vietnamese(client, vi_catalog):
@@ -213,8 +209,19 @@ def test_home_page_in_english(client):
 @pytest.mark.django_db
 @pytest.mark.usefixtures("compiled_messages")
 def test_webmail_page_in_vietnamese(client, vi_catalog):
-    response = client.get("/vi/mail/")
+    response = client.get("/mail/", HTTP_ACCEPT_LANGUAGE="vi")
     assert response.status_code == 200
     html = response.content.decode()
     assert 'lang="vi"' in html
     assert vi(vi_catalog, "The webmail is not available yet.") in html
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("compiled_messages")
+def test_language_cookie_beats_the_browser(client, vi_catalog):
+    # The user's explicit choice (set_language stores it in a cookie) wins over Accept-Language.
+    response = client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
+    assert response.status_code == 302
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response["Content-Language"] == "vi"
+    assert vi(vi_catalog, "HopThu mail server") in response.content.decode()

@@ -3,7 +3,7 @@ import contextlib
 import re
 from datetime import UTC
 from email.policy import default
-from email.utils import getaddresses, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 
 from .text import scrub
 
@@ -27,12 +27,7 @@ def decode_words(value) -> str:
 
 def address_list(headers, name) -> list[tuple[str, str]]:
     """Return [(display name decoded, addr_spec)] for an address header, or []."""
-    values = headers.get_all(name) or []
-    try:
-        pairs = getaddresses([str(v) for v in values])
-    except Exception:
-        return []
-    return [(decode_words(display), addr) for display, addr in pairs if addr or display]
+    return [(decode_words(display), addr) for display, addr in headers.addresses(name)]
 
 
 def header_date(headers):
@@ -58,17 +53,8 @@ def _raw(headers, name):
 
 def _envelope_addresses(headers, name):
     """RFC 9051 §7.5.2: addresses as [name, adl, mailbox, host]; raw (undecoded) name."""
-    values = headers.get_all(name)
-    if not values:
-        return None
     result = []
-    try:
-        pairs = getaddresses([str(v) for v in values])
-    except Exception:
-        return None
-    for display, addr in pairs:
-        if not addr and not display:
-            continue
+    for display, addr in headers.addresses(name):
         mailbox, _sep, host = addr.rpartition("@") if "@" in addr else (addr, "", "")
         result.append([display or None, None, mailbox or None, host or None])
     return result or None

@@ -3,7 +3,7 @@
 The email package does not keep offsets into the original bytes, and IMAP needs them
 (RFC 9051 §6.4.5: sizes and line counts are of the body "in its transfer encoding",
 BODY[1.2] returns the exact octets). So part boundaries are found here on the raw
-bytes (RFC 2046 §5.1.1), and only each part's header block goes to the email parser.
+bytes (RFC 2046 §5.1.1), and each part's header block is split by fields.py.
 
 A part is a plain dict (stored as JSON with the message):
   type, subtype      lower-case; "text"/"plain" when absent (RFC 2045 §5.2)
@@ -17,29 +17,18 @@ A part is a plain dict (stored as JSON with the message):
   parts              children of a multipart
   message            for message/rfc822: {"envelope": [...], "part": <part>}
 """
-import re
-from email.message import Message as EmailMessage
-from email.parser import Parser
-from email.policy import compat32
-
+from .fields import HeaderFields, parse_fields
 from .headers import envelope_from_headers
 from .text import scrub
 
 MAX_MIME_DEPTH = 32  # deeper nesting is treated as an opaque leaf
 MAX_MIME_PARTS = 2000  # parts beyond this are not split further
-
-_HEADER_END_RE = re.compile(rb"\r?\n\r?\n")
-_header_parser = Parser(policy=compat32)
+_BLANK_LINES = (b"\r\n\r\n", b"\n\n", b"\r\n\n", b"\n\r\n")
 
 
-def parse_header_block(block: bytes) -> EmailMessage:
-    """Parse a header block into an email Message (headers only).
-
-    Header bytes are decoded as UTF-8 (RFC 6532 allows it) with replacement, so
-    malformed 8-bit headers can't smuggle surrogates into stored JSON, and NUL is
-    dropped because PostgreSQL stores none in text or jsonb.
-    """
-    return _header_parser.parsestr(scrub(block.decode("utf-8", "replace")), headersonly=True)
+def parse_header_block(block: bytes) -> HeaderFields:
+    """Parse a header block into its fields (see fields.py)."""
+    return parse_fields(block)
 
 
 def split_header(raw: bytes, start: int, end: int) -> int:
@@ -49,8 +38,14 @@ def split_header(raw: bytes, start: int, end: int) -> int:
         return start + 2  # no header fields at all
     if raw.startswith(b"\n", start, end):
         return start + 1
-    match = _HEADER_END_RE.search(raw, start, end)
-    return match.end() if match else end
+    # The first blank line in any mix of CRLF and bare LF; each later search stops at
+    # the best one so far, so a large body is not scanned again.
+    best_at, best_end = end, end
+    for blank in _BLANK_LINES:
+        at = raw.find(blank, start, min(end, best_at + len(blank)))
+        if 0 <= at < best_at:
+            best_at, best_end = at, at + len(blank)
+    return best_end
 
 
 class _Counter:
@@ -60,10 +55,16 @@ class _Counter:
 
 def parse_structure(raw: bytes) -> dict:
     """Return the MIME tree of a whole message."""
+    return parse_message(raw)[0]
+
+
+def parse_message(raw: bytes) -> tuple[dict, HeaderFields]:
+    """Return the MIME tree of a whole message and its top-level header fields."""
     return _parse_part(raw, 0, len(raw), depth=0, counter=_Counter(), default_type=("text", "plain"))
 
 
 def _parse_part(raw, start, end, depth, counter, default_type):
+    """Return (part, its header fields) for raw[start:end]."""
     counter.parts += 1
     body_start = split_header(raw, start, end)
     headers = parse_header_block(raw[start:body_start])
@@ -96,17 +97,16 @@ def _parse_part(raw, start, end, depth, counter, default_type):
         child_default = ("message", "rfc822") if subtype == "digest" else ("text", "plain")
         ranges = _split_multipart(raw, body_start, end, boundary) if boundary else []
         part["parts"] = [
-            _parse_part(raw, s, e, depth + 1, counter, child_default) for s, e in ranges
+            _parse_part(raw, s, e, depth + 1, counter, child_default)[0] for s, e in ranges
         ]
         if not part["parts"]:
             # RFC 2046 §5.1.1 needs at least one body part; show an empty text part
             # rather than refusing the message.
             part["parts"] = [_empty_part(end)]
     elif (maintype, subtype) == ("message", "rfc822") and not too_deep:
-        inner = _parse_part(raw, body_start, end, depth + 1, counter, ("text", "plain"))
-        inner_headers = parse_header_block(raw[body_start:inner["body"][0]])
+        inner, inner_headers = _parse_part(raw, body_start, end, depth + 1, counter, ("text", "plain"))
         part["message"] = {"envelope": envelope_from_headers(inner_headers), "part": inner}
-    return part
+    return part, headers
 
 
 def _empty_part(offset):
@@ -118,28 +118,51 @@ def _empty_part(offset):
     }
 
 
+def _delimiter_end(raw, at, end, dash_boundary):
+    """If a delimiter line starts at `at`, return (its end before the LF, is_close).
+
+    RFC 2046 §5.1.1: "--" boundary, "--" again for the close delimiter, then optional
+    linear white space to the end of the line. Returns None if the line is not one.
+    """
+    if at > 0 and raw[at - 1] != 0x0A:  # only at the start of a line
+        return None
+    after = at + len(dash_boundary)
+    close = raw.startswith(b"--", after, end)
+    if close:
+        after += 2
+    while after < end and raw[after] in b" \t":
+        after += 1
+    if after < end and raw[after] == 0x0D:
+        after += 1
+    if after < end and raw[after] != 0x0A:
+        return None
+    return after, close
+
+
 def _split_multipart(raw, start, end, boundary):
     """Return the [start, end) ranges of each body part between boundary lines."""
-    delimiter = re.compile(
-        rb"^--" + re.escape(boundary.encode("utf-8", "replace")) + rb"(--)?[ \t]*\r?$",
-        re.MULTILINE,
-    )
+    dash_boundary = b"--" + boundary.encode("utf-8", "replace")
     ranges = []
     part_start = None
-    for match in delimiter.finditer(raw, start, end):
-        line_start = match.start()
+    position = start
+    while (at := raw.find(dash_boundary, position, end)) >= 0:
+        delimiter = _delimiter_end(raw, at, end, dash_boundary)
+        if delimiter is None:
+            position = at + 1
+            continue
+        line_end, close = delimiter
         # RFC 2046 §5.1.1: the CRLF before a delimiter belongs to the delimiter.
-        if raw.endswith(b"\r\n", start, line_start):
-            part_end = line_start - 2
-        elif raw.endswith(b"\n", start, line_start):
-            part_end = line_start - 1
+        if raw.endswith(b"\r\n", start, at):
+            part_end = at - 2
+        elif raw.endswith(b"\n", start, at):
+            part_end = at - 1
         else:
-            part_end = line_start
+            part_end = at
         if part_start is not None:
             ranges.append((part_start, max(part_start, part_end)))
-        if match.group(1):  # close delimiter: the rest is epilogue
+        if close:  # the rest is epilogue
             return ranges
-        part_start = match.end()
+        part_start = position = line_end
         if raw.startswith(b"\r\n", part_start):
             part_start += 2
         elif raw.startswith(b"\n", part_start):

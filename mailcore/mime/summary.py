@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .headers import address_list, decode_words, envelope_from_headers, header_date
-from .structure import iter_leaves, parse_header_block, parse_structure, split_header
+from .structure import iter_leaves, parse_message
 from .text import MAX_DECODED_CHARS, decode_part_text, html_to_text
 
 PREVIEW_CHARS = 200
@@ -51,8 +51,7 @@ def _leaves(structure):
 
 def summarize(raw: bytes) -> Summary:
     """Parse raw once into a Summary; never raises on malformed input."""
-    structure = parse_structure(raw)
-    headers = parse_header_block(raw[: split_header(raw, 0, len(raw))])
+    structure, headers = parse_message(raw)
     from_pairs = address_list(headers, "from")
     summary = Summary(
         subject=decode_words(headers.get("subject"))[:998],

@@ -35,6 +35,8 @@ def words(text: str) -> list[str]:
     """Return the searchable words of text: case, width, diacritics and strokes folded."""
     if not text:
         return []
+    if text.isascii():  # nothing to fold but case: the common case, made cheap
+        return _WORD_RE.findall(text.lower())
     text = _DIACRITICS_RE.sub("", unicodedata.normalize("NFKD", text))
     return _WORD_RE.findall(unicodedata.normalize("NFC", text).translate(_FOLD).casefold())
 
@@ -80,15 +82,19 @@ def _backend():
     return postgres if connection.vendor == "postgresql" else sqlite
 
 
-def index_message(message_id: int, account_id: int, summary):
-    """Add a freshly appended message to the index (inside the append's transaction)."""
-    values = {
+def index_values(summary) -> dict:
+    """The index entry of a message: its fields as folded words, made once per message."""
+    return {
         "sender": prepare(f"{summary.from_name} {summary.from_address}"),
         "recipients": prepare(f"{summary.to_addresses} {summary.cc_addresses}"),
         "subject": prepare(summary.subject),
         "body": prepare(" ".join([summary.body_text, *summary.attachment_names])),
     }
-    _backend().insert(message_id, account_id, values)
+
+
+def insert_entry(cursor, message_id: int, account_id: int, values: dict):
+    """Add a freshly appended message to the index, inside the append's transaction."""
+    _backend().insert(cursor, message_id, account_id, values)
 
 
 def copy_entries(pairs: list[tuple[int, int]]):

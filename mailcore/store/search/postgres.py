@@ -34,12 +34,11 @@ _DOCUMENT_SQL = " || ".join(
 )
 
 
-def insert(message_id, account_id, values):
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {TABLE} (message_id, account_id, document) VALUES (%s, %s, {_DOCUMENT_SQL})",
-            [message_id, account_id, *(values[name] for name in WEIGHTS)],
-        )
+def insert(cursor, message_id, account_id, values):
+    cursor.execute(
+        f"INSERT INTO {TABLE} (message_id, account_id, document) VALUES (%s, %s, {_DOCUMENT_SQL})",
+        [message_id, account_id, *(values[name] for name in WEIGHTS)],
+    )
 
 
 def copy(pairs):

@@ -16,14 +16,13 @@ CREATE_SQL = (
 DROP_SQL = f"DROP TABLE IF EXISTS {TABLE}"
 
 
-def insert(message_id, account_id, values):
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {TABLE} (rowid, acct, sender, recipients, subject, body) "
-            "VALUES (%s, %s, %s, %s, %s, %s)",
-            [message_id, f"a{account_id}", values["sender"], values["recipients"],
-             values["subject"], values["body"]],
-        )
+def insert(cursor, message_id, account_id, values):
+    cursor.execute(
+        f"INSERT INTO {TABLE} (rowid, acct, sender, recipients, subject, body) "
+        "VALUES (%s, %s, %s, %s, %s, %s)",
+        [message_id, f"a{account_id}", values["sender"], values["recipients"],
+         values["subject"], values["body"]],
+    )
 
 
 def copy(pairs):

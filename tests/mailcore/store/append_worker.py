@@ -25,13 +25,13 @@ def main():
     from mailcore.store import search
 
     if crash:
-        original = search.index_message
+        original = search.insert_entry
 
         def index_then_die(*args, **kwargs):
             original(*args, **kwargs)
             os._exit(9)
 
-        append_module.search.index_message = index_then_die
+        append_module.search.insert_entry = index_then_die
     for i in range(count):
         raw = f"Subject: {tag} {i}\r\nMessage-ID: <{tag}.{i}@test>\r\n\r\nbody {tag} {i}\r\n".encode()
         append_module.append(account_id, "INBOX", raw)

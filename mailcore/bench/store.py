@@ -4,12 +4,14 @@ It creates a throwaway domain and account in the configured database and blob
 directory (so it measures the real setup, SQLite or PostgreSQL), appends N messages,
 times searches, then removes everything it made.
 """
+import multiprocessing
+import os
 import random
 import secrets
 import statistics
 import time
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from mailcore.directory.services import create_account, create_domain, remove_domain
 from mailcore.store.append import Target, append, append_batch
@@ -49,30 +51,56 @@ def _messages(rng, count, recipient):
         yield raw
 
 
-def _timed_appends(out, label, account, messages, batch):
-    total_bytes, count = 0, 0
+def _append_all(account_pk, messages, batch):
+    if batch == 1:
+        for raw in messages:
+            append(account_pk, "INBOX", raw)
+        return
+    for start in range(0, len(messages), batch):
+        append_batch([(raw, [Target(account_pk)]) for raw in messages[start:start + batch]])
+
+
+def _writer_process(account_pk, messages, batch):
+    try:
+        _append_all(account_pk, messages, batch)
+    finally:
+        connections.close_all()
+
+
+def _timed_appends(out, label, account, messages, batch, processes=1):
+    """Append messages and print the rate; with processes > 1, that many writers share them.
+
+    Writers are forked after the parent's connections are closed, so each opens its own,
+    as the mail core's worker processes do.
+    """
+    messages = list(messages)
+    total_bytes = sum(len(raw) for raw in messages)
     started = time.perf_counter()
-    pending = []
-    for raw in messages:
-        total_bytes += len(raw)
-        count += 1
-        if batch == 1:
-            append(account.pk, "INBOX", raw)
-            continue
-        pending.append((raw, [Target(account.pk)]))
-        if len(pending) == batch:
-            append_batch(pending)
-            pending = []
-    if pending:
-        append_batch(pending)
+    if processes == 1:
+        _append_all(account.pk, messages, batch)
+    else:
+        connections.close_all()
+        context = multiprocessing.get_context("fork")
+        writers = [context.Process(target=_writer_process, args=(account.pk, messages[i::processes], batch))
+                   for i in range(processes)]
+        for writer in writers:
+            writer.start()
+        for writer in writers:
+            writer.join()
+        if any(writer.exitcode for writer in writers):
+            raise RuntimeError("a bench writer process failed")
     elapsed = time.perf_counter() - started
-    rate = count / elapsed
+    rate = len(messages) / elapsed
     out.write(f"{label}: {rate:,.0f} messages/s ({total_bytes / elapsed / 1e6:,.1f} MB/s, "
-              f"{count} messages in {elapsed:.1f} s)\n")
+              f"{len(messages)} messages in {elapsed:.1f} s)\n")
     return rate
 
 
-def run(count: int, searches: int, out, seed: int = 1, batch: int = 100, singles: int = 1000) -> dict:
+def run(count: int, searches: int, out, seed: int = 1, batch: int = 100, singles: int = 1000,
+        processes: int | None = None) -> dict:
+    """Append `singles` messages one per transaction, then the rest in group commits of
+    `batch` by `processes` writers (default: one per CPU), then time searches."""
+    processes = processes or os.cpu_count() or 1
     rng = random.Random(seed)
     domain = f"bench-{secrets.token_hex(4)}.test"
     create_domain(domain, default_quota=0)
@@ -80,12 +108,12 @@ def run(count: int, searches: int, out, seed: int = 1, batch: int = 100, singles
     try:
         recipient = f"bench@{domain}"
         singles = min(singles, count)
-        out.write(f"appending {count} messages to {recipient} (fsync on every commit) ...\n")
-        single_rate = _timed_appends(out, "append, one message per transaction", account,
+        out.write(f"appending {count} messages to {recipient} (every commit durable: fsync) ...\n")
+        single_rate = _timed_appends(out, "append, one message per transaction, 1 process", account,
                                      _messages(rng, singles, recipient), 1)
-        batch_rate = _timed_appends(out, f"append, group commit of {batch} (bulk delivery)", account,
-                                    (raw.replace(b"Subject: ", b"Subject: b ", 1)
-                                     for raw in _messages(rng, count - singles, recipient)), batch)
+        bulk = [raw.replace(b"Subject: ", b"Subject: b ", 1) for raw in _messages(rng, count - singles, recipient)]
+        batch_rate = _timed_appends(out, f"append, group commit of {batch}, {processes} process(es)", account,
+                                    bulk, batch, processes)
         latencies, hits = [], []
         base = Message.objects.filter(account_id=account.pk, folder__name="INBOX")
         for index in range(searches):
@@ -102,6 +130,7 @@ def run(count: int, searches: int, out, seed: int = 1, batch: int = 100, singles
         out.write(f"search ({searches} queries, first page of 50 by date, {count} messages): "
                   f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(latencies):.1f} ms\n")
         return {"single_appends_per_second": single_rate, "batch_appends_per_second": batch_rate,
+                "messages": Message.objects.filter(account_id=account.pk).count(),
                 "search_p50_ms": p50, "search_p95_ms": p95}
     finally:
         remove_domain(domain, remove_accounts=True)

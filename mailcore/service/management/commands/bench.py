@@ -14,6 +14,8 @@ class Command(BaseCommand):
         store.add_argument("--batch", type=int, default=100, help="messages per group commit (default 100)")
         store.add_argument("--singles", type=int, default=1000,
                            help="of the messages, how many to append one per transaction first (default 1,000)")
+        store.add_argument("--processes", type=int, default=None,
+                           help="writer processes for the group commits (default: one per CPU)")
         store.add_argument("--seed", type=int, default=1)
 
     def handle(self, *args, **options):
@@ -21,4 +23,4 @@ class Command(BaseCommand):
             from mailcore.bench import store
 
             store.run(options["messages"], options["searches"], self.stdout, seed=options["seed"],
-                      batch=options["batch"], singles=options["singles"])
+                      batch=options["batch"], singles=options["singles"], processes=options["processes"])

@@ -1,0 +1,32 @@
+"""`bench store` runs end to end: the figures are printed, the appends really landed
+(in order, from two writer processes) and the bench leaves nothing behind."""
+import re
+
+import pytest
+from django.core.management import call_command
+
+from mailcore.bench import store as bench_store
+from mailcore.directory.models import Domain
+from mailcore.store.models import Blob, Message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_store_appends_searches_and_cleans_up(capsys, monkeypatch):
+    figures = {}
+    real_run = bench_store.run
+
+    def run_and_keep(*args, **kwargs):
+        figures.update(real_run(*args, **kwargs))
+        return figures
+
+    monkeypatch.setattr(bench_store, "run", run_and_keep)
+    call_command("bench", "store", "-n", "120", "--singles", "20", "--batch", "10",
+                 "--processes", "2", "--searches", "11")
+    out = capsys.readouterr().out
+    assert re.search(r"one message per transaction, 1 process: [\d,]+ messages/s .*20 messages", out)
+    assert re.search(r"group commit of 10, 2 process\(es\): [\d,]+ messages/s .*100 messages", out)
+    assert re.search(r"search \(11 queries, .*120 messages\): p50 [\d.]+ ms, p95 [\d.]+ ms", out)
+    assert figures["messages"] == 120
+    assert figures["batch_appends_per_second"] > 0 and figures["search_p95_ms"] > 0
+    assert not Domain.objects.filter(name__startswith="bench-").exists()
+    assert Message.objects.count() == 0 and Blob.objects.count() == 0

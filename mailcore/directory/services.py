@@ -9,7 +9,7 @@ import unicodedata
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from mailcore.sizes import format_size
@@ -115,12 +115,24 @@ def update_domain(name, **changes):
 
 @transaction.atomic
 def remove_domain(name, *, remove_accounts=False):
-    """Remove a domain; refuse while it has accounts unless remove_accounts (their mail too)."""
+    """Remove a domain; refuse while it has accounts unless remove_accounts (their mail too).
+
+    Aliases and forwards of other domains lose their targets in this one (and its
+    domain aliases); refused while one of them would be left with no target.
+    """
     domain = _get_domain(name)
     count = domain.accounts.count()
     if count and not remove_accounts:
         raise _error("domain", _("The domain %(name)s still has %(count)d accounts; remove them first."),
                      name=domain.unicode_name, count=count)
+    in_domain = Q()
+    for hosted in [domain.name, *domain.domain_aliases.values_list("name", flat=True)]:
+        in_domain |= Q(address__endswith=f"@{hosted}")
+    _detach_targets(
+        AliasTarget.objects.filter(in_domain).exclude(alias__domain=domain),
+        ForwardTarget.objects.filter(in_domain).exclude(forward__account__domain=domain),
+        "domain",
+    )
     for account in domain.accounts.select_related("user"):
         account.user.delete()  # cascades to the account, its folders and messages
     domain.delete()
@@ -287,23 +299,28 @@ def _target_forms(localpart: str, domain: Domain) -> list[str]:
     return [f"{localpart}@{name}" for name in names]
 
 
-def _detach_targets(forms: list[str], field: str):
-    """Remove these addresses from aliases and forwards that have other targets too.
+def _detach_targets(alias_targets, forward_targets, field: str):
+    """Delete these alias and forward targets from aliases and forwards that have others.
 
     Refuses (and changes nothing) if an alias or forward would be left with no target:
     mail sent to it would have nowhere to go.
     """
-    alias_targets = AliasTarget.objects.filter(address__in=forms).select_related("alias__domain")
-    for target in alias_targets:
-        if not target.alias.targets.exclude(address__in=forms).exists():
+    for target in alias_targets.select_related("alias__domain"):
+        if not target.alias.targets.exclude(pk__in=alias_targets.values("pk")).exists():
             raise _error(field, _("The alias %(alias)s points only here; change it first."), alias=str(target.alias))
-    forward_targets = ForwardTarget.objects.filter(address__in=forms).select_related("forward__account__domain")
-    for target in forward_targets:
-        if not target.forward.targets.exclude(address__in=forms).exists():
+    for target in forward_targets.select_related("forward__account__domain"):
+        if not target.forward.targets.exclude(pk__in=forward_targets.values("pk")).exists():
             raise _error(field, _("%(account)s forwards only here; change that forward first."),
                          account=str(target.forward.account))
     alias_targets.delete()
     forward_targets.delete()
+
+
+def _detach_address(localpart: str, domain: Domain, field: str):
+    """Take localpart@domain, in any of its domain's names, out of aliases and forwards."""
+    forms = _target_forms(localpart, domain)
+    _detach_targets(AliasTarget.objects.filter(address__in=forms), ForwardTarget.objects.filter(address__in=forms),
+                    field)
 
 
 @transaction.atomic
@@ -313,7 +330,7 @@ def remove_account(address):
     Refused while an alias or forward points only to it.
     """
     account = get_account(address)
-    _detach_targets(_target_forms(account.localpart, account.domain), "address")
+    _detach_address(account.localpart, account.domain, "address")
     account.user.delete()
 
 
@@ -387,7 +404,7 @@ def remove_alias(source):
     if alias is None:
         raise _error("source", _("There is no alias %(address)s."), address=address.display)
     if not address.is_catchall:
-        _detach_targets(_target_forms(address.localpart, domain), "source")
+        _detach_address(address.localpart, domain, "source")
     alias.delete()
 
 

@@ -2,13 +2,14 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from mailcore.directory.models import Account, Alias, Domain, DomainAlias, User
+from mailcore.directory.models import Account, Alias, AliasTarget, Domain, DomainAlias, ForwardTarget, User
 from mailcore.directory.services import (
     create_alias,
     create_domain,
     create_domain_alias,
     remove_domain,
     remove_domain_alias,
+    set_forward,
     update_domain,
 )
 from mailcore.store.models import Folder
@@ -83,6 +84,23 @@ def test_it_removes_a_domain_with_its_accounts_logins_folders_and_aliases_when_a
     assert not Alias.objects.exists()
     assert not DomainAlias.objects.exists()
     assert not Folder.objects.filter(account__domain__name="example.test").exists()
+
+
+def test_removing_a_domain_takes_its_addresses_out_of_other_domains_aliases_and_forwards(alice, charlie):
+    create_domain_alias("example.vn", "example.test")
+    create_alias("team@example.org", ["alice@example.vn", "charlie@example.org"])
+    set_forward("charlie@example.org", ["alice@example.test", "c@elsewhere.test"])
+    remove_domain("example.test", remove_accounts=True)
+    assert list(AliasTarget.objects.values_list("address", flat=True)) == ["charlie@example.org"]
+    assert list(ForwardTarget.objects.values_list("address", flat=True)) == ["c@elsewhere.test"]
+
+
+def test_it_refuses_to_remove_a_domain_that_another_domains_alias_points_only_to(alice, charlie):
+    create_alias("team@example.org", ["alice@example.test"])
+    errors = error_of(remove_domain, "example.test", remove_accounts=True)
+    assert "team@example.org" in errors["domain"][0]
+    assert Account.objects.filter(pk=alice.pk).exists()
+    assert AliasTarget.objects.filter(address="alice@example.test").exists()
 
 
 def test_it_refuses_to_remove_a_domain_that_is_not_hosted(db):

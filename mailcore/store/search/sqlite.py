@@ -3,6 +3,10 @@
 The account is an indexed column (`acct` holds "a<id>"), so a query ANDs the account's
 token with the terms and FTS5 intersects posting lists instead of scanning every
 account's matches.
+
+Every query ends in a prefix ("hoa d" while the user types), and a short prefix of a
+common word expands to thousands of terms; prefix indexes of 1 to 3 characters
+(FTS5 §4.2) keep those queries as fast as whole words, for about 75% more index.
 """
 from django.db import connection
 from django.db.models.expressions import RawSQL
@@ -11,9 +15,22 @@ TABLE = "store_message_fts"
 CREATE_SQL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
     "acct, sender, recipients, subject, body, "
-    "tokenize = 'unicode61 remove_diacritics 2')"
+    "tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')"
 )
 DROP_SQL = f"DROP TABLE IF EXISTS {TABLE}"
+
+
+def add_prefix_indexes(cursor):
+    """Rebuild an index made before prefix indexes existed (migration 0003)."""
+    cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [TABLE])
+    row = cursor.fetchone()
+    if row is None or "prefix" in row[0]:
+        return
+    cursor.execute(f"ALTER TABLE {TABLE} RENAME TO {TABLE}_old")
+    cursor.execute(CREATE_SQL)
+    cursor.execute(f"INSERT INTO {TABLE} (rowid, acct, sender, recipients, subject, body) "
+                   f"SELECT rowid, acct, sender, recipients, subject, body FROM {TABLE}_old")
+    cursor.execute(f"DROP TABLE {TABLE}_old")
 
 
 def insert(cursor, message_id, account_id, values):

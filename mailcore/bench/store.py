@@ -129,8 +129,9 @@ def run(count: int, searches: int, out, seed: int = 1, batch: int = 100, singles
             latencies.append((time.perf_counter() - started) * 1000)
             hits.append(len(page))
         p50, p95 = statistics.median(latencies), percentile(latencies, 0.95)
-        out.write(f"search ({searches} queries, first page of 50 by date, {count} messages): "
-                  f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(latencies):.1f} ms\n")
+        out.write(f"search ({searches} queries, first page of 50 by date, {count} messages: "
+                  f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(latencies):.1f} ms; "
+                  f"{statistics.mean(hits):.0f} results per page on average)\n")
         return {"single_appends_per_second": single_rate, "batch_appends_per_second": batch_rate,
                 "messages": Message.objects.filter(account_id=account.pk).count(),
                 "search_p50_ms": p50, "search_p95_ms": p95}

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "csp",
     "mailcore.directory",
     "mailcore.store",
+    "mailcore.auth.apps.AuthConfig",
     "mailcore.service",
     "panel",
     "webmail",
@@ -193,6 +194,9 @@ HOPTHU_PORTS = {
 # A mail server serves the network; HOPTHU_LISTEN_ADDRESS narrows it.
 HOPTHU_LISTEN_ADDRESS = env_str("HOPTHU_LISTEN_ADDRESS", "0.0.0.0")  # noqa: S104
 HOPTHU_IO_THREADS = env_int("HOPTHU_IO_THREADS", 8)
+# DNS servers for MX, SPF, DKIM and DMARC lookups ("host[:port],..."); empty: resolv.conf.
+HOPTHU_DNS_SERVERS = env_str("HOPTHU_DNS_SERVERS", "")
+HOPTHU_DNS_TIMEOUT = env_int("HOPTHU_DNS_TIMEOUT", 5)
 
 LOGGING = {
     "version": 1,

@@ -53,3 +53,15 @@ def charlie(other_domain):
     from mailcore.directory.services import create_account
 
     return create_account("charlie@example.org", PASSWORD)
+
+
+@pytest.fixture
+def dns_server(settings):
+    """A stub DNS server on loopback that the mail core's resolver asks (mailcore/dns.py)."""
+    from tests.support.dns_server import StubDNSServer
+
+    server = StubDNSServer().start()
+    settings.HOPTHU_DNS_SERVERS = server.address
+    settings.HOPTHU_DNS_TIMEOUT = 2
+    yield server
+    server.stop()

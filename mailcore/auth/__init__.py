@@ -1,0 +1,1 @@
+"""Credential checks, SASL and brute-force protection shared by every protocol."""

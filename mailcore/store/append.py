@@ -45,6 +45,7 @@ class Target:
     folder: str = "INBOX"
     flags: tuple = ()
     internal_date: datetime | None = None
+    trace: bytes = b""  # header fields for this copy only, served before the shared blob
 
 
 def canonical_line_endings(raw: bytes) -> bytes:
@@ -107,7 +108,7 @@ def append_batch(items: list[tuple[bytes, list[Target]]], skip_over_quota=True) 
 SUMMARY_FIELDS = ("subject", "from_address", "from_name", "to_addresses", "date", "message_id",
                   "in_reply_to", "references", "has_attachments", "preview", "envelope", "structure")
 TARGET_FIELDS = ("folder_id", "account_id", "uid", "modseq", "keywords", "internal_date", "size", "blob_id",
-                 "seen", "answered", "flagged", "deleted", "draft")
+                 "trace", "seen", "answered", "flagged", "deleted", "draft")
 SYSTEM_FLAG_FIELDS = ("seen", "answered", "flagged", "deleted", "draft")
 
 
@@ -193,7 +194,7 @@ class _RowWriter:
 
     def insert(self, item: _Prepared, blob_id, folder_pk, target, system, keywords):
         """Insert one message; return Appended, or QuotaExceeded when skipping full mailboxes."""
-        size = len(item.raw)
+        size = len(target.trace) + len(item.raw)
         uid, modseq, uidvalidity = self.take_uid(folder_pk)
         if not self.charge_quota(target.account_id, size):
             # The UID taken stays unused: UIDs must only increase (RFC 9051 §2.3.1.1),
@@ -205,7 +206,7 @@ class _RowWriter:
         sql, fields = _message_insert_sql()
         conn = self.cursor.db
         per_target = (folder_pk, target.account_id, uid, modseq, keywords, target.internal_date or self.now,
-                      size, blob_id, *(system.get(attr, False) for attr in SYSTEM_FLAG_FIELDS))
+                      size, blob_id, target.trace, *(system.get(attr, False) for attr in SYSTEM_FLAG_FIELDS))
         params = [field.get_db_prep_save(value, conn) for field, value in zip(fields, per_target, strict=False)]
         self.cursor.execute(sql, params + item.summary_params)
         message_pk = self.cursor.fetchone()[0]

@@ -23,7 +23,8 @@ def get_message(account_id: int, folder, uid: int) -> Message:
 
 
 def fetch_raw(message: Message) -> bytes:
-    return blobs.read(message.blob.digest)
+    """The whole message as IMAP serves it: this copy's trace fields, then the blob."""
+    return bytes(message.trace) + blobs.read(message.blob.digest)
 
 
 def fetch_section(message: Message, section: str = "") -> bytes | None:
@@ -36,7 +37,7 @@ def fetch_section(message: Message, section: str = "") -> bytes | None:
     structure = message.structure
     spec = section.upper()
     if spec == "":
-        return blobs.read(message.blob.digest)
+        return fetch_raw(message)
     number, _sep, suffix = _split_section(spec)
     if number:
         part = find_part(structure, number)
@@ -58,7 +59,10 @@ def fetch_section(message: Message, section: str = "") -> bytes | None:
         start, end = part["body"]
     else:
         return None
-    return blobs.read_range(message.blob.digest, start, end)
+    octets = blobs.read_range(message.blob.digest, start, end)
+    if spec == "HEADER":  # the top-level header includes the trace fields before it
+        return bytes(message.trace) + octets
+    return octets
 
 
 def _split_section(spec: str) -> tuple[str, str, str]:

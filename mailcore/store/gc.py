@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
 from . import blobs
-from .models import Blob, Message
+from .models import Blob
 
 
 @dataclass
@@ -22,14 +22,25 @@ class Collected:
     index_entries: int = 0
 
 
+def _unreferenced():
+    """Blobs that no row refers to: messages, and whatever else holds a body (the queue).
+
+    Every foreign key to Blob counts, so a new holder needs no change here.
+    """
+    conditions = [
+        ~Exists(relation.related_model._base_manager.filter(**{relation.field.name: OuterRef("pk")}))
+        for relation in Blob._meta.related_objects
+    ]
+    return Blob.objects.filter(*conditions)
+
+
 def collect_blobs(batch=500) -> int:
-    """Delete blobs no message refers to, rows and files together; return how many."""
+    """Delete blobs nothing refers to, rows and files together; return how many."""
     total = 0
     while True:
         with transaction.atomic():
             doomed = list(
-                Blob.objects.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
-                .filter(~Exists(Message.objects.filter(blob=OuterRef("pk"))))
+                _unreferenced().select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
                 .values_list("pk", "digest")[:batch]
             )
             if not doomed:

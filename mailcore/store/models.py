@@ -74,8 +74,11 @@ class Message(models.Model):
     draft = models.BooleanField(default=False)
     keywords = models.JSONField(default=list)
     internal_date = models.DateTimeField()
-    size = models.PositiveBigIntegerField()
+    size = models.PositiveBigIntegerField()  # of trace + blob: the message as IMAP serves it
     blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="messages")
+    # Trace header fields of this copy alone (Return-Path, Delivered-To: RFC 5321 §4.4),
+    # served before the blob, so every recipient of one message shares one blob.
+    trace = models.BinaryField(default=b"", blank=True)
     # Parsed once at append (mailcore.mime.summary).
     subject = models.TextField(blank=True)
     from_address = models.CharField(max_length=320, blank=True)

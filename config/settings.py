@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "mailcore.directory",
     "mailcore.store",
     "mailcore.auth.apps.AuthConfig",
+    "mailcore.dkim",
+    "mailcore.delivery.apps.DeliveryConfig",
     "mailcore.service",
     "panel",
     "webmail",

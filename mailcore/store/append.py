@@ -18,7 +18,8 @@ from mailcore.directory.models import Account
 from mailcore.mime.summary import summarize
 from mailcore.sizes import format_size
 
-from . import blobs, search
+from . import search
+from .bodies import DurableBodies
 from .errors import MessageTooLarge, QuotaExceeded
 from .flags import split_flags
 from .folders import folder_id
@@ -81,26 +82,14 @@ def append_batch(items: list[tuple[bytes, list[Target]]], skip_over_quota=True) 
     """
     folder_ids = {}
     prepared = [_prepare(raw, targets, folder_ids) for raw, targets in items]
-    group = len(prepared) > 1
-    temps = []
-    try:
-        for item in prepared:
-            temps.append(blobs.write_temp(item.raw, sync=not group))
-        if group:
-            blobs.sync_filesystem()
-        with transaction.atomic(), connection.cursor() as cursor:
-            writer = _RowWriter(cursor, skip_over_quota)
-            results = []
-            for item, (temp_path, digest) in zip(prepared, temps, strict=True):
-                blob_id = writer.lock_blob(digest, len(item.raw))
-                blobs.install(temp_path, digest, sync=not group)
-                results.append([writer.insert(item, blob_id, *target) for target in item.targets])
-            if group:
-                blobs.sync_filesystem()  # the renames are durable before the rows commit
-    finally:
-        for temp_path, _digest in temps:
-            blobs.discard(temp_path)  # gone already when installed
-    return results
+    with DurableBodies([item.raw for item in prepared]) as bodies, transaction.atomic(), \
+            connection.cursor() as cursor:
+        blob_ids = bodies.install(cursor)  # lock order: blobs, then folders, then accounts
+        writer = _RowWriter(cursor, skip_over_quota)
+        return [
+            [writer.insert(item, blob_id, *target) for target in item.targets]
+            for item, blob_id in zip(prepared, blob_ids, strict=True)
+        ]
 
 
 # Message columns that come from the message itself, the same for every recipient;
@@ -157,20 +146,6 @@ class _RowWriter:
         self.cursor = cursor
         self.skip_over_quota = skip_over_quota
         self.now = timezone.now()
-        self.db_now = connection.ops.adapt_datetimefield_value(self.now)
-
-    def lock_blob(self, digest: str, size: int) -> int:
-        """Insert the Blob row if missing and lock it; return its id.
-
-        Blob collection deletes rows (and files) under the same row lock, so it cannot
-        take this blob away between here and the commit.
-        """
-        self.cursor.execute(
-            "INSERT INTO store_blob (digest, size, created) VALUES (%s, %s, %s) "
-            "ON CONFLICT (digest) DO UPDATE SET size = excluded.size RETURNING id",
-            [digest, size, self.db_now],
-        )
-        return self.cursor.fetchone()[0]
 
     def take_uid(self, folder_pk: int) -> tuple[int, int, int]:
         """Take the folder's next UID and MODSEQ; the row stays locked until commit, so

@@ -1,0 +1,1 @@
+"""Local delivery (aliases, forwards, rules), the outbound queue and DSNs."""

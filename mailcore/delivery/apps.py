@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DeliveryConfig(AppConfig):
+    name = "mailcore.delivery"
+    label = "delivery"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,69 @@
+"""The mail queue: every accepted message and each of its recipients until delivered.
+
+The database, not the broker, holds the truth (DESIGN.md): a message is acknowledged
+(250 after DATA) only once its blob and these rows are committed, and a recipient's
+status changes in the same transaction as its delivery, so a crash at any moment
+neither loses nor duplicates mail.
+"""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from mailcore.directory.models import Account
+from mailcore.store.models import Blob
+
+
+class QueuedMessage(models.Model):
+    """One message as received: its body (a blob), envelope sender and where it came from."""
+
+    class Source(models.TextChoices):
+        MX = "mx", _("incoming (MX)")
+        SUBMISSION = "submission", _("submission")
+        RELAY = "relay", _("application relay")
+        WEBMAIL = "webmail", _("webmail")
+        FORWARD = "forward", _("forwarded")
+        BOUNCE = "bounce", _("delivery status notification")
+
+    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+")
+    size = models.PositiveBigIntegerField()
+    mail_from = models.CharField(_("envelope sender"), max_length=320, blank=True)  # "" = null reverse-path
+    source = models.CharField(max_length=16, choices=Source.choices)
+    account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    helo = models.CharField(max_length=255, blank=True)
+    smtputf8 = models.BooleanField(default=False)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("queued message")
+        verbose_name_plural = _("queued messages")
+
+
+class QueueRecipient(models.Model):
+    """One envelope recipient of a queued message and what became of it."""
+
+    class Kind(models.TextChoices):
+        LOCAL = "local", _("local")
+        REMOTE = "remote", _("remote")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        DEFERRED = "deferred", _("deferred")  # a temporary failure; retried at next_attempt
+        DELIVERED = "delivered", _("delivered")
+        FAILED = "failed", _("failed")  # permanent failure or expired; bounced if possible
+
+    message = models.ForeignKey(QueuedMessage, on_delete=models.CASCADE, related_name="recipients")
+    address = models.CharField(_("recipient"), max_length=320)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    domain = models.CharField(max_length=253, blank=True)  # remote: the destination, for batching
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt = models.DateTimeField()
+    last_result = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("queue recipient")
+        verbose_name_plural = _("queue recipients")
+        indexes = [
+            models.Index(fields=["kind", "status", "next_attempt"], name="queue_due"),
+        ]

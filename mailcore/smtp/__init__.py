@@ -1,0 +1,1 @@
+"""SMTP listeners and their policy: MX in, submission, relay for applications."""

@@ -196,6 +196,13 @@ HOPTHU_PORTS = {
 # A mail server serves the network; HOPTHU_LISTEN_ADDRESS narrows it.
 HOPTHU_LISTEN_ADDRESS = env_str("HOPTHU_LISTEN_ADDRESS", "0.0.0.0")  # noqa: S104
 HOPTHU_IO_THREADS = env_int("HOPTHU_IO_THREADS", 8)
+# SMTP
+HOPTHU_SMTP_TIMEOUT = env_int("HOPTHU_SMTP_TIMEOUT", 300)  # RFC 5321 §4.5.3.2.7: at least 5 minutes
+HOPTHU_LOOPBACK_IS_SECURE = env_bool("HOPTHU_LOOPBACK_IS_SECURE", True)  # AUTH without TLS from 127.0.0.1
+HOPTHU_QUEUE_LIFETIME_SECONDS = env_int("HOPTHU_QUEUE_LIFETIME_SECONDS", 5 * 86400)
+HOPTHU_DELIVERY_SWEEP_SECONDS = env_int("HOPTHU_DELIVERY_SWEEP_SECONDS", 5)
+HOPTHU_SRS_DOMAIN = env_str("HOPTHU_SRS_DOMAIN", "")  # empty: HOPTHU_HOSTNAME
+HOPTHU_SRS_SECRET = env_str("HOPTHU_SRS_SECRET", "")  # empty: derived from SECRET_KEY
 # DNS servers for MX, SPF, DKIM and DMARC lookups ("host[:port],..."); empty: resolv.conf.
 HOPTHU_DNS_SERVERS = env_str("HOPTHU_DNS_SERVERS", "")
 HOPTHU_DNS_TIMEOUT = env_int("HOPTHU_DNS_TIMEOUT", 5)
@@ -206,5 +213,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # aiosmtpd's "mail.log" logs every command line at INFO, AUTH credentials included.
+    "loggers": {"django.db.backends": {"level": "INFO"}, "mail.log": {"level": "WARNING"}},
 }

@@ -59,6 +59,9 @@ class QueueRecipient(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     next_attempt = models.DateTimeField()
     last_result = models.TextField(blank=True)
+    # Deliver to this address's mailbox only, without expanding it again: the retry of one
+    # mailbox of an alias whose other mailboxes already have their copy.
+    mailbox_only = models.BooleanField(default=False)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

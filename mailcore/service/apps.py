@@ -6,3 +6,7 @@ class ServiceConfig(AppConfig):
     name = "mailcore.service"
     label = "service"
     verbose_name = _("Mail core service")
+
+    def ready(self):
+        # The protocols register their listener factories with the host on import.
+        from mailcore.smtp import listeners  # noqa: F401

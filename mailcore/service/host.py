@@ -205,6 +205,9 @@ class MailcoreHost:
                 await listener.close()
             except Exception:
                 log.exception("error while closing listener %s", getattr(listener, "info", listener))
+        # Closed: those fd numbers may be reused by anything now, so a process forked
+        # later must not close them.
+        self._child_fds.clear()
 
     async def _heartbeat_loop(self) -> None:
         while True:

@@ -11,6 +11,9 @@ under that lock, can't take the file away before the commit.
             blob_ids = bodies.install(cursor)    # rows locked, files renamed and synced
             ... insert rows that refer to blob_ids ...
 """
+import hashlib
+import os
+
 from django.db import connection
 from django.utils import timezone
 
@@ -19,7 +22,8 @@ from . import blobs
 
 class DurableBodies:
     """Several bodies share the syncs (group commit): one syncfs before and one after the
-    renames, instead of two fsyncs each."""
+    renames, instead of two fsyncs each. A body already stored (a queued message being
+    delivered to mailboxes) is not written again."""
 
     def __init__(self, raws: list[bytes]):
         self.raws = raws
@@ -29,8 +33,14 @@ class DurableBodies:
     def __enter__(self):
         try:
             for raw in self.raws:
-                self.temps.append(blobs.write_temp(raw, sync=not self.group))
-            if self.group:
+                digest = hashlib.sha256(raw).hexdigest()
+                try:
+                    # Fresh mtime: stray-file collection spares files younger than its grace.
+                    os.utime(blobs.blob_path(digest))
+                    self.temps.append((None, digest))
+                except FileNotFoundError:
+                    self.temps.append(blobs.write_temp(raw, sync=not self.group))
+            if self.group and any(path for path, _digest in self.temps):
                 blobs.sync_filesystem()
         except BaseException:
             self._discard()
@@ -44,10 +54,19 @@ class DurableBodies:
         """
         created = connection.ops.adapt_datetimefield_value(timezone.now())
         ids = []
+        renamed = False
         for raw, (temp_path, digest) in zip(self.raws, self.temps, strict=True):
             ids.append(lock_blob(cursor, digest, len(raw), created))
+            if temp_path is None:
+                if blobs.blob_path(digest).exists():
+                    continue  # stored already, and now locked: collection can't remove it
+                # Collected between the check and the lock: write it after all.
+                temp_path, _digest = blobs.write_temp(raw, sync=True)
+                blobs.install(temp_path, digest, sync=True)
+                continue
             blobs.install(temp_path, digest, sync=not self.group)
-        if self.group:
+            renamed = True
+        if self.group and renamed:
             blobs.sync_filesystem()  # the renames are durable before the rows commit
         return ids
 
@@ -56,7 +75,8 @@ class DurableBodies:
 
     def _discard(self):
         for temp_path, _digest in self.temps:
-            blobs.discard(temp_path)  # gone already when installed
+            if temp_path is not None:
+                blobs.discard(temp_path)  # gone already when installed
 
 
 def lock_blob(cursor, digest: str, size: int, created) -> int:

@@ -1,6 +1,7 @@
 """The mail core as real processes: `manage.py mailcore`, and a worker with and without --mailcore."""
 import json
 import signal
+import socket
 import subprocess
 import sys
 
@@ -25,8 +26,13 @@ def test_manage_mailcore_heartbeat_and_sigterm(migrated_env, procs):
     proc = _start(migrated_env, procs, "manage.py", "mailcore")
     try:
         rows = procs.wait_for(lambda: procs.heartbeats(var_dir), 30, what="a heartbeat row")
-        assert rows == [(rows[0][0], proc.pid, "[]")]
-        assert json.loads(rows[0][2]) == []
+        assert [row[1] for row in rows] == [proc.pid]
+        listeners = {item["name"]: item.get("port") for item in json.loads(rows[0][2])}
+        for name in ("smtp", "submission", "submissions"):
+            assert listeners[name] == int(migrated_env[f"HOPTHU_PORT_{name.upper()}"])
+        assert "local-delivery" in listeners
+        with socket.create_connection(("127.0.0.1", listeners["smtp"]), timeout=10) as conn:
+            assert conn.makefile("rb").readline().startswith(b"220 ")
         proc.send_signal(signal.SIGTERM)
         out, _ = proc.communicate(timeout=15)
     except BaseException:

@@ -1,0 +1,179 @@
+"""Local delivery: queued local recipients → alias expansion and forwards → INBOX.
+
+A batch of due recipients is delivered in one transaction with their status change, so
+after a crash a recipient is either delivered and marked, or neither: never twice.
+Trace fields (Return-Path, Delivered-To) are per copy; every copy shares the queued blob.
+"""
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from mailcore.store import blobs
+from mailcore.store.append import Target, append_batch
+from mailcore.store.errors import StoreError
+
+from . import trace
+from .expand import expand, mailbox_of
+from .models import QueuedMessage, QueueRecipient
+from .queue import Envelope, enqueue_batch
+
+log = logging.getLogger(__name__)
+Status = QueueRecipient.Status
+
+
+def deliver_due_local(limit: int = 100) -> int:
+    """Deliver up to `limit` due local recipients; return how many were handled."""
+    now = timezone.now()
+    with transaction.atomic():
+        due = list(
+            QueueRecipient.objects.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
+            .filter(kind=QueueRecipient.Kind.LOCAL, status__in=[Status.QUEUED, Status.DEFERRED], next_attempt__lte=now)
+            .select_related("message__blob")
+            .order_by("id")[:limit]
+        )
+        if not due:
+            return 0
+        by_message = defaultdict(list)
+        for recipient in due:
+            by_message[recipient.message].append(recipient)
+        outcome = _Outcome(now)
+        items, owners = [], []
+        for message, recipients in by_message.items():
+            raw = blobs.read(message.blob.digest)
+            targets, target_owners = _plan(message, raw, recipients, outcome)
+            if targets:
+                items.append((raw, targets))
+                owners.append((targets, target_owners))
+        results = append_batch(items, skip_over_quota=True) if items else []
+        for target_results, (targets, target_owners) in zip(results, owners, strict=True):
+            for result, target, recipients_of_target in zip(target_results, targets, target_owners, strict=True):
+                if isinstance(result, StoreError):
+                    outcome.mailbox_failed(recipients_of_target, target, f"452 4.2.2 {result}")
+        outcome.save(due)
+    return len(due)
+
+
+class _Outcome:
+    """What happened to each recipient of the batch; delivered unless said otherwise."""
+
+    def __init__(self, now):
+        self.now = now
+        self.results: dict[int, tuple[str, str]] = {}
+        self.forwards: list[tuple[bytes, Envelope]] = []
+        self.retries: list[QueueRecipient] = []
+        self.reached: dict[int, set[int]] = {}  # recipient id -> the accounts it expanded to
+
+    def fail(self, recipient, text):
+        self.results[recipient.pk] = (Status.FAILED, text)
+
+    def defer(self, recipient, text):
+        if self.results.get(recipient.pk, (None,))[0] == Status.FAILED:
+            return
+        expiry = recipient.message.received_at + timedelta(seconds=settings.HOPTHU_QUEUE_LIFETIME_SECONDS)
+        if self.now >= expiry:
+            self.results[recipient.pk] = (Status.FAILED, text + " (gave up: the message expired in the queue)")
+        else:
+            self.results[recipient.pk] = (Status.DEFERRED, text)
+
+    def mailbox_failed(self, recipients, target: Target, text: str):
+        """One mailbox refused its copy (full). A recipient that reached only this mailbox is
+        deferred; for one that reached others too (an alias), only this mailbox is retried,
+        so the mailboxes that have their copy never get a second one."""
+        for recipient in recipients:
+            if recipient.mailbox_only or self.reached_only(recipient, target):
+                self.defer(recipient, text)
+                return
+        first = recipients[0]
+        self.retries.append(QueueRecipient(
+            message=first.message, address=target.mailbox_address, kind=QueueRecipient.Kind.LOCAL,
+            domain=first.domain, status=Status.DEFERRED, attempts=1, mailbox_only=True,
+            next_attempt=self.now + retry_delay(1), last_result=text,
+        ))
+
+    def reached_only(self, recipient, target) -> bool:
+        return self.reached.get(recipient.pk) == {target.account_id}
+
+    def save(self, due):
+        for recipient in due:
+            status, text = self.results.get(recipient.pk, (Status.DELIVERED, "250 2.0.0 delivered"))
+            recipient.status = status
+            recipient.last_result = text
+            recipient.attempts += 1
+            if status == Status.DEFERRED:
+                recipient.next_attempt = self.now + retry_delay(recipient.attempts)
+            else:
+                recipient.finished_at = self.now
+        QueueRecipient.objects.bulk_update(due, ["status", "last_result", "attempts", "next_attempt", "finished_at"])
+        QueueRecipient.objects.bulk_create(self.retries)
+        if self.forwards:
+            enqueue_batch(self.forwards)
+        failed = [r for r in due if r.status == Status.FAILED]
+        if failed:
+            from .bounce import bounce
+
+            bounce(failed)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff: 5 minutes, doubling, at most 4 hours between tries."""
+    return timedelta(seconds=min(300 * 2 ** max(attempts - 1, 0), 4 * 3600))
+
+
+@dataclass(frozen=True)
+class _MailboxTarget(Target):
+    mailbox_address: str = ""  # the address the mailbox was reached as
+
+
+def _plan(message: QueuedMessage, raw: bytes, recipients, outcome: _Outcome):
+    """Return the store targets of one message and, for each, the recipients it serves."""
+    if trace.hop_count(raw) > trace.MAX_HOPS:
+        for recipient in recipients:
+            outcome.fail(recipient, "554 5.4.6 too many hops: a mail loop")
+        return [], []
+    already = trace.delivered_to(raw)
+    by_account: dict[int, list] = {}
+    fields: dict[int, bytes] = {}
+    reached: dict[int, str] = {}
+    forwarded: dict[str, str] = {}
+    for recipient in recipients:
+        expansion = mailbox_of(recipient.address) if recipient.mailbox_only else expand(recipient.address)
+        outcome.reached[recipient.pk] = set(expansion.accounts)
+        if expansion.empty:
+            outcome.fail(recipient, "550 5.1.1 no such mailbox here any more")
+            continue
+        looped = [reached for reached in expansion.accounts.values() if reached.lower() in already]
+        if looped:
+            outcome.fail(recipient, f"554 5.4.6 mail loop: already delivered to {looped[0]}")
+            continue
+        for account_id, reached_as in expansion.accounts.items():
+            by_account.setdefault(account_id, []).append(recipient)
+            fields.setdefault(account_id, trace.return_path(message.mail_from) + trace.delivered_to_field(reached_as))
+            reached.setdefault(account_id, reached_as)
+        for address in expansion.external:
+            forwarded.setdefault(address, expansion.forwarded_by[address])
+    if forwarded:
+        _forward(message, raw, forwarded, outcome)
+    targets = [_MailboxTarget(account_id, "INBOX", trace=fields[account_id], mailbox_address=reached[account_id])
+               for account_id in by_account]
+    return targets, list(by_account.values())
+
+
+def _forward(message: QueuedMessage, raw: bytes, forwarded: dict[str, str], outcome: _Outcome):
+    """Queue forwarded copies, each marked Delivered-To by the local address that forwards it
+    (the loop check of the next hop), with an SRS sender so SPF passes (srs.py)."""
+    from .srs import forward_sender
+
+    by_forwarder = defaultdict(list)
+    for address, via in forwarded.items():
+        by_forwarder[via].append(address)
+    for via, addresses in by_forwarder.items():
+        envelope = Envelope(
+            mail_from=forward_sender(message.mail_from), recipients=addresses,
+            source=QueuedMessage.Source.FORWARD, smtputf8=message.smtputf8,
+        )
+        outcome.forwards.append((trace.delivered_to_field(via) + raw, envelope))

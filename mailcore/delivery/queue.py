@@ -1,0 +1,89 @@
+"""Accepting mail into the queue: the step after which SMTP may answer 250.
+
+`enqueue_batch` makes each message's body durable and writes its queue rows in one
+transaction (several messages share the syncs: group commit). Once it returns, the
+mail is the server's responsibility; local recipients are delivered by local.py and
+remote ones by the outbound queue, each in the same transaction as its status change.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from mailcore.directory.addresses import parse_address
+from mailcore.directory.lookup import hosted_domain
+from mailcore.store.bodies import DurableBodies
+
+from .models import QueuedMessage, QueueRecipient
+
+# Called after a commit that queued local or remote recipients (the mail core wakes its
+# local delivery; the outbound side dispatches Celery tasks). Set by the service layer.
+_listeners: list[Callable[[set[str]], None]] = []
+
+
+@dataclass
+class Envelope:
+    mail_from: str  # "" for the null reverse-path (bounces)
+    recipients: list[str]
+    source: str = QueuedMessage.Source.MX
+    account_id: int | None = None
+    client_ip: str | None = None
+    helo: str = ""
+    smtputf8: bool = False
+    kinds: dict = field(default_factory=dict)  # recipient -> "local"/"remote" when already known
+
+
+def on_enqueued(listener: Callable[[set[str]], None]):
+    """Register listener(kinds) called after each commit with the kinds queued."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
+
+
+def remove_listener(listener):
+    if listener in _listeners:
+        _listeners.remove(listener)
+
+
+def recipient_kind(address: str) -> tuple[str, str]:
+    """("local"|"remote", destination domain) of a recipient address."""
+    domain = parse_address(address, allow_quoted=True).domain
+    if hosted_domain(domain) is not None:
+        return QueueRecipient.Kind.LOCAL, domain
+    return QueueRecipient.Kind.REMOTE, domain
+
+
+def enqueue_batch(items: list[tuple[bytes, Envelope]]) -> list[int]:
+    """Queue messages durably; return their QueuedMessage ids, in order."""
+    now = timezone.now()
+    kinds_queued: set[str] = set()
+    with DurableBodies([raw for raw, _envelope in items]) as bodies, transaction.atomic(), \
+            connection.cursor() as cursor:
+        blob_ids = bodies.install(cursor)
+        ids = []
+        recipients = []
+        for (raw, envelope), blob_id in zip(items, blob_ids, strict=True):
+            message = QueuedMessage.objects.create(
+                blob_id=blob_id, size=len(raw), mail_from=envelope.mail_from, source=envelope.source,
+                account_id=envelope.account_id, client_ip=envelope.client_ip or None, helo=envelope.helo[:255],
+                smtputf8=envelope.smtputf8, received_at=now,
+            )
+            ids.append(message.pk)
+            for address in envelope.recipients:
+                kind, domain = envelope.kinds.get(address) or recipient_kind(address)
+                kinds_queued.add(kind)
+                recipients.append(QueueRecipient(message=message, address=address, kind=kind, domain=domain,
+                                                 next_attempt=now))
+        QueueRecipient.objects.bulk_create(recipients)
+        transaction.on_commit(lambda: _notify(kinds_queued))
+    return ids
+
+
+def enqueue(raw: bytes, envelope: Envelope) -> int:
+    return enqueue_batch([(raw, envelope)])[0]
+
+
+def _notify(kinds: set[str]):
+    for listener in list(_listeners):
+        listener(kinds)

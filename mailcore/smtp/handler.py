@@ -1,0 +1,128 @@
+"""The aiosmtpd handler: MAIL, RCPT and DATA decisions for every listener.
+
+One handler instance serves every connection of a listener; per-connection state lives
+on aiosmtpd's session and envelope objects. Every directory lookup and the commit run
+on the host's thread pool (host.run_blocking), never on the event loop.
+"""
+import logging
+import re
+
+from django.conf import settings
+
+from mailcore.delivery import trace
+from mailcore.delivery.models import QueuedMessage
+from mailcore.delivery.queue import Envelope
+
+from . import policy
+from .committer import GroupCommitter
+
+log = logging.getLogger(__name__)
+
+# RFC 5321 §2.3.8: lines end in CRLF only. A bare CR or LF inside DATA is how "SMTP
+# smuggling" hides a second message; aiosmtpd passes them through, so refuse here.
+_BARE_CR_OR_LF = re.compile(rb"\r(?!\n)|(?<!\r)\n")
+MAX_RECIPIENTS = 1000
+
+
+class MailHandler:
+    def __init__(self, host, committer: GroupCommitter | None = None):
+        self.host = host
+        self.committer = committer or GroupCommitter(host)
+
+    # --- EHLO ----------------------------------------------------------------------------
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        lines = [line[4:] for line in responses]
+        keep = [line for line in lines if not line.startswith("AUTH") or (server.offers_auth and server.is_secure)]
+        keep = [line for line in keep if line != "HELP"]
+        keep += ["PIPELINING", "ENHANCEDSTATUSCODES", "HELP"]
+        return [f"250-{line}" for line in keep[:-1]] + [f"250 {keep[-1]}"]
+
+    # --- MAIL ----------------------------------------------------------------------------
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if server.offers_auth and not session.authenticated:
+            return "530 5.7.0 Authentication required"
+        verdict = await self.host.run_blocking(policy.check_sender, address)
+        if verdict.reply:
+            return verdict.reply
+        if session.authenticated and verdict.address:
+            account = session.auth_data
+            allowed = await self.host.run_blocking(policy.may_send_as, account, verdict.address)
+            if not allowed:
+                return "553 5.7.1 You may not send as that address"
+        envelope.mail_from = verdict.address
+        envelope.mail_options.extend(mail_options)
+        envelope.hopthu_kinds = {}
+        return "250 2.1.0 OK"
+
+    # --- RCPT ----------------------------------------------------------------------------
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if len(envelope.rcpt_tos) >= MAX_RECIPIENTS:
+            return "452 4.5.3 Too many recipients"
+        verdict = await self.host.run_blocking(
+            policy.check_recipient, address, may_relay=bool(session.authenticated))
+        if verdict.reply:
+            return verdict.reply
+        if verdict.address not in envelope.rcpt_tos:
+            envelope.rcpt_tos.append(verdict.address)
+            envelope.rcpt_options.extend(rcpt_options)
+            envelope.hopthu_kinds[verdict.address] = (verdict.kind, verdict.domain)
+        return "250 2.1.5 OK"
+
+    # --- DATA ----------------------------------------------------------------------------
+
+    async def handle_DATA(self, server, session, envelope):
+        raw = envelope.original_content or b""
+        if _BARE_CR_OR_LF.search(raw):
+            return "554 5.6.0 Bare CR or LF in the message is not allowed (RFC 5321 section 2.3.8)"
+        if trace.hop_count(raw) >= trace.MAX_HOPS:
+            return "554 5.4.6 Too many hops: a mail loop?"
+        if server.offers_auth:
+            reply = await self.host.run_blocking(self._check_submission, session.auth_data, raw)
+            if reply:
+                return reply
+        header = trace.received(
+            helo=session.host_name or "", client_ip=server.client_ip(), hostname=settings.HOPTHU_HOSTNAME,
+            protocol=_protocol(server, session, envelope), queue_id=id(envelope) & 0xFFFFFFFF,
+            recipient=envelope.rcpt_tos[0] if len(envelope.rcpt_tos) == 1 else None,
+            tls=server.tls_description(),
+        )
+        queued = Envelope(
+            mail_from=envelope.mail_from, recipients=list(envelope.rcpt_tos), source=_source(server),
+            account_id=session.auth_data.pk if session.authenticated else None,
+            client_ip=server.client_ip(), helo=session.host_name or "", smtputf8=envelope.smtp_utf8,
+            kinds=getattr(envelope, "hopthu_kinds", {}),
+        )
+        queue_id = await self.committer.commit(header + raw, queued)
+        return f"250 2.0.0 OK: queued as {queue_id}"
+
+    def _check_submission(self, account, raw: bytes) -> str | None:
+        """The From header of submitted mail must be the account's own (or an alias)."""
+        from mailcore.mime.fields import parse_fields
+        from mailcore.mime.structure import split_header
+
+        headers = parse_fields(raw[:split_header(raw, 0, len(raw))])
+        senders = headers.addresses("from")
+        if not senders:
+            return "550 5.6.0 The message has no From header"
+        for _name, address in senders:
+            if not policy.may_send_as(account, address):
+                return "553 5.7.1 The From header names an address you may not send as"
+        return None
+
+
+def _source(server) -> str:
+    if server.mode == "mx":
+        return QueuedMessage.Source.MX
+    return QueuedMessage.Source.SUBMISSION
+
+
+def _protocol(server, session, envelope) -> str:
+    """RFC 3848 "with" keywords: ESMTP, plus S for TLS and A for authenticated."""
+    if not session.extended_smtp:
+        return "SMTP"
+    name = "UTF8SMTP" if envelope.smtp_utf8 else "ESMTP"
+    return name + ("S" if server.uses_tls else "") + ("A" if session.authenticated else "")

@@ -1,0 +1,72 @@
+"""The SMTP listeners the mail-core host starts: MX (25), submission with STARTTLS (587)
+and submission over implicit TLS (465, RFC 8314). Ports, hostname and limits come from
+settings; all three share one handler and one group committer."""
+from django.conf import settings
+
+from mailcore.delivery.runner import start_local_delivery
+from mailcore.service.host import register_listener
+from mailcore.service.tls import ensure_certificate, server_context
+
+from .committer import GroupCommitter
+from .handler import MailHandler
+from .session import MailSession
+
+LISTENERS = (
+    # name, settings port key, mode, implicit TLS
+    ("smtp", "smtp", "mx", False),
+    ("submission", "submission", "submission", False),
+    ("submissions", "submissions", "submissions", True),
+)
+
+
+class SMTPListener:
+    def __init__(self, server, info: dict):
+        self.server = server
+        self.info = info
+
+    async def close(self) -> None:
+        self.server.close()
+        await self.server.wait_closed()
+
+
+def _handler(host) -> MailHandler:
+    handler = getattr(host, "smtp_handler", None)
+    if handler is None:
+        handler = host.smtp_handler = MailHandler(host, GroupCommitter(host))
+    return handler
+
+
+def _tls_context():
+    ensure_certificate()  # self-signed on first run, as `make run` does
+    return server_context()
+
+
+def listener_factory(name: str, port_key: str, mode: str, implicit_tls: bool):
+    async def start(host) -> SMTPListener:
+        handler = _handler(host)
+        context = await host.run_blocking(_tls_context)
+
+        def protocol():
+            return MailSession(
+                handler, mode=mode, implicit_tls=implicit_tls,
+                data_size_limit=settings.HOPTHU_MAX_MESSAGE_SIZE, enable_SMTPUTF8=True,
+                hostname=settings.HOPTHU_HOSTNAME, ident="HopThu ESMTP",
+                tls_context=None if implicit_tls else context,
+                timeout=getattr(settings, "HOPTHU_SMTP_TIMEOUT", 300), loop=host.loop,
+            )
+
+        server = await host.loop.create_server(
+            protocol, settings.HOPTHU_LISTEN_ADDRESS, settings.HOPTHU_PORTS[port_key],
+            ssl=context if implicit_tls else None, reuse_address=True,
+        )
+        for sock in server.sockets:
+            host.close_in_children(sock.fileno())
+        port = server.sockets[0].getsockname()[1]
+        return SMTPListener(server, {"name": name, "port": port, "tls": "implicit" if implicit_tls else "starttls"})
+
+    start.__name__ = f"start_{name}"
+    return start
+
+
+FACTORIES = [register_listener(listener_factory(*spec)) for spec in LISTENERS]
+register_listener(start_local_delivery)

@@ -1,0 +1,94 @@
+"""Who may send what to whom: the MAIL and RCPT decisions of every SMTP listener.
+
+Blocking (directory lookups): the listeners call these through host.run_blocking.
+Replies carry RFC 3463 enhanced status codes. The classic relay tricks need no special
+code: the address is parsed once, canonically (directory.addresses), and whatever is
+left of the last "@" decides. A percent hack (a%b@us), a bang path (b!a@us) or a quoted
+"a@b"@us is a local part of ours that names no mailbox, a source route (@a:b@c) is
+refused by the parser, and upper-case or IDN spellings of our domains are our domains.
+"""
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+
+from mailcore.delivery import srs
+from mailcore.delivery.models import QueueRecipient
+from mailcore.directory.addresses import Address, parse_address
+from mailcore.directory.lookup import find_account, hosted_domain, route
+from mailcore.directory.models import Account, Alias
+
+
+@dataclass(frozen=True)
+class Verdict:
+    reply: str | None  # None: accepted
+    kind: str = ""  # "local" / "remote" for an accepted recipient
+    domain: str = ""
+    address: str = ""  # the canonical form to queue
+
+
+def refuse(reply: str) -> Verdict:
+    return Verdict(reply)
+
+
+def parse_path(text: str) -> Address | None:
+    try:
+        return parse_address(text, allow_quoted=True)
+    except ValidationError:
+        return None
+
+
+def check_recipient(text: str, *, may_relay: bool) -> Verdict:
+    """Decide one RCPT TO. may_relay: the client authenticated (submission, relay token)."""
+    address = parse_path(text)
+    if address is None:
+        return refuse("553 5.1.3 The recipient address is not valid")
+    domain = hosted_domain(address.domain, active_only=True)
+    if domain is not None:
+        local = Address(address.localpart, domain.name)
+        if route(local) is None:
+            return refuse("550 5.1.1 No such mailbox here")
+        account = find_account(local)
+        if account is not None and account.quota and account.used_bytes >= account.quota:
+            return refuse("452 4.2.2 The mailbox is full; try again later")
+        return Verdict(None, QueueRecipient.Kind.LOCAL, domain.name, str(address))
+    if hosted_domain(address.domain) is not None:  # a disabled domain of ours
+        return refuse("550 5.2.1 This domain does not accept mail now")
+    original = srs.reverse(str(address))
+    if original is not None:  # a bounce coming back for mail we forwarded (srs.py)
+        back = parse_path(original)
+        if back is not None:
+            return Verdict(None, QueueRecipient.Kind.REMOTE, back.domain, str(back))
+    if may_relay:
+        return Verdict(None, QueueRecipient.Kind.REMOTE, address.domain, str(address))
+    return refuse("554 5.7.1 Relay access denied")
+
+
+def check_sender(text: str) -> Verdict:
+    """Decide a MAIL FROM's syntax; "" (the null reverse-path) is always allowed."""
+    if text == "":
+        return Verdict(None, address="")
+    address = parse_path(text)
+    if address is None:
+        return refuse("553 5.1.7 The sender address is not valid")
+    return Verdict(None, address=str(address))
+
+
+def sender_addresses(account: Account) -> set[str]:
+    """Addresses an account may send as: its own and the aliases that deliver to it."""
+    own = f"{account.localpart}@{account.domain.name}"
+    allowed = {own.lower()}
+    forms = {own.lower(), *(f"{account.localpart}@{alias}".lower()
+                            for alias in account.domain.domain_aliases.values_list("name", flat=True))}
+    aliases = Alias.objects.filter(targets__address__in=forms).exclude(localpart="").select_related("domain")
+    allowed.update(alias.address.lower() for alias in aliases)
+    for alias in aliases:
+        allowed.update(f"{alias.localpart}@{name}".lower()
+                       for name in alias.domain.domain_aliases.values_list("name", flat=True))
+    return allowed
+
+
+def may_send_as(account: Account, address: str) -> bool:
+    parsed = parse_path(address)
+    if parsed is None:
+        return False
+    return str(parsed).lower() in sender_addresses(account)

@@ -1,0 +1,71 @@
+"""The SMTP protocol object: aiosmtpd's, with what a public mail server needs added.
+
+- EHLO advertises PIPELINING and ENHANCEDSTATUSCODES (RFC 2920, RFC 2034), which
+  aiosmtpd implements but does not announce, and AUTH only where it may be used.
+- "Secure" means TLS, by STARTTLS or implicit (aiosmtpd only knows the former), or a
+  loopback client when HOPTHU_LOOPBACK_IS_SECURE (as Dovecot does for 127.0.0.1).
+- AUTH before TLS is refused with 538 (RFC 4954 §4); on the MX port it is not offered.
+- An unexpected error answers 451 without its text (aiosmtpd would send the exception
+  message to the client) and the session goes on.
+"""
+import ipaddress
+import logging
+
+from aiosmtpd.smtp import SMTP
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+
+class MailSession(SMTP):
+    def __init__(self, handler, *, mode: str, implicit_tls: bool, **kwargs):
+        self.mode = mode  # "mx", "submission" or "submissions"
+        self.implicit_tls = implicit_tls
+        # We enforce TLS-before-AUTH ourselves: aiosmtpd can't see implicit TLS.
+        super().__init__(handler, auth_require_tls=False, **kwargs)
+
+    @property
+    def offers_auth(self) -> bool:
+        return self.mode != "mx"
+
+    @property
+    def uses_tls(self) -> bool:
+        return self.implicit_tls or self._tls_protocol is not None
+
+    @property
+    def is_secure(self) -> bool:
+        if self.uses_tls:
+            return True
+        if not getattr(settings, "HOPTHU_LOOPBACK_IS_SECURE", True):
+            return False
+        peer = self.session.peer if self.session else None
+        try:
+            return bool(peer) and ipaddress.ip_address(peer[0]).is_loopback
+        except ValueError:
+            return False
+
+    async def smtp_AUTH(self, arg: str) -> None:
+        if not self.offers_auth:
+            await self.push("502 5.5.1 AUTH is not available on this port; use submission")
+            return
+        if not self.is_secure:
+            await self.push("538 5.7.11 Encryption required for requested authentication mechanism")
+            return
+        await super().smtp_AUTH(arg)
+
+    async def handle_exception(self, error: Exception) -> str:
+        log.exception("SMTP session %r failed", self.session.peer if self.session else None)
+        return "451 4.3.0 Internal error; please try again later"
+
+    def client_ip(self) -> str | None:
+        peer = self.session.peer if self.session else None
+        return peer[0] if peer else None
+
+    def tls_description(self) -> str | None:
+        if not self.uses_tls or self.transport is None:
+            return None
+        ssl_object = self.transport.get_extra_info("ssl_object")
+        if ssl_object is None:
+            return "TLS"
+        cipher = ssl_object.cipher()
+        return f"{ssl_object.version()} with cipher {cipher[0]}" if cipher else ssl_object.version()

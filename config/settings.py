@@ -93,6 +93,10 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,
             },
+            # Each mail-core I/O thread keeps its connection: opening one (and its PRAGMAs)
+            # per protocol step cost more than the step itself.
+            "CONN_MAX_AGE": env_int("HOPTHU_DB_CONN_MAX_AGE", 600),
+            "CONN_HEALTH_CHECKS": True,
             # A file, not :memory:, so tests can run several processes on one database.
             "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
         }

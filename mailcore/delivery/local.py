@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from mailcore.store import blobs
-from mailcore.store.append import Target, append_batch
+from mailcore.store.append import Target, prepare_batch, write_batch
 from mailcore.store.errors import StoreError
 
 from . import trace
@@ -26,30 +26,46 @@ log = logging.getLogger(__name__)
 Status = QueueRecipient.Status
 
 
+DUE = [Status.QUEUED, Status.DEFERRED]
+
+
 def deliver_due_local(limit: int = 100) -> int:
-    """Deliver up to `limit` due local recipients; return how many were handled."""
+    """Deliver up to `limit` due local recipients; return how many were handled.
+
+    The reading half (expansion, blobs, parsing) runs before the write transaction, so
+    the database's single writer (SQLite) is held only for the writes. In the
+    transaction the recipients are checked to be still due (another node may have taken
+    them: then this round is dropped and planned again).
+    """
     now = timezone.now()
+    due = list(
+        QueueRecipient.objects.filter(kind=QueueRecipient.Kind.LOCAL, status__in=DUE, next_attempt__lte=now)
+        .select_related("message__blob").order_by("id")[:limit]
+    )
+    if not due:
+        return 0
+    by_message = defaultdict(list)
+    for recipient in due:
+        by_message[recipient.message].append(recipient)
+    outcome = _Outcome(now)
+    expansions = {}  # one round delivers many messages to the same few addresses
+    items, owners = [], []
+    for message, recipients in by_message.items():
+        raw = blobs.read(message.blob.digest)
+        targets, target_owners = _plan(message, raw, recipients, outcome, expansions)
+        if targets:
+            items.append((raw, targets))
+            owners.append((targets, target_owners))
+    prepared = prepare_batch(items)
     with transaction.atomic():
-        due = list(
+        ids = [recipient.pk for recipient in due]
+        still_due = set(
             QueueRecipient.objects.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
-            .filter(kind=QueueRecipient.Kind.LOCAL, status__in=[Status.QUEUED, Status.DEFERRED], next_attempt__lte=now)
-            .select_related("message__blob")
-            .order_by("id")[:limit]
+            .filter(pk__in=ids, status__in=DUE, next_attempt__lte=now).values_list("pk", flat=True)
         )
-        if not due:
-            return 0
-        by_message = defaultdict(list)
-        for recipient in due:
-            by_message[recipient.message].append(recipient)
-        outcome = _Outcome(now)
-        items, owners = [], []
-        for message, recipients in by_message.items():
-            raw = blobs.read(message.blob.digest)
-            targets, target_owners = _plan(message, raw, recipients, outcome)
-            if targets:
-                items.append((raw, targets))
-                owners.append((targets, target_owners))
-        results = append_batch(items, skip_over_quota=True) if items else []
+        if still_due != set(ids):
+            return len(due)  # taken meanwhile: plan again
+        results = write_batch(prepared, skip_over_quota=True) if prepared else []
         for target_results, (targets, target_owners) in zip(results, owners, strict=True):
             for result, target, recipients_of_target in zip(target_results, targets, target_owners, strict=True):
                 if isinstance(result, StoreError):
@@ -129,7 +145,7 @@ class _MailboxTarget(Target):
     mailbox_address: str = ""  # the address the mailbox was reached as
 
 
-def _plan(message: QueuedMessage, raw: bytes, recipients, outcome: _Outcome):
+def _plan(message: QueuedMessage, raw: bytes, recipients, outcome: _Outcome, expansions: dict):
     """Return the store targets of one message and, for each, the recipients it serves."""
     if trace.hop_count(raw) > trace.MAX_HOPS:
         for recipient in recipients:
@@ -141,7 +157,10 @@ def _plan(message: QueuedMessage, raw: bytes, recipients, outcome: _Outcome):
     reached: dict[int, str] = {}
     forwarded: dict[str, str] = {}
     for recipient in recipients:
-        expansion = mailbox_of(recipient.address) if recipient.mailbox_only else expand(recipient.address)
+        key = (recipient.address, recipient.mailbox_only)
+        if key not in expansions:
+            expansions[key] = mailbox_of(recipient.address) if recipient.mailbox_only else expand(recipient.address)
+        expansion = expansions[key]
         outcome.reached[recipient.pk] = set(expansion.accounts)
         if expansion.empty:
             outcome.fail(recipient, "550 5.1.1 no such mailbox here any more")

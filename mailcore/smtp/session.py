@@ -18,6 +18,10 @@ log = logging.getLogger(__name__)
 
 
 class MailSession(SMTP):
+    # RFC 5321 §4.5.3.1.6 allows 1,000 octets per line, but real mail (HTML from many
+    # mailers) has longer ones and Postfix accepts them; 64 KiB still bounds hostile input.
+    line_length_limit = 65536
+
     def __init__(self, handler, *, mode: str, implicit_tls: bool, **kwargs):
         self.mode = mode  # "mx", "submission" or "submissions"
         self.implicit_tls = implicit_tls

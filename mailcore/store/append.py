@@ -80,8 +80,21 @@ def append_batch(items: list[tuple[bytes, list[Target]]], skip_over_quota=True) 
     or flag; a full mailbox gets QuotaExceeded in its place (unless skip_over_quota is
     False, when it fails the whole batch).
     """
+    return write_batch(prepare_batch(items), skip_over_quota=skip_over_quota)
+
+
+def prepare_batch(items: list[tuple[bytes, list[Target]]]) -> list:
+    """The read-only half of append_batch: parse and check everything, write nothing.
+
+    Delivery calls it before taking the database's write lock, so parsing never holds
+    up other writers; write_batch then does the writing.
+    """
     folder_ids = {}
-    prepared = [_prepare(raw, targets, folder_ids) for raw, targets in items]
+    return [_prepare(raw, targets, folder_ids) for raw, targets in items]
+
+
+def write_batch(prepared: list, skip_over_quota=True) -> list[list]:
+    """The writing half of append_batch, for what prepare_batch returned."""
     with DurableBodies([item.raw for item in prepared]) as bodies, transaction.atomic(), \
             connection.cursor() as cursor:
         blob_ids = bodies.install(cursor)  # lock order: blobs, then folders, then accounts

@@ -18,7 +18,16 @@ class Command(BaseCommand):
                            help="writer processes for the group commits (default: one per CPU)")
         store.add_argument("--seed", type=int, default=1)
 
+        smtp = benches.add_parser("smtp", help="SMTP messages accepted and delivered per second.")
+        smtp.add_argument("-n", "--messages", type=int, default=5_000, help="messages to send (default 5,000)")
+        smtp.add_argument("-c", "--connections", type=int, default=20, help="concurrent connections (default 20)")
+        smtp.add_argument("--seed", type=int, default=1)
+
     def handle(self, *args, **options):
+        if options["bench"] == "smtp":
+            from mailcore.bench import smtp
+
+            smtp.run(options["messages"], options["connections"], self.stdout, seed=options["seed"])
         if options["bench"] == "store":
             from mailcore.bench import store
 

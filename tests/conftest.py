@@ -15,6 +15,16 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def fresh_directory_cache():
+    # Test databases are flushed or rolled back without model signals: start clean.
+    from mailcore.directory.lookup import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def blob_dir(settings, tmp_path):
     settings.HOPTHU_BLOB_DIR = tmp_path / "blobs"
     return settings.HOPTHU_BLOB_DIR

@@ -115,16 +115,22 @@ class _Outcome:
         return self.reached.get(recipient.pk) == {target.account_id}
 
     def save(self, due):
+        # One UPDATE per outcome rather than per recipient: most rounds are all "delivered".
+        groups = defaultdict(list)
         for recipient in due:
             status, text = self.results.get(recipient.pk, (Status.DELIVERED, "250 2.0.0 delivered"))
-            recipient.status = status
-            recipient.last_result = text
+            recipient.status, recipient.last_result = status, text
             recipient.attempts += 1
             if status == Status.DEFERRED:
                 recipient.next_attempt = self.now + retry_delay(recipient.attempts)
             else:
                 recipient.finished_at = self.now
-        QueueRecipient.objects.bulk_update(due, ["status", "last_result", "attempts", "next_attempt", "finished_at"])
+            groups[(status, text, recipient.attempts, recipient.next_attempt, recipient.finished_at)].append(
+                recipient.pk)
+        for (status, text, attempts, next_attempt, finished_at), ids in groups.items():
+            QueueRecipient.objects.filter(pk__in=ids).update(
+                status=status, last_result=text, attempts=attempts, next_attempt=next_attempt,
+                finished_at=finished_at)
         QueueRecipient.objects.bulk_create(self.retries)
         if self.forwards:
             enqueue_batch(self.forwards)

@@ -61,21 +61,23 @@ def enqueue_batch(items: list[tuple[bytes, Envelope]]) -> list[int]:
     with DurableBodies([raw for raw, _envelope in items]) as bodies, transaction.atomic(), \
             connection.cursor() as cursor:
         blob_ids = bodies.install(cursor)
-        ids = []
-        recipients = []
-        for (raw, envelope), blob_id in zip(items, blob_ids, strict=True):
-            message = QueuedMessage.objects.create(
+        messages = QueuedMessage.objects.bulk_create([
+            QueuedMessage(
                 blob_id=blob_id, size=len(raw), mail_from=envelope.mail_from, source=envelope.source,
                 account_id=envelope.account_id, client_ip=envelope.client_ip or None, helo=envelope.helo[:255],
                 smtputf8=envelope.smtputf8, received_at=now,
             )
-            ids.append(message.pk)
+            for (raw, envelope), blob_id in zip(items, blob_ids, strict=True)
+        ])
+        recipients = []
+        for message, (_raw, envelope) in zip(messages, items, strict=True):
             for address in envelope.recipients:
                 kind, domain = envelope.kinds.get(address) or recipient_kind(address)
                 kinds_queued.add(kind)
                 recipients.append(QueueRecipient(message=message, address=address, kind=kind, domain=domain,
                                                  next_attempt=now))
         QueueRecipient.objects.bulk_create(recipients)
+        ids = [message.pk for message in messages]
         transaction.on_commit(lambda: _notify(kinds_queued))
     return ids
 

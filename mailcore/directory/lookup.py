@@ -2,24 +2,59 @@
 
 Used by validation (loops, unknown targets) and by delivery (RCPT checks, expansion).
 """
+import time
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models.signals import post_delete, post_save
 
 from .addresses import Address, parse_address
 from .models import Account, Alias, Domain, DomainAlias, Forward
 
 
 def hosted_domain(alabel: str, active_only: bool = False) -> Domain | None:
-    """Return the Domain that hosts alabel, following a domain alias; None if not hosted."""
-    domains = Domain.objects.all()
+    """Return the Domain that hosts alabel, following a domain alias; None if not hosted.
+
+    Every RCPT and every delivery asks this, so answers are kept for a few seconds
+    (HOPTHU_DIRECTORY_CACHE_SECONDS); a change made in this process clears them at once,
+    one made in another process is seen within that time. Treat the Domain as read-only.
+    """
+    ttl = getattr(settings, "HOPTHU_DIRECTORY_CACHE_SECONDS", 5)
+    key = (alabel, active_only)
+    now = time.monotonic()
+    cached = _domain_cache.get(key)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    domain = _find_hosted_domain(alabel, active_only)
+    if ttl > 0:
+        _domain_cache[key] = (now + ttl, domain)
+    return domain
+
+
+def _find_hosted_domain(alabel: str, active_only: bool) -> Domain | None:
+    # Unordered [:1] rather than first(): first() resolves the model's ordering each time.
+    domains = Domain.objects.filter(name=alabel).order_by()
     if active_only:
         domains = domains.filter(active=True)
-    domain = domains.filter(name=alabel).first()
+    domain = next(iter(domains[:1]), None)
     if domain is not None:
         return domain
-    alias = DomainAlias.objects.select_related("target").filter(name=alabel).first()
+    alias = next(iter(DomainAlias.objects.select_related("target").filter(name=alabel).order_by()[:1]), None)
     if alias is None or (active_only and not (alias.active and alias.target.active)):
         return None
     return alias.target
+
+
+_domain_cache: dict[tuple[str, bool], tuple[float, Domain | None]] = {}
+
+
+def clear_cache(**_signal_kwargs):
+    _domain_cache.clear()
+
+
+for _model in (Domain, DomainAlias):
+    post_save.connect(clear_cache, sender=_model, dispatch_uid=f"hosted-domain-cache-{_model.__name__}-save")
+    post_delete.connect(clear_cache, sender=_model, dispatch_uid=f"hosted-domain-cache-{_model.__name__}-delete")
 
 
 def canonical_local(address: Address) -> Address | None:

@@ -60,3 +60,13 @@ async def start_local_delivery(host) -> LocalDeliveryLoop:
     loop = LocalDeliveryLoop(host)
     loop.start()
     return loop
+
+
+async def start_local_delivery_default(host):
+    """Local delivery as configured: its own process (HOPTHU_DELIVERY_PROCESS, the default)
+    or the host's thread pool."""
+    if getattr(settings, "HOPTHU_DELIVERY_PROCESS", True):
+        from .process import start_delivery_process
+
+        return await start_delivery_process(host)
+    return await start_local_delivery(host)

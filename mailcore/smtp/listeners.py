@@ -3,7 +3,7 @@ and submission over implicit TLS (465, RFC 8314). Ports, hostname and limits com
 settings; all three share one handler and one group committer."""
 from django.conf import settings
 
-from mailcore.delivery.runner import start_local_delivery
+from mailcore.delivery.runner import start_local_delivery_default
 from mailcore.service.host import register_listener
 from mailcore.service.tls import ensure_certificate, server_context
 
@@ -69,4 +69,4 @@ def listener_factory(name: str, port_key: str, mode: str, implicit_tls: bool):
 
 
 FACTORIES = [register_listener(listener_factory(*spec)) for spec in LISTENERS]
-register_listener(start_local_delivery)
+register_listener(start_local_delivery_default)

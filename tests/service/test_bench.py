@@ -30,3 +30,25 @@ def test_bench_store_appends_searches_and_cleans_up(capsys, monkeypatch):
     assert figures["batch_appends_per_second"] > 0 and figures["search_p95_ms"] > 0
     assert not Domain.objects.filter(name__startswith="bench-").exists()
     assert Message.objects.count() == 0 and Blob.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_smtp_sends_accepts_and_delivers_everything(capsys, monkeypatch):
+    from mailcore.bench import smtp as bench_smtp
+
+    figures = {}
+    real_run = bench_smtp.run
+
+    def run_and_keep(*args, **kwargs):
+        figures.update(real_run(*args, **kwargs))
+        return figures
+
+    monkeypatch.setattr(bench_smtp, "run", run_and_keep)
+    call_command("bench", "smtp", "-n", "60", "-c", "4")
+    out = capsys.readouterr().out
+    assert re.search(r"accepted: [\d,]+ messages/s \(60 in [\d.]+ s; 0 refused\)", out)
+    assert re.search(r"delivered to the mailbox: [\d,]+ messages/s \(60 in", out)
+    assert re.search(r"DATA latency: p50 [\d.]+ ms, p95 [\d.]+ ms", out)
+    assert figures["accepted"] == figures["delivered"] == 60
+    assert not Domain.objects.filter(name__startswith="bench-").exists()
+    assert Message.objects.count() == 0 and Blob.objects.count() == 0

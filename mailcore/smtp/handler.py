@@ -44,7 +44,7 @@ class MailHandler:
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         if server.offers_auth and not session.authenticated:
             return "530 5.7.0 Authentication required"
-        verdict = await self.host.run_blocking(policy.check_sender, address)
+        verdict = policy.check_sender(address)  # parsing only: cheaper here than a thread hop
         if verdict.reply:
             return verdict.reply
         if session.authenticated and verdict.address:

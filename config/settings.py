@@ -207,6 +207,9 @@ HOPTHU_QUEUE_LIFETIME_SECONDS = env_int("HOPTHU_QUEUE_LIFETIME_SECONDS", 5 * 864
 HOPTHU_DELIVERY_SWEEP_SECONDS = env_int("HOPTHU_DELIVERY_SWEEP_SECONDS", 5)
 # Local delivery in its own process (a second core) or in the mail core's thread pool.
 HOPTHU_DELIVERY_PROCESS = env_bool("HOPTHU_DELIVERY_PROCESS", True)
+# Delivery pipeline plug-ins (dotted paths): the filter stage and the rules hooks.
+HOPTHU_FILTERS = tuple(env_list("HOPTHU_FILTERS", []))
+HOPTHU_RULE_HOOKS = tuple(env_list("HOPTHU_RULE_HOOKS", []))
 HOPTHU_DIRECTORY_CACHE_SECONDS = env_int("HOPTHU_DIRECTORY_CACHE_SECONDS", 5)  # hosted-domain answers
 HOPTHU_SRS_DOMAIN = env_str("HOPTHU_SRS_DOMAIN", "")  # empty: HOPTHU_HOSTNAME
 HOPTHU_SRS_SECRET = env_str("HOPTHU_SRS_SECRET", "")  # empty: derived from SECRET_KEY

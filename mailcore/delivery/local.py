@@ -13,11 +13,12 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from mailcore.filters import run_filters
 from mailcore.store import blobs
 from mailcore.store.append import Target, prepare_batch, write_batch
 from mailcore.store.errors import StoreError
 
-from . import trace
+from . import rules, trace
 from .expand import expand, mailbox_of
 from .models import QueuedMessage, QueueRecipient
 from .queue import Envelope, enqueue_batch
@@ -83,6 +84,9 @@ class _Outcome:
         self.forwards: list[tuple[bytes, Envelope]] = []
         self.retries: list[QueueRecipient] = []
         self.reached: dict[int, set[int]] = {}  # recipient id -> the accounts it expanded to
+
+    def done(self, recipient, text):
+        self.results[recipient.pk] = (Status.DELIVERED, text)
 
     def fail(self, recipient, text):
         self.results[recipient.pk] = (Status.FAILED, text)
@@ -157,6 +161,18 @@ def _plan(message: QueuedMessage, raw: bytes, recipients, outcome: _Outcome, exp
         for recipient in recipients:
             outcome.fail(recipient, "554 5.4.6 too many hops: a mail loop")
         return [], []
+    verdict = run_filters(raw, message.mail_from, [r.address for r in recipients])
+    if verdict.action == "reject":
+        for recipient in recipients:
+            outcome.fail(recipient, f"550 5.7.1 refused by a filter: {verdict.reason}")
+        return [], []
+    if verdict.action == "discard":
+        for recipient in recipients:
+            outcome.done(recipient, f"250 2.0.0 discarded by a filter: {verdict.reason}")
+        return [], []
+    filter_fields = b"".join(verdict.headers)
+    default_folder = "Junk" if verdict.action == "junk" else "INBOX"
+    headers = trace.parsed_header(raw) if rules.has_hooks() else None
     already = trace.delivered_to(raw)
     by_account: dict[int, list] = {}
     fields: dict[int, bytes] = {}
@@ -177,13 +193,15 @@ def _plan(message: QueuedMessage, raw: bytes, recipients, outcome: _Outcome, exp
             continue
         for account_id, reached_as in expansion.accounts.items():
             by_account.setdefault(account_id, []).append(recipient)
-            fields.setdefault(account_id, trace.return_path(message.mail_from) + trace.delivered_to_field(reached_as))
+            fields.setdefault(account_id, trace.return_path(message.mail_from) + trace.delivered_to_field(reached_as)
+                              + filter_fields)
             reached.setdefault(account_id, reached_as)
         for address in expansion.external:
             forwarded.setdefault(address, expansion.forwarded_by[address])
     if forwarded:
         _forward(message, raw, forwarded, outcome)
-    targets = [_MailboxTarget(account_id, "INBOX", trace=fields[account_id], mailbox_address=reached[account_id])
+    targets = [_MailboxTarget(account_id, rules.choose_folder(account_id, headers, default_folder),
+                              trace=fields[account_id], mailbox_address=reached[account_id])
                for account_id in by_account]
     return targets, list(by_account.values())
 

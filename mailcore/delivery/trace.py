@@ -15,6 +15,13 @@ def header_block(raw: bytes) -> bytes:
     return raw if end < 0 else raw[:end + 2]
 
 
+def parsed_header(raw: bytes):
+    """The message's top-level header fields (mime.fields.HeaderFields)."""
+    from mailcore.mime.fields import parse_fields
+
+    return parse_fields(header_block(raw))
+
+
 def hop_count(raw: bytes) -> int:
     return len(_RECEIVED_RE.findall(header_block(raw)))
 

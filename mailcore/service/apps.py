@@ -9,4 +9,5 @@ class ServiceConfig(AppConfig):
 
     def ready(self):
         # The protocols register their listener factories with the host on import.
+        from mailcore.imap import listeners as imap_listeners  # noqa: F401
         from mailcore.smtp import listeners  # noqa: F401

@@ -1,0 +1,17 @@
+"""IMAP command handlers, registered in server.COMMANDS by importing these modules."""
+from . import any, auth  # noqa: F401  (registration)
+
+BASE_CAPABILITIES = ["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "UNSELECT", "NAMESPACE"]
+
+
+def capabilities(session) -> list[str]:
+    """RFC 9051 §6.1.1: what this session may use now; AUTH only once it is secure."""
+    caps = list(BASE_CAPABILITIES)
+    if session.state == "not authenticated":
+        if not session.tls:
+            caps.append("STARTTLS")
+        if session.is_secure:
+            caps.append("AUTH=PLAIN")
+        else:
+            caps.append("LOGINDISABLED")  # RFC 9051 §6.2.3: no plaintext passwords
+    return caps

@@ -1,0 +1,43 @@
+"""Commands valid in any state: CAPABILITY, NOOP, LOGOUT, ID. RFC 9051 §6.1, RFC 2971."""
+from ..errors import ImapBad
+from ..parser import Cursor
+from ..server import ANY, LOGOUT, command
+
+
+@command("CAPABILITY", ANY)
+async def cmd_capability(session, tag: str, cursor: Cursor):
+    """List capabilities. State: any. RFC 9051 §6.1.1."""
+    from . import capabilities
+
+    cursor.end()
+    await session.untagged("CAPABILITY " + " ".join(capabilities(session)))
+    await session.ok(tag, "CAPABILITY completed")
+
+
+@command("NOOP", ANY)
+async def cmd_noop(session, tag: str, cursor: Cursor):
+    """Do nothing; a chance for untagged updates. State: any. RFC 9051 §6.1.2."""
+    cursor.end()
+    await session.ok(tag, "NOOP completed")
+
+
+@command("LOGOUT", ANY)
+async def cmd_logout(session, tag: str, cursor: Cursor):
+    """End the session. State: any. RFC 9051 §6.1.3."""
+    cursor.end()
+    await session.untagged("BYE HopThu logging out")
+    await session.ok(tag, "LOGOUT completed")
+    session.state = LOGOUT
+
+
+@command("ID", ANY)
+async def cmd_id(session, tag: str, cursor: Cursor):
+    """Exchange implementation names. State: any. RFC 2971 §3.1."""
+    cursor.sp()
+    if not cursor.take(b"NIL"):
+        fields = cursor.paren_list(cursor.nstring)
+        if len(fields) % 2 or len(fields) > 60:
+            raise ImapBad("ID takes field/value pairs, at most 30")
+    cursor.end()
+    await session.untagged('ID ("name" "HopThu")')
+    await session.ok(tag, "ID completed")

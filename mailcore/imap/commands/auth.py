@@ -1,0 +1,112 @@
+"""STARTTLS, LOGIN, AUTHENTICATE PLAIN. State: not authenticated. RFC 9051 §6.2.
+
+Passwords are checked off the event loop; a failure is answered after a short delay and
+in the same words whether the account exists or not.
+"""
+import asyncio
+import base64
+import binascii
+
+from mailcore.service.tls import server_context
+
+from ..errors import ImapBad, ImapNo
+from ..parser import Cursor
+from ..server import AUTHENTICATED, NOT_AUTHENTICATED, command
+
+FAILURE_DELAY = 1.0  # seconds; mailcore.auth will grow it with repeated failures
+
+
+@command("STARTTLS", {NOT_AUTHENTICATED})
+async def cmd_starttls(session, tag: str, cursor: Cursor):
+    """Start TLS. State: not authenticated. RFC 9051 §6.2.1."""
+    cursor.end()
+    if session.tls:
+        raise ImapBad("TLS is already active")
+    context = await session.host.run_blocking(server_context)
+    await session.ok(tag, "Begin TLS negotiation now")
+    # RFC 9051 §6.2.1 / CVE-2011-0411: anything the client pipelined after STARTTLS
+    # arrived in plaintext and must not be taken as part of the TLS session.
+    session.reader._buffer.clear()
+    await session.writer.start_tls(context)
+    session.tls = True
+
+
+@command("LOGIN", {NOT_AUTHENTICATED})
+async def cmd_login(session, tag: str, cursor: Cursor):
+    """Log in with a user name and password. State: not authenticated. RFC 9051 §6.2.3."""
+    cursor.sp()
+    username = cursor.astring()
+    cursor.sp()
+    password = cursor.astring()
+    cursor.end()
+    if not session.is_secure:
+        raise ImapNo("Use STARTTLS first: passwords are not sent in the clear", code="PRIVACYREQUIRED")
+    await _log_in(session, tag, username, password)
+
+
+@command("AUTHENTICATE", {NOT_AUTHENTICATED})
+async def cmd_authenticate(session, tag: str, cursor: Cursor):
+    """SASL PLAIN, with SASL-IR. State: not authenticated. RFC 9051 §6.2.2, RFC 4616, RFC 4959."""
+    cursor.sp()
+    mechanism = cursor.atom("a SASL mechanism").upper()
+    initial = None
+    if not cursor.at_end():
+        cursor.sp()
+        initial = cursor.atom("an initial response").encode()
+    cursor.end()
+    if mechanism != "PLAIN":
+        raise ImapNo(f"Unsupported mechanism {mechanism}; use PLAIN")
+    if not session.is_secure:
+        raise ImapNo("Use STARTTLS first: passwords are not sent in the clear", code="PRIVACYREQUIRED")
+    if initial is None or initial == b"=":
+        await session.send(b"+ \r\n")
+        initial = (await session.reader.readline()).rstrip(b"\r\n")
+    if initial == b"*":
+        raise ImapBad("Authentication cancelled")
+    username, password = _decode_plain(initial)
+    await _log_in(session, tag, username, password)
+
+
+def _decode_plain(data: bytes) -> tuple[bytes, bytes]:
+    try:
+        decoded = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise ImapBad("Invalid base64 in the SASL response") from error
+    parts = decoded.split(b"\x00")
+    if len(parts) != 3 or not parts[1]:
+        raise ImapBad("A PLAIN response is authzid NUL authcid NUL password")
+    authzid, authcid, password = parts
+    if authzid and authzid != authcid:
+        raise ImapNo("Acting as another user is not allowed", code="AUTHORIZATIONFAILED")
+    return authcid, password
+
+
+async def _log_in(session, tag, username: bytes, password: bytes):
+    account = await session.host.run_blocking(
+        verify_password, username.decode("utf-8", "replace"), password.decode("utf-8", "replace"))
+    if account is None:
+        await asyncio.sleep(FAILURE_DELAY)
+        raise ImapNo("Invalid credentials", code="AUTHENTICATIONFAILED")
+    session.account = account
+    session.state = AUTHENTICATED
+    from . import capabilities
+
+    await session.ok(tag, "Logged in", code="CAPABILITY " + " ".join(capabilities(session)))
+
+
+def verify_password(username: str, password: str):
+    """The active account whose address (any spelling) and password these are, or None."""
+    from django.contrib.auth import authenticate
+    from django.core.exceptions import ValidationError
+
+    from mailcore.directory.addresses import parse_address
+    from mailcore.directory.lookup import find_account
+
+    try:
+        account = find_account(parse_address(username))
+    except ValidationError:
+        return None
+    if account is None or not account.active or not account.domain.active:
+        return None
+    user = authenticate(username=account.user.username, password=password)
+    return account if user is not None and user.pk == account.user_id else None

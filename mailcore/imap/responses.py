@@ -1,0 +1,28 @@
+"""Writing IMAP data (RFC 9051 §4): strings as atoms, quoted strings or literals."""
+import re
+
+_SAFE_QUOTED = re.compile(rb'[^"\\\r\n\x00]*\Z')
+_ATOM = re.compile(rb"[!#$&'+-\[^-z|}~]+\Z")
+
+
+def quoted_or_literal(data: bytes | str | None) -> bytes:
+    """A string the client can read back exactly: NIL, a quoted string, or a literal."""
+    if data is None:
+        return b"NIL"
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if len(data) < 1024 and _SAFE_QUOTED.match(data):
+        return b'"' + data + b'"'
+    return b"{%d}\r\n" % len(data) + data
+
+
+def astring(data: bytes | str) -> bytes:
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if data and _ATOM.match(data) and data.upper() != b"NIL":
+        return data
+    return quoted_or_literal(data)
+
+
+def paren(items) -> bytes:
+    return b"(" + b" ".join(items) + b")"

@@ -1,0 +1,159 @@
+"""The IMAP listener and its read loop: one command at a time per connection.
+
+Implementation notes (after mox's imapserver): the COMMANDS table maps each command to
+its handler and the states it is valid in; the dispatcher checks the state, so handlers
+don't. A handler raises ImapNo/ImapBad/ImapBye (errors.py) and the dispatcher turns them
+into the tagged reply; any other exception is logged and answered NO without details,
+and the session goes on. Blocking work (passwords, the database) goes through
+host.run_blocking, never on the loop.
+"""
+import asyncio
+import logging
+import ssl
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from .errors import ImapBad, ImapBye, ImapError, ImapNo
+from .parser import parse_command_start
+from .reader import read_command
+
+log = logging.getLogger(__name__)
+
+NOT_AUTHENTICATED, AUTHENTICATED, SELECTED, LOGOUT = "not authenticated", "authenticated", "selected", "logout"
+ANY = frozenset({NOT_AUTHENTICATED, AUTHENTICATED, SELECTED})
+AUTHED = frozenset({AUTHENTICATED, SELECTED})
+MAX_BAD_COMMANDS = 20  # in a row: then the client is not speaking IMAP (RFC 9051 §7.1.5 BYE)
+IDLE_TIMEOUT = 30 * 60  # RFC 9051 §5.4: at least 30 minutes of inactivity before autologout
+LOGIN_TIMEOUT = 60
+
+
+@dataclass(frozen=True)
+class Command:
+    handler: Callable[..., Awaitable[None]]
+    states: frozenset
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, states=ANY):
+    """Register a handler for a command name (decorator)."""
+
+    def register(handler):
+        COMMANDS[name] = Command(handler, frozenset(states))
+        return handler
+
+    return register
+
+
+class Session:
+    """One connection's state: the IMAP state, the account, the selected folder."""
+
+    def __init__(self, host, reader, writer, *, implicit_tls: bool):
+        self.host = host
+        self.reader = reader
+        self.writer = writer
+        self.state = NOT_AUTHENTICATED
+        self.account = None
+        self.implicit_tls = implicit_tls
+        self.tls = implicit_tls
+        self.enabled: set[str] = set()
+        peer = writer.get_extra_info("peername")
+        self.client_ip = peer[0] if peer else None
+
+    @property
+    def is_secure(self) -> bool:
+        """TLS, or loopback when HOPTHU_LOOPBACK_IS_SECURE (as Dovecot treats 127.0.0.1)."""
+        if self.tls:
+            return True
+        if not getattr(settings, "HOPTHU_LOOPBACK_IS_SECURE", True) or not self.client_ip:
+            return False
+        import ipaddress
+
+        try:
+            return ipaddress.ip_address(self.client_ip).is_loopback
+        except ValueError:
+            return False
+
+    async def send(self, data: bytes):
+        self.writer.write(data)
+        await self.writer.drain()
+
+    async def untagged(self, text: str | bytes):
+        await self.send(b"* " + (text.encode() if isinstance(text, str) else text) + b"\r\n")
+
+    async def run(self):
+        from .commands import capabilities
+
+        await self.untagged(f"OK [CAPABILITY {' '.join(capabilities(self))}] HopThu IMAP ready")
+        bad_in_a_row = 0
+        while self.state != LOGOUT:
+            timeout = IDLE_TIMEOUT if self.state in AUTHED else LOGIN_TIMEOUT
+            try:
+                pieces = await asyncio.wait_for(read_command(self.reader, self.writer, max_literal=_max_literal()),
+                                                timeout)
+            except TimeoutError:
+                await self.send(ImapBye("Autologout; idle for too long").reply())
+                return
+            except EOFError:
+                return
+            except ImapBye as bye:
+                await self.send(bye.reply())
+                return
+            except ImapBad as bad:
+                bad_in_a_row += 1
+                await self.send(bad.reply("*"))
+                continue
+            ok = await self.dispatch(pieces)
+            bad_in_a_row = 0 if ok else bad_in_a_row + 1
+            if bad_in_a_row >= MAX_BAD_COMMANDS:
+                await self.send(ImapBye("Too many bad commands").reply())
+                return
+
+    async def dispatch(self, pieces) -> bool:
+        tag = "*"
+        try:
+            tag, name, cursor = parse_command_start(pieces)
+            entry = COMMANDS.get(name)
+            if entry is None:
+                raise ImapBad(f"Unknown command {name}")
+            if self.state not in entry.states:
+                raise ImapBad(f"{name} is not allowed in the {self.state} state")
+            await entry.handler(self, tag, cursor)
+            return True
+        except ImapBye as bye:
+            await self.send(bye.reply())
+            self.state = LOGOUT
+            return True
+        except ImapBad as bad:
+            await self.send(bad.reply(tag))
+            return False
+        except ImapError as error:
+            await self.send(error.reply(tag))
+            return True
+        except (ConnectionError, ssl.SSLError):
+            raise
+        except Exception:
+            log.exception("IMAP command failed")
+            await self.send(ImapNo("Internal error; please try again", code="SERVERBUG").reply(tag))
+            return True
+
+    async def ok(self, tag: str, text: str, code: str | None = None):
+        code_text = f"[{code}] " if code else ""
+        await self.send(f"{tag} OK {code_text}{text}\r\n".encode())
+
+
+def _max_literal() -> int:
+    return settings.HOPTHU_MAX_MESSAGE_SIZE
+
+
+async def serve(host, reader, writer, implicit_tls=False):
+    session = Session(host, reader, writer, implicit_tls=implicit_tls)
+    try:
+        await session.run()
+    except (ConnectionError, ssl.SSLError, asyncio.IncompleteReadError):
+        pass
+    finally:
+        writer.close()

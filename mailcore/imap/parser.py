@@ -158,6 +158,18 @@ class Cursor:
             raise ImapBad(f"Expected an astring {self.where()}")
         return text
 
+    def list_mailbox(self) -> bytes:
+        """A LIST pattern: an astring that may also hold the wildcards % and * (RFC 9051 §9)."""
+        data = self._literal()
+        if data is not None:
+            return data
+        if self.peek() == 0x22:
+            return self.quoted()
+        text = self._chars(lambda b: _is_atom_char(b, {ord("]"), ord("%"), ord("*")}))
+        if not text:
+            raise ImapBad(f"Expected a mailbox pattern {self.where()}")
+        return text
+
     def nstring(self) -> bytes | None:
         if self.take(b"NIL"):
             return None

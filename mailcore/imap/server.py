@@ -60,6 +60,9 @@ class Session:
         self.implicit_tls = implicit_tls
         self.tls = implicit_tls
         self.enabled: set[str] = set()
+        self.folder = None  # the selected store Folder
+        self.readonly = False
+        self.uids: list[int] = []  # message sequence number n is uids[n - 1] (RFC 9051 §2.3.1.2)
         peer = writer.get_extra_info("peername")
         self.client_ip = peer[0] if peer else None
 
@@ -76,6 +79,15 @@ class Session:
             return ipaddress.ip_address(self.client_ip).is_loopback
         except ValueError:
             return False
+
+    def open_folder(self, folder, uids: list[int], readonly: bool):
+        self.folder, self.uids, self.readonly = folder, uids, readonly
+        self.state = SELECTED
+
+    def close_folder(self):
+        if self.state == SELECTED:
+            self.state = AUTHENTICATED
+        self.folder, self.uids, self.readonly = None, [], False
 
     async def send(self, data: bytes):
         self.writer.write(data)

@@ -1,0 +1,208 @@
+"""Mailbox commands: SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE,
+STATUS, CLOSE, UNSELECT. RFC 9051 §6.3, §6.4.2; RFC 3691 (UNSELECT).
+
+Folder names arrive in modified UTF-7 (RFC 3501 §5.1.3) unless the client enabled
+UTF8=ACCEPT; the store keeps them as Unicode with "/" between levels.
+"""
+from django.db.models import Count, Q
+
+from mailcore.store import folders as store_folders
+from mailcore.store.errors import FolderExists, FolderInUse, FolderNotFound, InvalidFolderName
+from mailcore.store.messages import expunge
+from mailcore.store.models import Message
+
+from .. import utf7
+from ..errors import ImapBad, ImapNo
+from ..parser import Cursor
+from ..responses import astring, paren
+from ..server import AUTHED, SELECTED, command
+
+SYSTEM_FLAGS = r"\Answered \Flagged \Deleted \Seen \Draft"
+STATUS_ITEMS = ("MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE", "RECENT", "HIGHESTMODSEQ")
+
+
+def mailbox_name(session, cursor: Cursor) -> str:
+    """Read a mailbox argument and return its Unicode name."""
+    raw = cursor.astring()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ImapBad("Mailbox names are UTF-8 or modified UTF-7") from error
+    if "UTF8=ACCEPT" in session.enabled:
+        return text
+    try:
+        return utf7.decode(text)
+    except utf7.InvalidMailboxName as error:
+        raise ImapBad(str(error)) from error
+
+
+def wire_name(session, name: str) -> bytes:
+    return astring(name if "UTF8=ACCEPT" in session.enabled else utf7.encode(name))
+
+
+def store_errors(call, *args):
+    """Run a store function; turn its refusals into NO with the RFC 5530 codes."""
+    try:
+        return call(*args)
+    except FolderNotFound as error:
+        raise ImapNo(_text(error), code="NONEXISTENT") from error
+    except FolderExists as error:
+        raise ImapNo(_text(error), code="ALREADYEXISTS") from error
+    except FolderInUse as error:
+        raise ImapNo(_text(error), code="INUSE") from error
+    except InvalidFolderName as error:
+        raise ImapNo(_text(error), code="CANNOT") from error
+
+
+def _text(error) -> str:
+    return " ".join(error.messages) if hasattr(error, "messages") else str(error)
+
+
+# --- SELECT / EXAMINE ----------------------------------------------------------------------
+
+def _open(account_id: int, name: str):
+    folder = store_folders.get_folder(account_id, name)
+    uids = list(Message.objects.filter(folder=folder).order_by("uid").values_list("uid", flat=True))
+    first_unseen = (Message.objects.filter(folder=folder, seen=False).order_by("uid")
+                    .values_list("uid", flat=True).first())
+    return folder, uids, first_unseen
+
+
+async def _select(session, tag: str, cursor: Cursor, readonly: bool):
+    cursor.sp()
+    name = mailbox_name(session, cursor)
+    cursor.end()
+    session.close_folder()  # RFC 9051 §6.3.2: a failed SELECT leaves no folder selected
+    folder, uids, first_unseen = await session.host.run_blocking(store_errors, _open, session.account.pk, name)
+    session.open_folder(folder, uids, readonly)
+    await session.untagged(f"{len(uids)} EXISTS")
+    await session.untagged("0 RECENT")
+    await session.untagged(f"FLAGS ({SYSTEM_FLAGS})")
+    permanent = "()" if readonly else rf"({SYSTEM_FLAGS} \*)"
+    await session.untagged(f"OK [PERMANENTFLAGS {permanent}] Flags allowed")
+    if first_unseen is not None:
+        await session.untagged(f"OK [UNSEEN {uids.index(first_unseen) + 1}] First unseen")
+    await session.untagged(f"OK [UIDVALIDITY {folder.uidvalidity}] UIDs valid")
+    await session.untagged(f"OK [UIDNEXT {folder.uidnext}] Predicted next UID")
+    await session.untagged(f"OK [HIGHESTMODSEQ {folder.highestmodseq}] Highest")
+    verb = "EXAMINE" if readonly else "SELECT"
+    await session.ok(tag, f"{verb} completed", code="READ-ONLY" if readonly else "READ-WRITE")
+
+
+@command("SELECT", AUTHED)
+async def cmd_select(session, tag: str, cursor: Cursor):
+    """Open a folder read-write. State: authenticated or selected. RFC 9051 §6.3.2."""
+    await _select(session, tag, cursor, readonly=False)
+
+
+@command("EXAMINE", AUTHED)
+async def cmd_examine(session, tag: str, cursor: Cursor):
+    """Open a folder read-only. State: authenticated or selected. RFC 9051 §6.3.3."""
+    await _select(session, tag, cursor, readonly=True)
+
+
+# --- CREATE / DELETE / RENAME / (UN)SUBSCRIBE ---------------------------------------------
+
+@command("CREATE", AUTHED)
+async def cmd_create(session, tag: str, cursor: Cursor):
+    """Create a folder (and missing parents). State: authenticated or selected. RFC 9051 §6.3.4."""
+    cursor.sp()
+    name = mailbox_name(session, cursor).rstrip("/")  # a trailing delimiter only hints at children
+    cursor.end()
+    await session.host.run_blocking(store_errors, store_folders.create_folder, session.account.pk, name)
+    await session.ok(tag, "CREATE completed")
+
+
+@command("DELETE", AUTHED)
+async def cmd_delete(session, tag: str, cursor: Cursor):
+    """Delete a folder and its mail. State: authenticated or selected. RFC 9051 §6.3.5."""
+    cursor.sp()
+    name = mailbox_name(session, cursor)
+    cursor.end()
+    await session.host.run_blocking(store_errors, store_folders.delete_folder, session.account.pk, name)
+    if session.folder is not None and session.folder.name == store_folders.canonical_name(name):
+        session.close_folder()
+    await session.ok(tag, "DELETE completed")
+
+
+@command("RENAME", AUTHED)
+async def cmd_rename(session, tag: str, cursor: Cursor):
+    """Rename a folder with its children. State: authenticated or selected. RFC 9051 §6.3.6."""
+    cursor.sp()
+    old = mailbox_name(session, cursor)
+    cursor.sp()
+    new = mailbox_name(session, cursor)
+    cursor.end()
+    await session.host.run_blocking(store_errors, store_folders.rename_folder, session.account.pk, old, new)
+    await session.ok(tag, "RENAME completed")
+
+
+async def _subscribe(session, tag, cursor, subscribed: bool):
+    cursor.sp()
+    name = mailbox_name(session, cursor)
+    cursor.end()
+    await session.host.run_blocking(store_errors, store_folders.set_subscribed, session.account.pk, name, subscribed)
+    await session.ok(tag, f"{'SUBSCRIBE' if subscribed else 'UNSUBSCRIBE'} completed")
+
+
+@command("SUBSCRIBE", AUTHED)
+async def cmd_subscribe(session, tag: str, cursor: Cursor):
+    """Subscribe to a folder. State: authenticated or selected. RFC 9051 §6.3.7."""
+    await _subscribe(session, tag, cursor, True)
+
+
+@command("UNSUBSCRIBE", AUTHED)
+async def cmd_unsubscribe(session, tag: str, cursor: Cursor):
+    """Unsubscribe from a folder. State: authenticated or selected. RFC 9051 §6.3.8."""
+    await _subscribe(session, tag, cursor, False)
+
+
+# --- STATUS ---------------------------------------------------------------------------------
+
+def _status(account_id: int, name: str, items: list[str]) -> dict:
+    folder = store_folders.get_folder(account_id, name)
+    counts = Message.objects.filter(folder=folder).aggregate(
+        messages=Count("pk"), unseen=Count("pk", filter=Q(seen=False)), deleted=Count("pk", filter=Q(deleted=True)))
+    size = sum(Message.objects.filter(folder=folder).values_list("size", flat=True)) if "SIZE" in items else 0
+    values = {"MESSAGES": counts["messages"], "UIDNEXT": folder.uidnext, "UIDVALIDITY": folder.uidvalidity,
+              "UNSEEN": counts["unseen"], "DELETED": counts["deleted"], "SIZE": size, "RECENT": 0,
+              "HIGHESTMODSEQ": folder.highestmodseq}
+    return {item: values[item] for item in items}
+
+
+@command("STATUS", AUTHED)
+async def cmd_status(session, tag: str, cursor: Cursor):
+    """Counts of a folder without selecting it. State: authenticated or selected. RFC 9051 §6.3.11."""
+    cursor.sp()
+    name = mailbox_name(session, cursor)
+    cursor.sp()
+    items = [item.upper() for item in cursor.paren_list(lambda: cursor.atom("a status item"))]
+    cursor.end()
+    unknown = [item for item in items if item not in STATUS_ITEMS]
+    if unknown or not items:
+        raise ImapBad(f"Unknown status item {unknown[0]}" if unknown else "STATUS needs at least one item")
+    values = await session.host.run_blocking(store_errors, _status, session.account.pk, name, items)
+    pairs = b" ".join(f"{item} {value}".encode() for item, value in values.items())
+    await session.untagged(b"STATUS " + wire_name(session, name) + b" " + paren([pairs]))
+    await session.ok(tag, "STATUS completed")
+
+
+# --- CLOSE / UNSELECT -----------------------------------------------------------------------
+
+@command("CLOSE", {SELECTED})
+async def cmd_close(session, tag: str, cursor: Cursor):
+    """Expunge silently (unless read-only) and close the folder. State: selected. RFC 9051 §6.4.1."""
+    cursor.end()
+    if not session.readonly:
+        await session.host.run_blocking(expunge, session.account.pk, session.folder.pk)
+    session.close_folder()
+    await session.ok(tag, "CLOSE completed")
+
+
+@command("UNSELECT", {SELECTED})
+async def cmd_unselect(session, tag: str, cursor: Cursor):
+    """Close the folder without expunging. State: selected. RFC 3691 §2, RFC 9051 §6.4.2."""
+    cursor.end()
+    session.close_folder()
+    await session.ok(tag, "UNSELECT completed")
+

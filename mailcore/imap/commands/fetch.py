@@ -1,0 +1,216 @@
+"""FETCH and UID FETCH. State: selected. RFC 9051 §6.4.5, §7.5.2; RFC 3501 §6.4.5.
+
+Message data comes from the stored summary (flags, dates, ENVELOPE, MIME tree) and,
+for body sections, from byte ranges of the blob: nothing is parsed again.
+"""
+from dataclasses import dataclass
+
+from mailcore.store.fetch import fetch_section
+from mailcore.store.messages import store_flags
+from mailcore.store.models import Message
+
+from ..errors import ImapBad
+from ..parser import Cursor
+from ..responses import paren
+from ..server import SELECTED, command
+from ..structure import body_structure, envelope
+from .sequence import resolve
+
+MACROS = {
+    "ALL": ["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE"],
+    "FAST": ["FLAGS", "INTERNALDATE", "RFC822.SIZE"],
+    "FULL": ["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODY"],
+}
+SIMPLE = {"ENVELOPE", "FLAGS", "INTERNALDATE", "RFC822", "RFC822.HEADER", "RFC822.SIZE", "RFC822.TEXT",
+          "BODY", "BODYSTRUCTURE", "UID"}
+CHUNK = 500  # messages per query
+
+
+@dataclass(frozen=True)
+class FetchAtt:
+    name: str  # ENVELOPE, FLAGS, ..., or BODY[] for a section
+    section: str | None = None  # "", "HEADER", "1.2.MIME", "HEADER.FIELDS", ...
+    fields: tuple = ()  # for HEADER.FIELDS (.NOT)
+    partial: tuple | None = None  # (origin, length)
+    peek: bool = False
+
+    @property
+    def sets_seen(self) -> bool:
+        return (self.section is not None and not self.peek) or self.name in ("RFC822", "RFC822.TEXT")
+
+    def label(self) -> bytes:
+        if self.section is None:
+            return self.name.encode()
+        spec = self.section
+        if self.fields:
+            spec += " (" + " ".join(self.fields) + ")"
+        origin = f"<{self.partial[0]}>" if self.partial else ""
+        return f"BODY[{spec}]{origin}".encode()
+
+
+def parse_atts(cursor: Cursor) -> list[FetchAtt]:
+    if cursor.peek() == ord("("):
+        return cursor.paren_list(lambda: _att(cursor, allow_macro=False))
+    name = cursor.peek_text
+    for macro, items in MACROS.items():
+        if name(macro.encode()) and not _more_name(cursor, len(macro)):
+            cursor.take(macro.encode())
+            return [FetchAtt(item) for item in items]
+    return [_att(cursor, allow_macro=True)]
+
+
+def _more_name(cursor: Cursor, length: int) -> bool:
+    piece = cursor._current()
+    return isinstance(piece, bytes) and len(piece) > cursor.pos + length and chr(piece[cursor.pos + length]).isalnum()
+
+
+def _att(cursor: Cursor, allow_macro: bool) -> FetchAtt:
+    name = cursor._chars(lambda b: chr(b).isalnum() or b in b".").decode().upper()
+    if name in ("BODY", "BODY.PEEK") and cursor.take(b"["):
+        return _section(cursor, peek=name == "BODY.PEEK")
+    if name in SIMPLE:
+        return FetchAtt(name)
+    raise ImapBad(f"Unknown FETCH item {name or cursor.where()}")
+
+
+def _section(cursor: Cursor, peek: bool) -> FetchAtt:
+    spec = cursor._chars(lambda b: chr(b).isalnum() or b in b".").decode().upper()
+    fields: tuple = ()
+    if spec.endswith("HEADER.FIELDS") or spec.endswith("HEADER.FIELDS.NOT"):
+        cursor.sp()
+        fields = tuple(name.decode("ascii", "replace").upper() for name in cursor.paren_list(cursor.astring))
+        if not fields:
+            raise ImapBad("HEADER.FIELDS needs at least one field name")
+    if not _valid_section(spec):
+        raise ImapBad(f"Invalid section {spec!r}")
+    cursor.expect(b"]", "']'")
+    partial = None
+    if cursor.take(b"<"):
+        origin = cursor.number()
+        cursor.expect(b".", "'.'")
+        partial = (origin, cursor.number(nonzero=True))
+        cursor.expect(b">", "'>'")
+    return FetchAtt("BODY[]", spec, fields, partial, peek)
+
+
+def _valid_section(spec: str) -> bool:
+    if spec == "":
+        return True
+    pieces = spec.split(".")
+    numbers = 0
+    while numbers < len(pieces) and pieces[numbers].isdigit() and int(pieces[numbers]) > 0:
+        numbers += 1
+    text = ".".join(pieces[numbers:])
+    if text == "":
+        return numbers > 0
+    allowed = {"HEADER", "TEXT", "HEADER.FIELDS", "HEADER.FIELDS.NOT"} | ({"MIME"} if numbers else set())
+    return text in allowed
+
+
+def filter_header(header: bytes, names: tuple, exclude: bool) -> bytes:
+    """The header fields named (or all but those), and the blank line (RFC 9051 §6.4.5)."""
+    wanted = {name.lower() for name in names}
+    out, keep = [], False
+    for line in header.split(b"\r\n"):
+        if not line:
+            continue
+        if line[:1] in (b" ", b"\t"):
+            if keep:
+                out.append(line)
+            continue
+        name = line.split(b":", 1)[0].strip().decode("ascii", "replace").lower()
+        keep = (name in wanted) != exclude
+        if keep:
+            out.append(line)
+    return b"".join(part + b"\r\n" for part in out) + b"\r\n"
+
+
+def _section_data(message: Message, att: FetchAtt) -> bytes | None:
+    spec = att.section
+    if spec.endswith("HEADER.FIELDS") or spec.endswith("HEADER.FIELDS.NOT"):
+        base = spec.rsplit(".FIELDS", 1)[0]
+        header = fetch_section(message, base)
+        data = None if header is None else filter_header(header, att.fields, spec.endswith(".NOT"))
+    else:
+        data = fetch_section(message, spec)
+    if data is not None and att.partial:
+        origin, length = att.partial
+        data = data[origin:origin + length]
+    return data
+
+
+def _literal(data: bytes | None) -> bytes:
+    if data is None:
+        return b'""'  # RFC 9051 §6.4.5: a section that does not exist is empty
+    return b"{%d}\r\n" % len(data) + data
+
+
+def _item(message: Message, att: FetchAtt) -> bytes:
+    name = att.name
+    if name == "UID":
+        return b"UID %d" % message.uid
+    if name == "FLAGS":
+        return b"FLAGS (" + " ".join(message.flags).encode() + b")"
+    if name == "INTERNALDATE":
+        return b'INTERNALDATE "' + message.internal_date.strftime("%d-%b-%Y %H:%M:%S +0000").encode() + b'"'
+    if name == "RFC822.SIZE":
+        return b"RFC822.SIZE %d" % message.size
+    if name == "ENVELOPE":
+        return b"ENVELOPE " + envelope(message.envelope)
+    if name == "BODYSTRUCTURE":
+        return b"BODYSTRUCTURE " + body_structure(message.structure, extended=True)
+    if name == "BODY":
+        return b"BODY " + body_structure(message.structure, extended=False)
+    if name in ("RFC822", "RFC822.HEADER", "RFC822.TEXT"):
+        section = {"RFC822": "", "RFC822.HEADER": "HEADER", "RFC822.TEXT": "TEXT"}[name]
+        return name.encode() + b" " + _literal(fetch_section(message, section))
+    return att.label() + b" " + _literal(_section_data(message, att))
+
+
+def fetch_lines(session_account_id: int, folder_id: int, uids: list[int], atts: list[FetchAtt], mark_seen: bool):
+    """Blocking: the FETCH data of these UIDs, as (uid, bytes of the parenthesised list)."""
+    if mark_seen and any(att.sets_seen for att in atts):
+        store_flags(session_account_id, folder_id, uids, ["\\Seen"], mode="add")
+        if not any(att.name == "FLAGS" for att in atts):
+            atts = [*atts, FetchAtt("FLAGS")]  # RFC 9051 §6.4.5: report the \Seen it set
+    needs_blob = any(att.section is not None or (att.name.startswith("RFC822") and att.name != "RFC822.SIZE")
+                     for att in atts)
+    out = []
+    for start in range(0, len(uids), CHUNK):
+        chunk = uids[start:start + CHUNK]
+        rows = Message.objects.filter(folder_id=folder_id, uid__in=chunk)
+        if needs_blob:
+            rows = rows.select_related("blob")
+        for message in rows.order_by("uid"):
+            out.append((message.uid, paren([_item(message, att) for att in atts])))
+    return out
+
+
+async def _fetch(session, tag: str, cursor: Cursor, by_uid: bool):
+    cursor.sp()
+    ranges = cursor.sequence_set()
+    cursor.sp()
+    atts = parse_atts(cursor)
+    cursor.end()
+    if by_uid and not any(att.name == "UID" for att in atts):
+        atts = [FetchAtt("UID"), *atts]  # RFC 9051 §6.4.9: UID FETCH always returns UID
+    uids = resolve(session, ranges, by_uid)
+    lines = await session.host.run_blocking(fetch_lines, session.account.pk, session.folder.pk, uids, atts,
+                                            not session.readonly)
+    positions = {uid: index for index, uid in enumerate(session.uids, 1)}
+    for uid, data in lines:
+        if uid in positions:
+            await session.send(b"* %d FETCH " % positions[uid] + data + b"\r\n")
+    await session.ok(tag, f"{'UID ' if by_uid else ''}FETCH completed")
+
+
+@command("FETCH", {SELECTED})
+async def cmd_fetch(session, tag: str, cursor: Cursor):
+    """Message data by sequence number. State: selected. RFC 9051 §6.4.5."""
+    await _fetch(session, tag, cursor, by_uid=False)
+
+
+@command("UID FETCH", {SELECTED})
+async def cmd_uid_fetch(session, tag: str, cursor: Cursor):
+    """Message data by UID. State: selected. RFC 9051 §6.4.9."""
+    await _fetch(session, tag, cursor, by_uid=True)

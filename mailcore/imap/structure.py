@@ -1,0 +1,72 @@
+"""ENVELOPE, BODY and BODYSTRUCTURE from the summary stored at append (RFC 9051 §7.5.2).
+
+Nothing is parsed here: the store kept the envelope fields and the MIME tree with byte
+offsets (mailcore.mime.structure), so these are serialisations only.
+"""
+from .responses import paren, quoted_or_literal
+
+NIL = b"NIL"
+
+
+def _string(value) -> bytes:
+    return NIL if value is None else quoted_or_literal(value)
+
+
+def _address_list(addresses) -> bytes:
+    if not addresses:
+        return NIL
+    return paren(paren([_string(part) for part in address]) for address in addresses)
+
+
+def envelope(fields: list) -> bytes:
+    """(date subject from sender reply-to to cc bcc in-reply-to message-id)."""
+    if not fields or len(fields) != 10:
+        return paren([NIL] * 10)
+    date, subject, sender_from, sender, reply_to, to, cc, bcc, in_reply_to, message_id = fields
+    return paren([
+        _string(date), _string(subject), _address_list(sender_from), _address_list(sender), _address_list(reply_to),
+        _address_list(to), _address_list(cc), _address_list(bcc), _string(in_reply_to), _string(message_id),
+    ])
+
+
+def _params(params: dict | None) -> bytes:
+    if not params:
+        return NIL
+    return paren(item for key, value in params.items() for item in (_string(key), _string(value)))
+
+
+def _disposition(disposition) -> bytes:
+    if not disposition:
+        return NIL
+    kind, params = disposition
+    return paren([_string(kind), _params(params)])
+
+
+def _language(language) -> bytes:
+    return _string(language) if language else NIL
+
+
+def body_structure(part: dict, extended: bool = True) -> bytes:
+    """BODYSTRUCTURE (extended=True) or BODY (the non-extensible form) of a part."""
+    if "parts" in part:
+        items = [body_structure(child, extended) for child in part["parts"]]
+        out = b"".join(items) + b" " + _string(part["subtype"])
+        if extended:
+            out += b" " + b" ".join([_params(part.get("params")), _disposition(part.get("disposition")),
+                                     _language(part.get("language")), _string(part.get("location"))])
+        return b"(" + out + b")"
+    start, end = part["body"]
+    fields = [
+        _string(part["type"]), _string(part["subtype"]), _params(part.get("params")), _string(part.get("id")),
+        _string(part.get("description")), _string(part.get("encoding") or "7bit"), str(end - start).encode(),
+    ]
+    if "message" in part and (part["type"], part["subtype"]) == ("message", "rfc822"):
+        inner = part["message"]
+        fields += [envelope(inner["envelope"]), body_structure(inner["part"], extended),
+                   str(part.get("lines", 0)).encode()]
+    elif part["type"] == "text":
+        fields.append(str(part.get("lines", 0)).encode())
+    if extended:
+        fields += [_string(part.get("md5")), _disposition(part.get("disposition")), _language(part.get("language")),
+                   _string(part.get("location"))]
+    return paren(fields)

@@ -1,7 +1,7 @@
 """IMAP command handlers, registered in server.COMMANDS by importing these modules."""
-from . import any, auth, fetch, listing, mailbox  # noqa: F401  (registration)
+from . import any, auth, fetch, listing, mailbox, messages  # noqa: F401  (registration)
 
-BASE_CAPABILITIES = ["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "UNSELECT", "CHILDREN", "SPECIAL-USE"]
+BASE_CAPABILITIES = ["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "UNSELECT", "CHILDREN", "SPECIAL-USE", "UIDPLUS", "MOVE"]
 
 
 def capabilities(session) -> list[str]:

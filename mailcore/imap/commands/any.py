@@ -18,6 +18,9 @@ async def cmd_capability(session, tag: str, cursor: Cursor):
 async def cmd_noop(session, tag: str, cursor: Cursor):
     """Do nothing; a chance for untagged updates. State: any. RFC 9051 §6.1.2."""
     cursor.end()
+    from .updates import sync
+
+    await sync(session)
     await session.ok(tag, "NOOP completed")
 
 

@@ -7,7 +7,14 @@ UTF8=ACCEPT; the store keeps them as Unicode with "/" between levels.
 from django.db.models import Count, Q
 
 from mailcore.store import folders as store_folders
-from mailcore.store.errors import FolderExists, FolderInUse, FolderNotFound, InvalidFolderName
+from mailcore.store.errors import (
+    FolderExists,
+    FolderInUse,
+    FolderNotFound,
+    InvalidFolderName,
+    QuotaExceeded,
+    StoreError,
+)
 from mailcore.store.messages import expunge
 from mailcore.store.models import Message
 
@@ -52,6 +59,10 @@ def store_errors(call, *args):
         raise ImapNo(_text(error), code="INUSE") from error
     except InvalidFolderName as error:
         raise ImapNo(_text(error), code="CANNOT") from error
+    except QuotaExceeded as error:
+        raise ImapNo(_text(error), code="OVERQUOTA") from error
+    except StoreError as error:
+        raise ImapNo(_text(error)) from error
 
 
 def _text(error) -> str:

@@ -1,0 +1,162 @@
+"""STORE, EXPUNGE, COPY, MOVE (and their UID forms), CHECK. State: selected.
+RFC 9051 §6.4.3, §6.4.6-8, RFC 6851 (MOVE), RFC 4315 (UIDPLUS)."""
+from mailcore.store.errors import InvalidFlag
+from mailcore.store.messages import copy_messages, expunge, move_messages, store_flags
+
+from ..errors import ImapBad, ImapNo
+from ..parser import Cursor
+from ..server import SELECTED, command
+from .mailbox import mailbox_name, store_errors
+from .sequence import resolve
+from .updates import announce, folder_uids, sync
+
+
+def _read_only(session):
+    if session.readonly:
+        raise ImapNo("The folder is open read-only (EXAMINE)", code="READ-ONLY")
+
+
+# --- STORE -----------------------------------------------------------------------------------
+
+async def _store(session, tag: str, cursor: Cursor, by_uid: bool):
+    cursor.sp()
+    ranges = cursor.sequence_set()
+    cursor.sp()
+    item = cursor.atom("+FLAGS, -FLAGS or FLAGS").upper()
+    mode = {"+": "add", "-": "remove"}.get(item[:1], "replace")
+    base = item.lstrip("+-")
+    if base not in ("FLAGS", "FLAGS.SILENT"):
+        raise ImapBad(f"Unknown STORE item {item}")
+    cursor.sp()
+    flags = cursor.flag_list() if cursor.peek() == ord("(") else _bare_flags(cursor)
+    cursor.end()
+    _read_only(session)
+    uids = resolve(session, ranges, by_uid)
+    try:
+        changed, _failed = await session.host.run_blocking(
+            store_flags, session.account.pk, session.folder.pk, uids, flags, mode)
+    except InvalidFlag as error:
+        raise ImapBad(" ".join(error.messages)) from error
+    if base == "FLAGS":
+        positions = {uid: index for index, uid in enumerate(session.uids, 1)}
+        for change in changed:
+            uid_part = f"UID {change.uid} " if by_uid else ""
+            await session.untagged(f"{positions[change.uid]} FETCH ({uid_part}FLAGS ({' '.join(change.flags)}))")
+    await session.ok(tag, f"{'UID ' if by_uid else ''}STORE completed")
+
+
+def _bare_flags(cursor: Cursor) -> list[str]:
+    """RFC 9051 §9 allows the flags without parentheses: STORE 1 +FLAGS \\Seen \\Flagged."""
+    flags = [cursor.flag()]
+    while cursor.take(b" "):
+        flags.append(cursor.flag())
+    return flags
+
+
+@command("STORE", {SELECTED})
+async def cmd_store(session, tag: str, cursor: Cursor):
+    """Change flags by sequence number. State: selected. RFC 9051 §6.4.6."""
+    await _store(session, tag, cursor, by_uid=False)
+
+
+@command("UID STORE", {SELECTED})
+async def cmd_uid_store(session, tag: str, cursor: Cursor):
+    """Change flags by UID. State: selected. RFC 9051 §6.4.9."""
+    await _store(session, tag, cursor, by_uid=True)
+
+
+# --- EXPUNGE ---------------------------------------------------------------------------------
+
+async def _expunge(session, tag: str, uids):
+    _read_only(session)
+    await session.host.run_blocking(expunge, session.account.pk, session.folder.pk, uids)
+    await sync(session)
+    await session.ok(tag, "EXPUNGE completed")
+
+
+@command("EXPUNGE", {SELECTED})
+async def cmd_expunge(session, tag: str, cursor: Cursor):
+    """Remove messages flagged \\Deleted. State: selected. RFC 9051 §6.4.3."""
+    cursor.end()
+    await _expunge(session, tag, None)
+
+
+@command("UID EXPUNGE", {SELECTED})
+async def cmd_uid_expunge(session, tag: str, cursor: Cursor):
+    """Remove the \\Deleted messages among these UIDs. State: selected. RFC 4315 §2.1."""
+    cursor.sp()
+    ranges = cursor.sequence_set()
+    cursor.end()
+    await _expunge(session, tag, resolve(session, ranges, by_uid=True))
+
+
+# --- COPY / MOVE -------------------------------------------------------------------------------
+
+def _uid_set(uids) -> str:
+    return ",".join(str(uid) for uid in uids)
+
+
+async def _transfer(session, tag: str, cursor: Cursor, by_uid: bool, move: bool):
+    cursor.sp()
+    ranges = cursor.sequence_set()
+    cursor.sp()
+    target = mailbox_name(session, cursor)
+    cursor.end()
+    if move:
+        _read_only(session)
+    uids = resolve(session, ranges, by_uid)
+    verb = "MOVE" if move else "COPY"
+    if not uids:
+        await session.ok(tag, f"{verb} completed: nothing matched")
+        return
+    call = move_messages if move else copy_messages
+    try:
+        pairs = await session.host.run_blocking(store_errors, call, session.account.pk, session.folder.pk, uids,
+                                                target)
+    except ImapNo as error:
+        if error.code == "NONEXISTENT":
+            error.code = "TRYCREATE"  # RFC 9051 §6.4.7: the client may create it and retry
+        raise
+    from mailcore.store.folders import get_folder
+
+    destination = await session.host.run_blocking(store_errors, get_folder, session.account.pk, target)
+    code = f"COPYUID {destination.uidvalidity} {_uid_set(p[0] for p in pairs)} {_uid_set(p[1] for p in pairs)}"
+    if move:
+        # RFC 6851 §4.3: COPYUID goes in an untagged OK before the EXPUNGEs.
+        await session.untagged(f"OK [{code}] Moved")
+        await announce(session, await session.host.run_blocking(folder_uids, session.folder.pk))
+        await session.ok(tag, "MOVE completed")
+    else:
+        await session.ok(tag, "COPY completed", code=code)
+
+
+@command("COPY", {SELECTED})
+async def cmd_copy(session, tag: str, cursor: Cursor):
+    """Copy messages to a folder. State: selected. RFC 9051 §6.4.7."""
+    await _transfer(session, tag, cursor, by_uid=False, move=False)
+
+
+@command("UID COPY", {SELECTED})
+async def cmd_uid_copy(session, tag: str, cursor: Cursor):
+    """Copy messages by UID. State: selected. RFC 9051 §6.4.9."""
+    await _transfer(session, tag, cursor, by_uid=True, move=False)
+
+
+@command("MOVE", {SELECTED})
+async def cmd_move(session, tag: str, cursor: Cursor):
+    """Move messages to a folder. State: selected. RFC 6851 §3.1."""
+    await _transfer(session, tag, cursor, by_uid=False, move=True)
+
+
+@command("UID MOVE", {SELECTED})
+async def cmd_uid_move(session, tag: str, cursor: Cursor):
+    """Move messages by UID. State: selected. RFC 6851 §3.2."""
+    await _transfer(session, tag, cursor, by_uid=True, move=True)
+
+
+@command("CHECK", {SELECTED})
+async def cmd_check(session, tag: str, cursor: Cursor):
+    """A checkpoint; every change is already durable, so only updates. State: selected. RFC 3501 §6.4.1."""
+    cursor.end()
+    await sync(session)
+    await session.ok(tag, "CHECK completed")

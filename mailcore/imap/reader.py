@@ -30,7 +30,13 @@ class Literal:
 
 
 class TooBig(ImapBad):
-    pass
+    """A refused synchronizing literal: the client sends nothing more, so the session goes on.
+
+    `tag` is the command's tag, so the refusal can be tagged (RFC 7888 §4)."""
+
+    def __init__(self, text, code, tag="*"):
+        super().__init__(text, code=code)
+        self.tag = tag
 
 
 async def read_command(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *,
@@ -57,7 +63,8 @@ async def read_command(reader: asyncio.StreamReader, writer: asyncio.StreamWrite
             if non_synchronizing:
                 # RFC 7888 §4: the client is sending the octets anyway; we won't read them.
                 raise ImapBye("Literal too large", code="TOOBIG")
-            raise TooBig("Literal too large", code="TOOBIG")
+            first = pieces[0].split(b" ", 1)[0].decode("ascii", "replace") or "*"
+            raise TooBig("Literal too large", code="TOOBIG", tag=first)
         if not non_synchronizing:
             writer.write(b"+ Ready for literal data\r\n")
             await writer.drain()

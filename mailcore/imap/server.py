@@ -116,7 +116,7 @@ class Session:
                 return
             except ImapBad as bad:
                 bad_in_a_row += 1
-                await self.send(bad.reply("*"))
+                await self.send(bad.reply(getattr(bad, "tag", "*")))
                 continue
             ok = await self.dispatch(pieces)
             bad_in_a_row = 0 if ok else bad_in_a_row + 1

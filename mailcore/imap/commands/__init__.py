@@ -1,5 +1,5 @@
 """IMAP command handlers, registered in server.COMMANDS by importing these modules."""
-from . import any, auth, fetch, listing, mailbox, messages  # noqa: F401  (registration)
+from . import any, append, auth, fetch, listing, mailbox, messages, search  # noqa: F401  (registration)
 
 BASE_CAPABILITIES = ["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "UNSELECT", "CHILDREN", "SPECIAL-USE", "UIDPLUS", "MOVE"]
 

@@ -12,6 +12,7 @@ from mailcore.store.errors import (
     FolderInUse,
     FolderNotFound,
     InvalidFolderName,
+    MessageTooLarge,
     QuotaExceeded,
     StoreError,
 )
@@ -61,6 +62,8 @@ def store_errors(call, *args):
         raise ImapNo(_text(error), code="CANNOT") from error
     except QuotaExceeded as error:
         raise ImapNo(_text(error), code="OVERQUOTA") from error
+    except MessageTooLarge as error:
+        raise ImapNo(_text(error), code="TOOBIG") from error
     except StoreError as error:
         raise ImapNo(_text(error)) from error
 

@@ -13,13 +13,21 @@ STREAM_LIMIT = 65_536 + 2
 
 
 class IMAPListener:
-    def __init__(self, server, info):
+    def __init__(self, server, info, host, sessions: set):
         self.server = server
         self.info = info
+        self.host = host
+        self.sessions = sessions  # tasks of open connections
 
     async def close(self):
         self.server.close()
         await self.server.wait_closed()
+        for task in list(self.sessions):
+            task.cancel()
+        await asyncio.gather(*self.sessions, return_exceptions=True)
+        watcher = getattr(self.host, "imap_watcher", None)
+        if watcher is not None:
+            await watcher.close()
 
 
 def _tls_context():
@@ -30,9 +38,15 @@ def _tls_context():
 def listener_factory(name: str, port_key: str, implicit_tls: bool):
     async def start(host) -> IMAPListener:
         context = await host.run_blocking(_tls_context)
+        sessions: set[asyncio.Task] = set()
 
         async def handle(reader, writer):
-            await serve(host, reader, writer, implicit_tls=implicit_tls)
+            task = asyncio.current_task()
+            sessions.add(task)
+            try:
+                await serve(host, reader, writer, implicit_tls=implicit_tls)
+            finally:
+                sessions.discard(task)
 
         server = await asyncio.start_server(
             handle, settings.HOPTHU_LISTEN_ADDRESS, settings.HOPTHU_PORTS[port_key],
@@ -41,7 +55,8 @@ def listener_factory(name: str, port_key: str, implicit_tls: bool):
         for sock in server.sockets:
             host.close_in_children(sock.fileno())
         port = server.sockets[0].getsockname()[1]
-        return IMAPListener(server, {"name": name, "port": port, "tls": "implicit" if implicit_tls else "starttls"})
+        return IMAPListener(server, {"name": name, "port": port, "tls": "implicit" if implicit_tls else "starttls"},
+                            host, sessions)
 
     start.__name__ = f"start_{name}"
     return start

@@ -63,6 +63,7 @@ class Session:
         self.folder = None  # the selected store Folder
         self.readonly = False
         self.uids: list[int] = []  # message sequence number n is uids[n - 1] (RFC 9051 §2.3.1.2)
+        self.modseq = 0  # changes up to this MODSEQ have been reported to the client
         peer = writer.get_extra_info("peername")
         self.client_ip = peer[0] if peer else None
 
@@ -82,6 +83,7 @@ class Session:
 
     def open_folder(self, folder, uids: list[int], readonly: bool):
         self.folder, self.uids, self.readonly = folder, uids, readonly
+        self.modseq = folder.highestmodseq
         self.state = SELECTED
 
     def close_folder(self):

@@ -1,7 +1,7 @@
 """Commands valid in any state: CAPABILITY, NOOP, LOGOUT, ID. RFC 9051 §6.1, RFC 2971."""
 from ..errors import ImapBad
 from ..parser import Cursor
-from ..server import ANY, LOGOUT, command
+from ..server import ANY, AUTHED, AUTHENTICATED, LOGOUT, command
 
 
 @command("CAPABILITY", ANY)
@@ -44,3 +44,29 @@ async def cmd_id(session, tag: str, cursor: Cursor):
     cursor.end()
     await session.untagged('ID ("name" "HopThu")')
     await session.ok(tag, "ID completed")
+
+
+@command("NAMESPACE", AUTHED)
+async def cmd_namespace(session, tag: str, cursor: Cursor):
+    """One personal namespace, "/" delimited. State: authenticated or selected. RFC 2342."""
+    cursor.end()
+    await session.untagged('NAMESPACE (("" "/")) NIL NIL')
+    await session.ok(tag, "NAMESPACE completed")
+
+
+ENABLEABLE = {"UTF8=ACCEPT"}
+
+
+@command("ENABLE", {AUTHENTICATED})
+async def cmd_enable(session, tag: str, cursor: Cursor):
+    """Turn on extensions. State: authenticated (RFC 9051 §6.3.1, RFC 5161)."""
+    names = []
+    while not cursor.at_end():
+        cursor.sp()
+        names.append(cursor.atom("a capability").upper())
+    if not names:
+        raise ImapBad("ENABLE needs at least one capability")
+    newly = [name for name in names if name in ENABLEABLE and name not in session.enabled]
+    session.enabled.update(newly)
+    await session.untagged("ENABLED" + "".join(f" {name}" for name in newly))
+    await session.ok(tag, "ENABLE completed")

@@ -12,11 +12,26 @@ def folder_uids(folder_id: int) -> list[int]:
     return list(Message.objects.filter(folder_id=folder_id).order_by("uid").values_list("uid", flat=True))
 
 
+def _changes(folder_id: int, since_modseq: int):
+    """UIDs now in the folder, and the flags of messages changed after since_modseq."""
+    uids = folder_uids(folder_id)
+    changed = [(m.uid, m.modseq, m.flags) for m in Message.objects.filter(folder_id=folder_id, modseq__gt=since_modseq)
+               .only("uid", "modseq", "seen", "answered", "flagged", "deleted", "draft", "keywords").order_by("uid")]
+    return uids, changed
+
+
 async def sync(session):
+    """Report expunged and new messages, and flags others changed (RFC 9051 §7.5.2 FETCH)."""
     if session.folder is None:
         return
-    current = await session.host.run_blocking(folder_uids, session.folder.pk)
+    current, changed = await session.host.run_blocking(_changes, session.folder.pk, session.modseq)
+    known = set(session.uids)
     await announce(session, current)
+    positions = {uid: index for index, uid in enumerate(session.uids, 1)}
+    for uid, modseq, flags in changed:
+        session.modseq = max(session.modseq, modseq)
+        if uid in known and uid in positions:
+            await session.untagged(f"{positions[uid]} FETCH (FLAGS ({' '.join(flags)}))")
 
 
 async def announce(session, current: list[int]):

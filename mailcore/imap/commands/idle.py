@@ -1,0 +1,56 @@
+"""IDLE: updates pushed while the client waits. State: authenticated or selected.
+RFC 2177; RFC 9051 §6.3.13."""
+import asyncio
+import contextlib
+
+from mailcore.store.models import Folder
+
+from ..errors import ImapBad
+from ..parser import Cursor
+from ..server import AUTHED, IDLE_TIMEOUT, command
+from ..watch import watcher_of
+from .updates import sync
+
+
+def _state(folder_id: int) -> tuple[int, int]:
+    folder = Folder.objects.only("uidnext", "highestmodseq").get(pk=folder_id)
+    return folder.uidnext, folder.highestmodseq
+
+
+@command("IDLE", AUTHED)
+async def cmd_idle(session, tag: str, cursor: Cursor):
+    """Wait for changes until the client says DONE. State: authenticated or selected. RFC 2177."""
+    cursor.end()
+    await session.send(b"+ idling\r\n")
+    changed = asyncio.Event()
+    watcher = watcher_of(session.host)
+    folder_id = session.folder.pk if session.folder is not None else None
+    if folder_id is not None:
+        watcher.watch(folder_id, changed, await session.host.run_blocking(_state, folder_id))
+        await sync(session)  # anything that happened before IDLE started
+    done = asyncio.ensure_future(session.reader.readline())
+    try:
+        while True:
+            waiter = asyncio.ensure_future(changed.wait())
+            finished, _pending = await asyncio.wait({done, waiter}, timeout=IDLE_TIMEOUT,
+                                                    return_when=asyncio.FIRST_COMPLETED)
+            waiter.cancel()
+            if done in finished:
+                break
+            if not finished:
+                raise ImapBad("IDLE timed out")  # RFC 9051 §5.4: idle at most 30 minutes
+            changed.clear()
+            await sync(session)
+    finally:
+        if folder_id is not None:
+            watcher.unwatch(folder_id, changed)
+        if not done.done():
+            done.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await done
+    line = done.result()
+    if not line:
+        raise ConnectionError("the client went away during IDLE")
+    if line.strip().upper() != b"DONE":
+        raise ImapBad("Expected DONE to end IDLE")
+    await session.ok(tag, "IDLE terminated")

@@ -251,12 +251,19 @@ class Cursor:
 
 
 def parse_command_start(pieces: list) -> tuple[str, str, Cursor]:
-    """Return (tag, upper-case command name, cursor after the name)."""
+    """Return (tag, upper-case command name, cursor after the name).
+
+    A BAD raised after the tag was read carries it (`error.tag`), so the reply is tagged.
+    """
     cursor = Cursor(pieces)
     tag = cursor.tag()
-    cursor.sp()
-    name = cursor.atom("a command name").upper()
-    if name == "UID":
+    try:
         cursor.sp()
-        name = "UID " + cursor.atom("a command after UID").upper()
+        name = cursor.atom("a command name").upper()
+        if name == "UID":
+            cursor.sp()
+            name = "UID " + cursor.atom("a command after UID").upper()
+    except ImapBad as error:
+        error.tag = tag
+        raise
     return tag, name, cursor

@@ -142,7 +142,7 @@ class Session:
             self.state = LOGOUT
             return True
         except ImapBad as bad:
-            await self.send(bad.reply(tag))
+            await self.send(bad.reply(getattr(bad, "tag", tag)))
             return False
         except ImapError as error:
             await self.send(error.reply(tag))

@@ -79,7 +79,8 @@ def test_wrong_state_and_garbage_are_bad_and_the_session_survives(imap_host):
         reader = raw.makefile("rb")
         reader.readline()
         for line, expected in [(b"a1 SELECT INBOX", b"a1 BAD"), (b"a2 FROBNICATE", b"a2 BAD"),
-                               (b"!!!", b"!!! BAD"), (b"(", b"* BAD"), (b"a3 LOGIN", b"a3 BAD"), (b"a4 NOOP extra", b"a4 BAD"),
+                               (b"!!!", b"!!! BAD"), (b"(", b"* BAD"), (b"a3 LOGIN", b"a3 BAD"),
+                               (b"a4 NOOP extra", b"a4 BAD"),
                                (b"a5 NOOP", b"a5 OK")]:
             raw.sendall(line + b"\r\n")
             assert reader.readline().startswith(expected), line

@@ -10,4 +10,5 @@ class ServiceConfig(AppConfig):
     def ready(self):
         # The protocols register their listener factories with the host on import.
         from mailcore.imap import listeners as imap_listeners  # noqa: F401
+        from mailcore.pop3 import listeners as pop3_listeners  # noqa: F401
         from mailcore.smtp import listeners  # noqa: F401

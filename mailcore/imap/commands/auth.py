@@ -7,6 +7,7 @@ import asyncio
 import base64
 import binascii
 
+from mailcore.auth.passwords import verify_password
 from mailcore.service.tls import server_context
 
 from ..errors import ImapBad, ImapNo
@@ -92,21 +93,3 @@ async def _log_in(session, tag, username: bytes, password: bytes):
     from . import capabilities
 
     await session.ok(tag, "Logged in", code="CAPABILITY " + " ".join(capabilities(session)))
-
-
-def verify_password(username: str, password: str):
-    """The active account whose address (any spelling) and password these are, or None."""
-    from django.contrib.auth import authenticate
-    from django.core.exceptions import ValidationError
-
-    from mailcore.directory.addresses import parse_address
-    from mailcore.directory.lookup import find_account
-
-    try:
-        account = find_account(parse_address(username))
-    except ValidationError:
-        return None
-    if account is None or not account.active or not account.domain.active:
-        return None
-    user = authenticate(username=account.user.username, password=password)
-    return account if user is not None and user.pk == account.user_id else None

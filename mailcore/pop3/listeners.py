@@ -1,0 +1,10 @@
+"""The POP3 listeners the mail-core host starts: 110 with STLS, 995 with implicit TLS."""
+from mailcore.service.host import register_listener
+from mailcore.service.stream import stream_listener_factory
+
+from .server import MAX_LINE, serve
+
+FACTORIES = [
+    register_listener(stream_listener_factory("pop3", "pop3", False, serve, limit=MAX_LINE)),
+    register_listener(stream_listener_factory("pop3s", "pop3s", True, serve, limit=MAX_LINE)),
+]

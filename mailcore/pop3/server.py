@@ -1,0 +1,281 @@
+"""POP3 (RFC 1939) with CAPA and STLS (RFC 2449, RFC 2595) and SASL PLAIN (RFC 5034).
+
+The maildrop is the account's INBOX, as a snapshot taken at login: message numbers
+and sizes do not change during the session. Deletions are only marks until QUIT, when
+the UPDATE state expunges them (and sets \\Seen on what was retrieved) through the
+store, so IMAP and the webmail see the result. One POP3 session per account at a time
+(the maildrop lock, RFC 1939 §8); UIDL is "<UIDVALIDITY>.<UID>", stable across sessions.
+"""
+import asyncio
+import base64
+import binascii
+import ipaddress
+import logging
+
+from django.conf import settings
+
+from mailcore.auth.passwords import verify_password
+from mailcore.service.tls import server_context
+from mailcore.store.folders import get_folder
+from mailcore.store.messages import expunge, store_flags
+from mailcore.store.models import Message
+
+log = logging.getLogger(__name__)
+MAX_LINE = 512  # RFC 2449 §4: commands up to 255 octets; answers are ours
+AUTH_TIMEOUT, TRANSACTION_TIMEOUT = 60, 600  # RFC 1939 §3: at least 10 minutes once logged in
+MAX_BAD_COMMANDS = 20
+FAILURE_DELAY = 1.0
+_locked_accounts: set[int] = set()  # the maildrop lock of this mail-core process
+
+
+class _Quit(Exception):
+    pass
+
+
+def _maildrop(account_id: int):
+    folder = get_folder(account_id, "INBOX")
+    rows = list(Message.objects.filter(folder=folder).order_by("uid").values_list("uid", "size"))
+    return folder, rows
+
+
+def _read(account_id: int, folder_id: int, uid: int) -> bytes:
+    from mailcore.store.fetch import fetch_raw
+
+    message = Message.objects.select_related("blob").get(folder_id=folder_id, uid=uid, account_id=account_id)
+    return fetch_raw(message)
+
+
+def _update(account_id: int, folder_id: int, deleted: list[int], retrieved: list[int]):
+    if retrieved:
+        store_flags(account_id, folder_id, retrieved, ["\\Seen"], mode="add")
+    if deleted:
+        store_flags(account_id, folder_id, deleted, ["\\Deleted"], mode="add")
+        expunge(account_id, folder_id, deleted)
+
+
+def dot_stuff(data: bytes) -> bytes:
+    """RFC 1939 §3: lines starting with "." get another; the reply ends with CRLF.CRLF."""
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    lines = data.split(b"\r\n")
+    return b"\r\n".join(b"." + line if line.startswith(b".") else line for line in lines) + b".\r\n"
+
+
+class Pop3Session:
+    def __init__(self, host, reader, writer, implicit_tls: bool):
+        self.host, self.reader, self.writer = host, reader, writer
+        self.tls = implicit_tls
+        self.account = None
+        self.user: str | None = None
+        self.folder = None
+        self.messages: list[tuple[int, int]] = []  # (uid, size); message n is messages[n - 1]
+        self.deleted: set[int] = set()  # message numbers
+        self.retrieved: set[int] = set()
+        peer = writer.get_extra_info("peername")
+        self.client_ip = peer[0] if peer else None
+
+    @property
+    def is_secure(self) -> bool:
+        if self.tls:
+            return True
+        if not getattr(settings, "HOPTHU_LOOPBACK_IS_SECURE", True) or not self.client_ip:
+            return False
+        try:
+            return ipaddress.ip_address(self.client_ip).is_loopback
+        except ValueError:
+            return False
+
+    async def send(self, line: str | bytes):
+        self.writer.write(line if isinstance(line, bytes) else line.encode() + b"\r\n")
+        await self.writer.drain()
+
+    async def run(self):
+        await self.send("+OK HopThu POP3 ready")
+        bad = 0
+        while True:
+            timeout = TRANSACTION_TIMEOUT if self.account else AUTH_TIMEOUT
+            try:
+                line = await asyncio.wait_for(self.reader.readuntil(b"\n"), timeout)
+            except (asyncio.IncompleteReadError, TimeoutError):
+                return  # RFC 1939 §3: an autologout timer ends without UPDATE
+            except asyncio.LimitOverrunError:
+                await self.send("-ERR Line too long")
+                return
+            words = line.rstrip(b"\r\n").decode("utf-8", "replace").split(" ")
+            name, args = words[0].upper(), words[1:]
+            handler = COMMANDS_AUTH.get(name) if self.account is None else COMMANDS_TRANSACTION.get(name)
+            try:
+                if handler is None:
+                    raise ValueError(f"Unknown command {name}" if name else "Empty command")
+                await handler(self, args)
+                bad = 0
+            except _Quit:
+                return
+            except ValueError as error:
+                bad += 1
+                await self.send(f"-ERR {error}")
+                if bad >= MAX_BAD_COMMANDS:
+                    return
+            except Exception:
+                log.exception("POP3 command failed")
+                await self.send("-ERR [SYS/TEMP] Internal error; please try again")
+
+    # --- Authorization state ----------------------------------------------------------------
+
+    async def capa(self, args):
+        await self.send("+OK Capability list follows")
+        lines = ["TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "IMPLEMENTATION HopThu"]
+        if self.account is None:
+            if not self.tls:
+                lines.append("STLS")
+            if self.is_secure:
+                lines += ["USER", "SASL PLAIN"]
+        await self.send(b"".join(item.encode() + b"\r\n" for item in lines) + b".\r\n")
+
+    async def stls(self, args):
+        if self.tls:
+            raise ValueError("TLS is already active")
+        context = await self.host.run_blocking(server_context)
+        await self.send("+OK Begin TLS negotiation")
+        self.reader._buffer.clear()  # RFC 2595 §4: discard plaintext pipelined after STLS
+        await self.writer.start_tls(context)
+        self.tls = True
+
+    async def user_command(self, args):
+        if not self.is_secure:
+            raise ValueError("[SYS/PERM] Use STLS first: passwords are not sent in the clear")
+        if len(args) != 1:
+            raise ValueError("USER takes one argument")
+        self.user = args[0]
+        await self.send("+OK Send PASS")
+
+    async def pass_command(self, args):
+        if self.user is None:
+            raise ValueError("USER first")
+        user, self.user = self.user, None
+        await self._log_in(user, " ".join(args))
+
+    async def auth(self, args):
+        if not args:
+            await self.send(b"+OK\r\nPLAIN\r\n.\r\n")  # RFC 5034 §4: AUTH alone lists mechanisms
+            return
+        if args[0].upper() != "PLAIN":
+            raise ValueError("Unsupported mechanism; use PLAIN")
+        if not self.is_secure:
+            raise ValueError("[SYS/PERM] Use STLS first: passwords are not sent in the clear")
+        response = args[1] if len(args) > 1 else None
+        if response is None or response == "=":
+            await self.send("+ ")
+            response = (await self.reader.readline()).decode("ascii", "replace").strip()
+        if response == "*":
+            raise ValueError("Authentication cancelled")
+        try:
+            authzid, authcid, password = base64.b64decode(response, validate=True).split(b"\x00")
+        except (binascii.Error, ValueError) as error:
+            raise ValueError("A PLAIN response is base64 of authzid NUL authcid NUL password") from error
+        if authzid and authzid != authcid:
+            raise ValueError("[AUTH] Acting as another user is not allowed")
+        await self._log_in(authcid.decode("utf-8", "replace"), password.decode("utf-8", "replace"))
+
+    async def _log_in(self, username: str, password: str):
+        account = await self.host.run_blocking(verify_password, username, password)
+        if account is None:
+            await asyncio.sleep(FAILURE_DELAY)
+            raise ValueError("[AUTH] Invalid credentials")
+        if account.pk in _locked_accounts:
+            raise ValueError("[IN-USE] The maildrop is open in another POP3 session")
+        _locked_accounts.add(account.pk)
+        self.account = account
+        self.folder, self.messages = await self.host.run_blocking(_maildrop, account.pk)
+        await self.send(f"+OK Logged in; {len(self.messages)} messages")
+
+    async def quit(self, args):
+        if self.account is not None:
+            deleted = [self.messages[n - 1][0] for n in sorted(self.deleted)]
+            retrieved = [self.messages[n - 1][0] for n in sorted(self.retrieved - self.deleted)]
+            await self.host.run_blocking(_update, self.account.pk, self.folder.pk, deleted, retrieved)
+        await self.send("+OK Bye")
+        raise _Quit
+
+    # --- Transaction state ----------------------------------------------------------------
+
+    def _number(self, args, count=1) -> int:
+        if len(args) < count or not args[0].isdigit():
+            raise ValueError("A message number is required")
+        number = int(args[0])
+        if not 1 <= number <= len(self.messages) or number in self.deleted:
+            raise ValueError("No such message")
+        return number
+
+    async def stat(self, args):
+        live = [size for n, (_uid, size) in enumerate(self.messages, 1) if n not in self.deleted]
+        await self.send(f"+OK {len(live)} {sum(live)}")
+
+    async def list_command(self, args):
+        if args:
+            number = self._number(args)
+            await self.send(f"+OK {number} {self.messages[number - 1][1]}")
+            return
+        lines = [f"{n} {size}" for n, (_uid, size) in enumerate(self.messages, 1) if n not in self.deleted]
+        await self.send(f"+OK {len(lines)} messages".encode() + b"\r\n" +
+                        b"".join(line.encode() + b"\r\n" for line in lines) + b".\r\n")
+
+    async def uidl(self, args):
+        validity = self.folder.uidvalidity
+        if args:
+            number = self._number(args)
+            await self.send(f"+OK {number} {validity}.{self.messages[number - 1][0]}")
+            return
+        lines = [f"{n} {validity}.{uid}" for n, (uid, _size) in enumerate(self.messages, 1) if n not in self.deleted]
+        await self.send(b"+OK\r\n" + b"".join(line.encode() + b"\r\n" for line in lines) + b".\r\n")
+
+    async def retr(self, args):
+        number = self._number(args)
+        data = await self.host.run_blocking(_read, self.account.pk, self.folder.pk, self.messages[number - 1][0])
+        self.retrieved.add(number)
+        await self.send(f"+OK {len(data)} octets".encode() + b"\r\n" + dot_stuff(data))
+
+    async def top(self, args):
+        number = self._number(args, 2)
+        if len(args) != 2 or not args[1].isdigit():
+            raise ValueError("TOP takes a message number and a line count")
+        data = await self.host.run_blocking(_read, self.account.pk, self.folder.pk, self.messages[number - 1][0])
+        head, sep, body = data.partition(b"\r\n\r\n")
+        lines = body.split(b"\r\n")[:int(args[1])] if sep else []
+        await self.send(b"+OK\r\n" + dot_stuff(head + sep + b"\r\n".join(lines)))
+
+    async def dele(self, args):
+        number = self._number(args)
+        self.deleted.add(number)
+        await self.send(f"+OK Message {number} deleted")
+
+    async def rset(self, args):
+        self.deleted.clear()
+        await self.send("+OK")
+
+    async def noop(self, args):
+        await self.send("+OK")
+
+    def release(self):
+        if self.account is not None:
+            _locked_accounts.discard(self.account.pk)
+
+
+COMMANDS_AUTH = {"CAPA": Pop3Session.capa, "STLS": Pop3Session.stls, "USER": Pop3Session.user_command,
+                 "PASS": Pop3Session.pass_command, "AUTH": Pop3Session.auth, "QUIT": Pop3Session.quit}
+COMMANDS_TRANSACTION = {"CAPA": Pop3Session.capa, "STAT": Pop3Session.stat, "LIST": Pop3Session.list_command,
+                        "UIDL": Pop3Session.uidl, "RETR": Pop3Session.retr, "TOP": Pop3Session.top,
+                        "DELE": Pop3Session.dele, "RSET": Pop3Session.rset, "NOOP": Pop3Session.noop,
+                        "QUIT": Pop3Session.quit}
+
+
+async def serve(host, reader, writer, implicit_tls=False):
+    session = Pop3Session(host, reader, writer, implicit_tls)
+    try:
+        await session.run()
+    except (ConnectionError, OSError):
+        pass
+    finally:
+        session.release()
+        writer.close()
+

@@ -1,8 +1,8 @@
 """IMAP command handlers, registered in server.COMMANDS by importing these modules."""
-from . import any, append, auth, fetch, idle, listing, mailbox, messages, search  # noqa: F401  (registration)
+from . import any, append, auth, fetch, idle, listing, mailbox, messages, quota, search  # noqa: F401  (registration)
 
 BASE_CAPABILITIES = ["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "UNSELECT", "CHILDREN", "SPECIAL-USE", "UIDPLUS", "MOVE",
-                     "IDLE", "NAMESPACE", "ENABLE", "UTF8=ACCEPT"]
+                     "IDLE", "NAMESPACE", "ENABLE", "UTF8=ACCEPT", "QUOTA", "QUOTA=RES-STORAGE"]
 
 
 def capabilities(session) -> list[str]:

@@ -54,7 +54,7 @@ async def cmd_namespace(session, tag: str, cursor: Cursor):
     await session.ok(tag, "NAMESPACE completed")
 
 
-ENABLEABLE = {"UTF8=ACCEPT"}
+ENABLEABLE = {"UTF8=ACCEPT", "CONDSTORE"}
 
 
 @command("ENABLE", {AUTHENTICATED})

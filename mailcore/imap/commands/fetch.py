@@ -22,7 +22,7 @@ MACROS = {
     "FULL": ["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODY"],
 }
 SIMPLE = {"ENVELOPE", "FLAGS", "INTERNALDATE", "RFC822", "RFC822.HEADER", "RFC822.SIZE", "RFC822.TEXT",
-          "BODY", "BODYSTRUCTURE", "UID"}
+          "BODY", "BODYSTRUCTURE", "UID", "MODSEQ"}
 CHUNK = 500  # messages per query
 
 
@@ -155,6 +155,8 @@ def _item(message: Message, att: FetchAtt) -> bytes:
         return b'INTERNALDATE "' + message.internal_date.strftime("%d-%b-%Y %H:%M:%S +0000").encode() + b'"'
     if name == "RFC822.SIZE":
         return b"RFC822.SIZE %d" % message.size
+    if name == "MODSEQ":
+        return b"MODSEQ (%d)" % message.modseq  # RFC 7162 §3.1.4.1
     if name == "ENVELOPE":
         return b"ENVELOPE " + envelope(message.envelope)
     if name == "BODYSTRUCTURE":
@@ -167,7 +169,8 @@ def _item(message: Message, att: FetchAtt) -> bytes:
     return att.label() + b" " + _literal(_section_data(message, att))
 
 
-def fetch_lines(session_account_id: int, folder_id: int, uids: list[int], atts: list[FetchAtt], mark_seen: bool):
+def fetch_lines(session_account_id: int, folder_id: int, uids: list[int], atts: list[FetchAtt], mark_seen: bool,
+                changed_since: int | None = None):
     """Blocking: the FETCH data of these UIDs, as (uid, bytes of the parenthesised list)."""
     if mark_seen and any(att.sets_seen for att in atts):
         store_flags(session_account_id, folder_id, uids, ["\\Seen"], mode="add")
@@ -179,6 +182,8 @@ def fetch_lines(session_account_id: int, folder_id: int, uids: list[int], atts: 
     for start in range(0, len(uids), CHUNK):
         chunk = uids[start:start + CHUNK]
         rows = Message.objects.filter(folder_id=folder_id, uid__in=chunk)
+        if changed_since is not None:
+            rows = rows.filter(modseq__gt=changed_since)
         if needs_blob:
             rows = rows.select_related("blob")
         for message in rows.order_by("uid"):
@@ -191,12 +196,21 @@ async def _fetch(session, tag: str, cursor: Cursor, by_uid: bool):
     ranges = cursor.sequence_set()
     cursor.sp()
     atts = parse_atts(cursor)
+    changed_since = None
+    if cursor.take(b" ("):  # RFC 7162 §3.1.4.1: FETCH modifiers
+        cursor.expect(b"CHANGEDSINCE ", "CHANGEDSINCE")
+        changed_since = cursor.number()
+        cursor.expect(b")", "')'")
     cursor.end()
     if by_uid and not any(att.name == "UID" for att in atts):
         atts = [FetchAtt("UID"), *atts]  # RFC 9051 §6.4.9: UID FETCH always returns UID
+    if changed_since is not None or any(att.name == "MODSEQ" for att in atts):
+        session.enabled.add("CONDSTORE")  # RFC 7162 §3.1: these enable CONDSTORE
+        if not any(att.name == "MODSEQ" for att in atts):
+            atts = [*atts, FetchAtt("MODSEQ")]
     uids = resolve(session, ranges, by_uid)
     lines = await session.host.run_blocking(fetch_lines, session.account.pk, session.folder.pk, uids, atts,
-                                            not session.readonly)
+                                            not session.readonly, changed_since)
     positions = {uid: index for index, uid in enumerate(session.uids, 1)}
     for uid, data in lines:
         if uid in positions:

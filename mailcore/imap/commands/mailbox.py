@@ -85,6 +85,10 @@ def _open(account_id: int, name: str):
 async def _select(session, tag: str, cursor: Cursor, readonly: bool):
     cursor.sp()
     name = mailbox_name(session, cursor)
+    if cursor.take(b" ("):  # RFC 7162 §3.1.8: SELECT (CONDSTORE)
+        cursor.expect(b"CONDSTORE", "CONDSTORE")
+        cursor.expect(b")", "')'")
+        session.enabled.add("CONDSTORE")
     cursor.end()
     session.close_folder()  # RFC 9051 §6.3.2: a failed SELECT leaves no folder selected
     folder, uids, first_unseen = await session.host.run_blocking(store_errors, _open, session.account.pk, name)

@@ -22,6 +22,13 @@ async def _store(session, tag: str, cursor: Cursor, by_uid: bool):
     cursor.sp()
     ranges = cursor.sequence_set()
     cursor.sp()
+    unchanged_since = None
+    if cursor.take(b"("):  # RFC 7162 §3.1.3: STORE (UNCHANGEDSINCE n)
+        cursor.expect(b"UNCHANGEDSINCE ", "UNCHANGEDSINCE")
+        unchanged_since = cursor.number()
+        cursor.expect(b")", "')'")
+        cursor.sp()
+        session.enabled.add("CONDSTORE")
     item = cursor.atom("+FLAGS, -FLAGS or FLAGS").upper()
     mode = {"+": "add", "-": "remove"}.get(item[:1], "replace")
     base = item.lstrip("+-")
@@ -33,16 +40,24 @@ async def _store(session, tag: str, cursor: Cursor, by_uid: bool):
     _read_only(session)
     uids = resolve(session, ranges, by_uid)
     try:
-        changed, _failed = await session.host.run_blocking(
-            store_flags, session.account.pk, session.folder.pk, uids, flags, mode)
+        changed, failed = await session.host.run_blocking(
+            store_flags, session.account.pk, session.folder.pk, uids, flags, mode, unchanged_since)
     except InvalidFlag as error:
         raise ImapBad(" ".join(error.messages)) from error
-    if base == "FLAGS":
-        positions = {uid: index for index, uid in enumerate(session.uids, 1)}
-        for change in changed:
+    positions = {uid: index for index, uid in enumerate(session.uids, 1)}
+    condstore = "CONDSTORE" in session.enabled
+    for change in changed:
+        if base == "FLAGS" or condstore:  # RFC 7162 §3.1.3: .SILENT still reports MODSEQ
             uid_part = f"UID {change.uid} " if by_uid else ""
-            await session.untagged(f"{positions[change.uid]} FETCH ({uid_part}FLAGS ({' '.join(change.flags)}))")
-    await session.ok(tag, f"{'UID ' if by_uid else ''}STORE completed")
+            flags_part = f"FLAGS ({' '.join(change.flags)})" if base == "FLAGS" else ""
+            modseq_part = f"MODSEQ ({change.modseq})" if condstore else ""
+            items = " ".join(part for part in (uid_part.strip(), flags_part, modseq_part) if part)
+            await session.untagged(f"{positions[change.uid]} FETCH ({items})")
+    code = None
+    if failed:
+        numbers = failed if by_uid else [positions[uid] for uid in failed if uid in positions]
+        code = "MODIFIED " + ",".join(str(n) for n in numbers)
+    await session.ok(tag, f"{'UID ' if by_uid else ''}STORE completed", code=code)
 
 
 def _bare_flags(cursor: Cursor) -> list[str]:

@@ -38,6 +38,7 @@ HEADER_COLUMNS = {"subject": "subject", "message-id": "message_id", "in-reply-to
 class _Builder:
     def __init__(self, session, cursor: Cursor, base):
         self.session, self.cursor, self.base = session, cursor, base
+        self.uses_modseq = False
 
     def keys(self) -> Q:
         """One or more keys separated by spaces, ANDed."""
@@ -92,6 +93,14 @@ class _Builder:
             return Q(size__gt=size) if name == "LARGER" else Q(size__lt=size)
         if name == "UID":
             return Q(uid__in=resolve(self.session, cursor.sequence_set(), by_uid=True))
+        if name == "MODSEQ":  # RFC 7162 §3.1.5 (the optional entry name and type are not used)
+            if cursor.peek() == 0x22:
+                cursor.quoted()
+                cursor.sp()
+                cursor.atom("an entry type")
+                cursor.sp()
+            self.uses_modseq = True
+            return Q(modseq__gte=cursor.number())
         if name in ("BEFORE", "ON", "SINCE", "SENTBEFORE", "SENTON", "SENTSINCE"):
             return self.date(name, cursor.date())
         if name == "HEADER":
@@ -123,13 +132,16 @@ class _Builder:
         return Q(**{f"{column}__gte": start})
 
 
-def _search(session, cursor: Cursor, by_uid: bool) -> list[int]:
-    """Blocking: the matching UIDs (parsing needs the database only for text keys)."""
+def _search(session, cursor: Cursor, by_uid: bool) -> tuple[list[int], int | None]:
+    """Blocking: the matching UIDs, and their highest MODSEQ when the search used MODSEQ."""
     base = Message.objects.filter(folder_id=session.folder.pk)
-    query = _Builder(session, cursor, base).keys()
+    builder = _Builder(session, cursor, base)
+    query = builder.keys()
     cursor.end()
     matches = base.annotate(keywords_text=Cast("keywords", TextField())).filter(query)
-    return list(matches.order_by("uid").values_list("uid", flat=True))
+    rows = list(matches.order_by("uid").values_list("uid", "modseq"))
+    highest = max((modseq for _uid, modseq in rows), default=None) if builder.uses_modseq else None
+    return [uid for uid, _modseq in rows], highest
 
 
 async def _search_command(session, tag: str, cursor: Cursor, by_uid: bool):
@@ -139,14 +151,16 @@ async def _search_command(session, tag: str, cursor: Cursor, by_uid: bool):
         if charset not in CHARSETS:
             raise ImapNo("Unsupported charset", code=f"BADCHARSET ({' '.join(CHARSETS)})")
         cursor.sp()
-    uids = await session.host.run_blocking(_search, session, cursor, by_uid)
+    uids, highest_modseq = await session.host.run_blocking(_search, session, cursor, by_uid)
     visible = set(session.uids)
     if by_uid:
         numbers = [uid for uid in uids if uid in visible]
     else:
         positions = {uid: index for index, uid in enumerate(session.uids, 1)}
         numbers = [positions[uid] for uid in uids if uid in positions]
-    await session.untagged("SEARCH" + "".join(f" {n}" for n in numbers))
+    # RFC 7162 §3.1.5: a search with MODSEQ reports the highest MODSEQ of what it found.
+    modseq = f" (MODSEQ {highest_modseq})" if highest_modseq is not None and numbers else ""
+    await session.untagged("SEARCH" + "".join(f" {n}" for n in numbers) + modseq)
     await session.ok(tag, f"{'UID ' if by_uid else ''}SEARCH completed")
 
 

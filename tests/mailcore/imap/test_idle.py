@@ -70,7 +70,7 @@ def test_namespace_and_enable(alice, imap_host):
     client = Raw(imap_host.ports["imap"])
     client.command(b'a LOGIN alice@example.test "' + PASSWORD.encode() + b'"')
     assert client.command(b"b NAMESPACE")[0] == b'* NAMESPACE (("" "/")) NIL NIL\r\n'
-    assert client.command(b"c ENABLE UTF8=ACCEPT CONDSTORE")[0] == b"* ENABLED UTF8=ACCEPT\r\n"
+    assert client.command(b"c ENABLE UTF8=ACCEPT CONDSTORE X-UNKNOWN")[0] == b"* ENABLED UTF8=ACCEPT CONDSTORE\r\n"
     client.command('d CREATE "Hóa đơn"'.encode())
     listed = client.command(b'e LIST "" "H*"')
     assert listed[0] == '* LIST (\\HasNoChildren) "/" "Hóa đơn"\r\n'.encode()

@@ -132,3 +132,33 @@ def test_close_expunges_deleted_messages_and_unselect_does_not(alice, client):
     client.select("INBOX")
     client.close()
     assert Folder.objects.get(account=alice, name="INBOX").messages.count() == 0
+
+
+def raw_list(client, arguments: str) -> list[bytes]:
+    typ, data = client._simple_command("LIST", arguments)
+    assert typ == "OK", data
+    return [line for line in client.untagged_responses.pop("LIST", []) if line]
+
+
+def test_list_extended_selection_and_return_options(client):
+    client.create("Later")
+    client.unsubscribe("Later")
+    lines = raw_list(client, '(SUBSCRIBED) "" "*"')
+    assert not any(line.endswith(b" Later") for line in lines)
+    assert any(b"\\Subscribed" in line and line.endswith(b" INBOX") for line in lines)
+    special = raw_list(client, '(SPECIAL-USE) "" "*"')
+    assert {line.rsplit(b" ", 1)[1] for line in special} == {b"Sent", b"Drafts", b"Junk", b"Trash", b"Archive"}
+    several = raw_list(client, '"" (INBOX Sent)')
+    assert {line.rsplit(b" ", 1)[1] for line in several} == {b"INBOX", b"Sent"}
+
+
+def test_list_status_returns_counts_with_each_folder(alice, client):
+    append(alice.pk, "INBOX", b"Subject: a\r\n\r\nx\r\n")
+    typ, _data = client._simple_command("LIST", '"" "INBOX" RETURN (STATUS (MESSAGES UNSEEN))')
+    assert typ == "OK"
+    assert client.untagged_responses["STATUS"] == [b"INBOX (MESSAGES 1 UNSEEN 1)"]
+
+
+def test_bad_list_options(client):
+    with pytest.raises(imaplib.IMAP4.error):
+        client._simple_command("LIST", '(BOGUS) "" "*"')

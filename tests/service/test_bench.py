@@ -52,3 +52,14 @@ def test_bench_smtp_sends_accepts_and_delivers_everything(capsys, monkeypatch):
     assert figures["accepted"] == figures["delivered"] == 60
     assert not Domain.objects.filter(name__startswith="bench-").exists()
     assert Message.objects.count() == 0 and Blob.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_imap_runs_every_command_and_measures_idle_connections(capsys):
+    call_command("bench", "imap", "-c", "2", "-n", "60", "--seconds", "1", "--idle", "5")
+    out = capsys.readouterr().out
+    assert re.search(r"FETCH envelopes: [\d,]+ envelopes/s", out)
+    for name in ("SELECT", "FETCH 50 envelopes", "UID FETCH body", "STORE", "SEARCH", "APPEND", "IDLE"):
+        assert re.search(rf"{re.escape(name)}.*: [\d,.]+ commands/s, p50 [\d.]+ ms, p95 [\d.]+ ms", out), name
+    assert re.search(r"5 IDLE connections: -?[\d,.]+ MB more memory", out)
+    assert not Domain.objects.filter(name__startswith="bench-").exists()

@@ -23,7 +23,17 @@ class Command(BaseCommand):
         smtp.add_argument("-c", "--connections", type=int, default=20, help="concurrent connections (default 20)")
         smtp.add_argument("--seed", type=int, default=1)
 
+        imap = benches.add_parser("imap", help="IMAP commands per second and the memory of idle connections.")
+        imap.add_argument("-c", "--clients", type=int, default=20, help="concurrent clients (default 20)")
+        imap.add_argument("-n", "--messages", type=int, default=5_000, help="messages per mailbox (default 5,000)")
+        imap.add_argument("--seconds", type=float, default=20, help="how long the clients run (default 20)")
+        imap.add_argument("--idle", type=int, default=1_000, help="idle IDLE connections to measure (default 1,000)")
+
     def handle(self, *args, **options):
+        if options["bench"] == "imap":
+            from mailcore.bench import imap
+
+            imap.run(options["clients"], options["messages"], options["seconds"], options["idle"], self.stdout)
         if options["bench"] == "smtp":
             from mailcore.bench import smtp
 

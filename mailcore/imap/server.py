@@ -8,8 +8,10 @@ and the session goes on. Blocking work (passwords, the database) goes through
 host.run_blocking, never on the loop.
 """
 import asyncio
+import bisect
 import logging
 import ssl
+from array import array
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -62,7 +64,10 @@ class Session:
         self.enabled: set[str] = set()
         self.folder = None  # the selected store Folder
         self.readonly = False
-        self.uids: list[int] = []  # message sequence number n is uids[n - 1] (RFC 9051 §2.3.1.2)
+        # Message sequence number n is uids[n - 1] (RFC 9051 §2.3.1.2). An array of 32-bit
+        # UIDs, not a list: a thousand sessions idling on 5,000-message folders would
+        # otherwise hold 180 KB each in int objects.
+        self.uids = array("I")
         self.modseq = 0  # changes up to this MODSEQ have been reported to the client
         peer = writer.get_extra_info("peername")
         self.client_ip = peer[0] if peer else None
@@ -82,14 +87,19 @@ class Session:
             return False
 
     def open_folder(self, folder, uids: list[int], readonly: bool):
-        self.folder, self.uids, self.readonly = folder, uids, readonly
+        self.folder, self.uids, self.readonly = folder, array("I", uids), readonly
         self.modseq = folder.highestmodseq
         self.state = SELECTED
 
     def close_folder(self):
         if self.state == SELECTED:
             self.state = AUTHENTICATED
-        self.folder, self.uids, self.readonly = None, [], False
+        self.folder, self.uids, self.readonly = None, array("I"), False
+
+    def position(self, uid: int) -> int | None:
+        """The message sequence number of a UID, or None if it is not in the session's view."""
+        index = bisect.bisect_left(self.uids, uid)
+        return index + 1 if index < len(self.uids) and self.uids[index] == uid else None
 
     async def send(self, data: bytes):
         self.writer.write(data)

@@ -178,10 +178,16 @@ def fetch_lines(session_account_id: int, folder_id: int, uids: list[int], atts: 
             atts = [*atts, FetchAtt("FLAGS")]  # RFC 9051 §6.4.5: report the \Seen it set
     needs_blob = any(att.section is not None or (att.name.startswith("RFC822") and att.name != "RFC822.SIZE")
                      for att in atts)
+    # Load only the columns these items read: the MIME tree and the envelope are JSON
+    # worth decoding only when asked for (a client syncing flags asks for neither).
+    needs_structure = needs_blob or any(att.name in ("BODY", "BODYSTRUCTURE") for att in atts)
+    deferred = [name for name, needed in (("structure", needs_structure),
+                                         ("envelope", any(att.name == "ENVELOPE" for att in atts))) if not needed]
+    deferred += ["preview", "subject", "from_name", "from_address", "to_addresses", "references"]
     out = []
     for start in range(0, len(uids), CHUNK):
         chunk = uids[start:start + CHUNK]
-        rows = Message.objects.filter(folder_id=folder_id, uid__in=chunk)
+        rows = Message.objects.filter(folder_id=folder_id, uid__in=chunk).defer(*deferred)
         if changed_since is not None:
             rows = rows.filter(modseq__gt=changed_since)
         if needs_blob:
@@ -211,10 +217,10 @@ async def _fetch(session, tag: str, cursor: Cursor, by_uid: bool):
     uids = resolve(session, ranges, by_uid)
     lines = await session.host.run_blocking(fetch_lines, session.account.pk, session.folder.pk, uids, atts,
                                             not session.readonly, changed_since)
-    positions = {uid: index for index, uid in enumerate(session.uids, 1)}
     for uid, data in lines:
-        if uid in positions:
-            await session.send(b"* %d FETCH " % positions[uid] + data + b"\r\n")
+        position = session.position(uid)
+        if position is not None:
+            await session.send(b"* %d FETCH " % position + data + b"\r\n")
     await session.ok(tag, f"{'UID ' if by_uid else ''}FETCH completed")
 
 

@@ -44,7 +44,6 @@ async def _store(session, tag: str, cursor: Cursor, by_uid: bool):
             store_flags, session.account.pk, session.folder.pk, uids, flags, mode, unchanged_since)
     except InvalidFlag as error:
         raise ImapBad(" ".join(error.messages)) from error
-    positions = {uid: index for index, uid in enumerate(session.uids, 1)}
     condstore = "CONDSTORE" in session.enabled
     for change in changed:
         if base == "FLAGS" or condstore:  # RFC 7162 §3.1.3: .SILENT still reports MODSEQ
@@ -52,10 +51,10 @@ async def _store(session, tag: str, cursor: Cursor, by_uid: bool):
             flags_part = f"FLAGS ({' '.join(change.flags)})" if base == "FLAGS" else ""
             modseq_part = f"MODSEQ ({change.modseq})" if condstore else ""
             items = " ".join(part for part in (uid_part.strip(), flags_part, modseq_part) if part)
-            await session.untagged(f"{positions[change.uid]} FETCH ({items})")
+            await session.untagged(f"{session.position(change.uid)} FETCH ({items})")
     code = None
     if failed:
-        numbers = failed if by_uid else [positions[uid] for uid in failed if uid in positions]
+        numbers = failed if by_uid else [n for n in map(session.position, failed) if n is not None]
         code = "MODIFIED " + ",".join(str(n) for n in numbers)
     await session.ok(tag, f"{'UID ' if by_uid else ''}STORE completed", code=code)
 

@@ -152,12 +152,11 @@ async def _search_command(session, tag: str, cursor: Cursor, by_uid: bool):
             raise ImapNo("Unsupported charset", code=f"BADCHARSET ({' '.join(CHARSETS)})")
         cursor.sp()
     uids, highest_modseq = await session.host.run_blocking(_search, session, cursor, by_uid)
-    visible = set(session.uids)
+    positions = [session.position(uid) for uid in uids]
     if by_uid:
-        numbers = [uid for uid in uids if uid in visible]
+        numbers = [uid for uid, position in zip(uids, positions, strict=True) if position is not None]
     else:
-        positions = {uid: index for index, uid in enumerate(session.uids, 1)}
-        numbers = [positions[uid] for uid in uids if uid in positions]
+        numbers = [position for position in positions if position is not None]
     # RFC 7162 §3.1.5: a search with MODSEQ reports the highest MODSEQ of what it found.
     modseq = f" (MODSEQ {highest_modseq})" if highest_modseq is not None and numbers else ""
     await session.untagged("SEARCH" + "".join(f" {n}" for n in numbers) + modseq)

@@ -5,6 +5,8 @@ here, at the points where RFC 9051 §7.5.1 allows EXPUNGE responses (NOOP, CHECK
 EXPUNGE, MOVE...), never during FETCH, STORE or SEARCH, where sequence numbers must not
 shift under the client.
 """
+from array import array
+
 from mailcore.store.models import Message
 
 
@@ -25,13 +27,13 @@ async def sync(session):
     if session.folder is None:
         return
     current, changed = await session.host.run_blocking(_changes, session.folder.pk, session.modseq)
-    known = set(session.uids)
+    known = session.uids[-1] if session.uids else 0  # messages above this are new: EXISTS covers them
     await announce(session, current)
-    positions = {uid: index for index, uid in enumerate(session.uids, 1)}
     for uid, modseq, flags in changed:
         session.modseq = max(session.modseq, modseq)
-        if uid in known and uid in positions:
-            await session.untagged(f"{positions[uid]} FETCH (FLAGS ({' '.join(flags)}))")
+        position = session.position(uid)
+        if uid <= known and position is not None:
+            await session.untagged(f"{position} FETCH (FLAGS ({' '.join(flags)}))")
 
 
 async def announce(session, current: list[int]):
@@ -40,7 +42,7 @@ async def announce(session, current: list[int]):
     for position in range(len(session.uids), 0, -1):
         if session.uids[position - 1] not in present:
             await session.untagged(f"{position} EXPUNGE")
-    session.uids = [uid for uid in session.uids if uid in present]
+    session.uids = array("I", (uid for uid in session.uids if uid in present))
     highest = session.uids[-1] if session.uids else 0
     new = [uid for uid in current if uid > highest]
     if new:

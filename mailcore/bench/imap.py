@@ -12,6 +12,7 @@ a thousand PBKDF2 checks would measure hashing, not IMAP.
 """
 import multiprocessing
 import random
+import resource
 import secrets
 import socket
 import statistics
@@ -149,6 +150,7 @@ def run(clients: int, messages: int, seconds: float, idle: int, out, mailboxes: 
         assigned = [users[i % len(users)] for i in range(clients)]
         out.write(f"{clients} clients for {seconds:.0f} s on 127.0.0.1:{port} ...\n")
         process = context.Process(target=_clients_process, args=(port, assigned, seconds, results))
+        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
         started = time.perf_counter()
         process.start()
         timings, envelopes = defaultdict(list), 0
@@ -158,7 +160,12 @@ def run(clients: int, messages: int, seconds: float, idle: int, out, mailboxes: 
             for name, values in client_timings.items():
                 timings[name].extend(values)
         elapsed = time.perf_counter() - started
+        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
         process.join()
+        cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+        commands = sum(len(values) for values in timings.values())
+        out.write(f"server CPU: {cpu / max(commands, 1) * 1000:.2f} ms per command "
+                  f"({cpu / elapsed * 100:.0f}% of one core)\n")
         figures = {"envelopes_per_second": envelopes / elapsed}
         out.write(f"FETCH envelopes: {envelopes / elapsed:,.0f} envelopes/s\n")
         for name, values in timings.items():

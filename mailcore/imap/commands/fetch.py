@@ -178,23 +178,46 @@ def fetch_lines(session_account_id: int, folder_id: int, uids: list[int], atts: 
             atts = [*atts, FetchAtt("FLAGS")]  # RFC 9051 §6.4.5: report the \Seen it set
     needs_blob = any(att.section is not None or (att.name.startswith("RFC822") and att.name != "RFC822.SIZE")
                      for att in atts)
-    # Load only the columns these items read: the MIME tree and the envelope are JSON
-    # worth decoding only when asked for (a client syncing flags asks for neither).
-    needs_structure = needs_blob or any(att.name in ("BODY", "BODYSTRUCTURE") for att in atts)
-    deferred = [name for name, needed in (("structure", needs_structure),
-                                         ("envelope", any(att.name == "ENVELOPE" for att in atts))) if not needed]
-    deferred += ["preview", "subject", "from_name", "from_address", "to_addresses", "references"]
     out = []
     for start in range(0, len(uids), CHUNK):
-        chunk = uids[start:start + CHUNK]
-        rows = Message.objects.filter(folder_id=folder_id, uid__in=chunk).defer(*deferred)
+        rows = Message.objects.filter(folder_id=folder_id, uid__in=uids[start:start + CHUNK])
         if changed_since is not None:
             rows = rows.filter(modseq__gt=changed_since)
+        rows = rows.order_by("uid")
         if needs_blob:
-            rows = rows.select_related("blob")
-        for message in rows.order_by("uid"):
+            messages = rows.select_related("blob")
+        else:
+            # No body needed: plain rows of the columns the items read, not model instances
+            # (building those was most of the cost of FETCH of envelopes or flags).
+            columns = _columns(atts)
+            messages = (_Row(dict(zip(columns, values, strict=True))) for values in rows.values_list(*columns))
+        for message in messages:
             out.append((message.uid, paren([_item(message, att) for att in atts])))
     return out
+
+
+_BASE_COLUMNS = ("uid", "modseq", "size", "internal_date", "keywords", *Message.SYSTEM_FLAGS.values())
+
+
+def _columns(atts) -> tuple:
+    extra = []
+    if any(att.name == "ENVELOPE" for att in atts):
+        extra.append("envelope")
+    if any(att.name in ("BODY", "BODYSTRUCTURE") for att in atts):
+        extra.append("structure")
+    return (*_BASE_COLUMNS, *extra)
+
+
+class _Row:
+    """A message's columns with the attribute names _item reads from a Message."""
+
+    __slots__ = ("__dict__",)
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
+
+    SYSTEM_FLAGS = Message.SYSTEM_FLAGS
+    flags = Message.flags
 
 
 async def _fetch(session, tag: str, cursor: Cursor, by_uid: bool):

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from mailcore.service.peers import is_secure
+
 from .errors import ImapBad, ImapBye, ImapError, ImapNo
 from .parser import parse_command_start
 from .reader import read_command
@@ -74,17 +76,7 @@ class Session:
 
     @property
     def is_secure(self) -> bool:
-        """TLS, or loopback when HOPTHU_LOOPBACK_IS_SECURE (as Dovecot treats 127.0.0.1)."""
-        if self.tls:
-            return True
-        if not getattr(settings, "HOPTHU_LOOPBACK_IS_SECURE", True) or not self.client_ip:
-            return False
-        import ipaddress
-
-        try:
-            return ipaddress.ip_address(self.client_ip).is_loopback
-        except ValueError:
-            return False
+        return is_secure(self.tls, self.client_ip)
 
     def open_folder(self, folder, uids: list[int], readonly: bool):
         self.folder, self.uids, self.readonly = folder, array("I", uids), readonly

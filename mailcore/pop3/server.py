@@ -9,12 +9,10 @@ store, so IMAP and the webmail see the result. One POP3 session per account at a
 import asyncio
 import base64
 import binascii
-import ipaddress
 import logging
 
-from django.conf import settings
-
 from mailcore.auth.passwords import verify_password
+from mailcore.service.peers import is_secure
 from mailcore.service.tls import server_context
 from mailcore.store.folders import get_folder
 from mailcore.store.messages import expunge, store_flags
@@ -76,14 +74,7 @@ class Pop3Session:
 
     @property
     def is_secure(self) -> bool:
-        if self.tls:
-            return True
-        if not getattr(settings, "HOPTHU_LOOPBACK_IS_SECURE", True) or not self.client_ip:
-            return False
-        try:
-            return ipaddress.ip_address(self.client_ip).is_loopback
-        except ValueError:
-            return False
+        return is_secure(self.tls, self.client_ip)
 
     async def send(self, line: str | bytes):
         self.writer.write(line if isinstance(line, bytes) else line.encode() + b"\r\n")

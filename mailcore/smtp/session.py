@@ -8,11 +8,11 @@
 - An unexpected error answers 451 without its text (aiosmtpd would send the exception
   message to the client) and the session goes on.
 """
-import ipaddress
 import logging
 
 from aiosmtpd.smtp import SMTP
-from django.conf import settings
+
+from mailcore.service.peers import is_secure
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +38,7 @@ class MailSession(SMTP):
 
     @property
     def is_secure(self) -> bool:
-        if self.uses_tls:
-            return True
-        if not getattr(settings, "HOPTHU_LOOPBACK_IS_SECURE", True):
-            return False
-        peer = self.session.peer if self.session else None
-        try:
-            return bool(peer) and ipaddress.ip_address(peer[0]).is_loopback
-        except ValueError:
-            return False
+        return is_secure(self.uses_tls, self.client_ip())
 
     async def smtp_AUTH(self, arg: str) -> None:
         if not self.offers_auth:

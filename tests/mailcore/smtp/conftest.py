@@ -1,31 +1,23 @@
 """A running mail core with the SMTP listeners on free loopback ports, and its clients."""
 import smtplib
-import ssl
 import time
 
 import pytest
 
 from mailcore.delivery.runner import start_local_delivery
-from mailcore.service.host import MailcoreHost
 from mailcore.smtp.listeners import FACTORIES
+from tests.support.hosts import running_host, tls_context
 
 PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
 def mail_host(settings, tmp_path, transactional_db):
-    settings.HOPTHU_LISTEN_ADDRESS = "127.0.0.1"
-    settings.HOPTHU_PORTS = {**settings.HOPTHU_PORTS, "smtp": 0, "submission": 0, "submissions": 0}
-    settings.HOPTHU_TLS_CERT = tmp_path / "tls" / "cert.pem"
-    settings.HOPTHU_TLS_KEY = tmp_path / "tls" / "key.pem"
     settings.HOPTHU_HOSTNAME = "mx.example.test"
     settings.HOPTHU_DELIVERY_SWEEP_SECONDS = 0.2
-    host = MailcoreHost(factories=[*FACTORIES, start_local_delivery], heartbeat_seconds=60, io_threads=4)
-    host.start()
-    host.ports = {listener.info["name"]: listener.info["port"] for listener in host.listeners
-                  if "port" in listener.info}
-    yield host
-    host.stop()
+    with running_host(settings, tmp_path, [*FACTORIES, start_local_delivery],
+                      ("smtp", "submission", "submissions")) as host:
+        yield host
 
 
 @pytest.fixture
@@ -40,10 +32,7 @@ def mx(mail_host):
 
 
 def client_tls_context():
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE  # the test certificate is self-signed
-    return context
+    return tls_context()
 
 
 def wait_for(predicate, timeout=5.0, what="condition"):

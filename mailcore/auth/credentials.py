@@ -1,0 +1,152 @@
+"""Checking a user name and password for SMTP submission, IMAP, POP3 and the webmail.
+
+The user name is a full address in any spelling the directory accepts (case, Unicode
+forms, IDN U-label or A-label, an active domain alias). The password may be the account's
+own or one of its app passwords. Blocking (database, password hashing): call
+check_credentials through host.run_blocking, never on the event loop.
+"""
+import logging
+from datetime import timedelta
+from typing import NoReturn
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+
+from mailcore.directory.addresses import parse_address
+from mailcore.directory.lookup import hosted_domain
+from mailcore.directory.models import Account, AppPassword, User
+
+from . import cache, lockout
+from .errors import AccountDisabled, AuthFailed
+
+log = logging.getLogger(__name__)
+
+# Last login and an app password's last use are kept to the minute: IMAP clients log in
+# many times a minute, and a write per login would queue behind SQLite's one writer.
+TOUCH_RESOLUTION = timedelta(minutes=1)
+
+
+def check_credentials(username: str, password: str, remote_ip: str | None, protocol: str) -> Account:
+    """Return the account these credentials open, or raise an AuthError (errors.py).
+
+    1. A locked login name or remote address is refused first (LockedOut), without
+       looking at the password, and the same way whether the account exists or not.
+    2. The password is checked against the account's own, then its app passwords; a
+       recent success is remembered (cache.py). A failure is counted (lockout.py) and
+       refused as AuthFailed, in the same words for an unknown account.
+    3. Only the right password learns that the account or its domain is disabled
+       (AccountDisabled).
+    4. A success clears the name's failures and records the login time.
+
+    The account comes back with its user and domain loaded.
+    """
+    login = login_name(username)
+    lockout.ensure_allowed(remote_ip, login)
+    account = _find_account(login)
+    if account is None:
+        if login and password:
+            make_password(password)  # as long as a wrong password: timing shows no unknown names
+        _refuse(remote_ip, login, protocol)
+    if not password or not _password_matches(account, login, password):
+        _refuse(remote_ip, login, protocol)
+    if not (account.active and account.domain.active):
+        log.info("Refused %s login for disabled %s", protocol, login)
+        raise AccountDisabled()
+    lockout.record_success(login)
+    _touch_last_login(account.user)
+    return account
+
+
+def login_name(username: str) -> str | None:
+    """Return the canonical address a user name stands for, or None if it is no address.
+
+    Folded as the directory folds addresses; an address at an active domain alias (of an
+    active domain) becomes the same address at its target. Names at domains not hosted
+    here are returned too: they are counted for lockouts like any other.
+    """
+    try:
+        address = parse_address(username)
+    except ValidationError:
+        return None
+    domain = hosted_domain(address.domain)
+    if domain is None or domain.name == address.domain:
+        return str(address)
+    if hosted_domain(address.domain, active_only=True) is None:
+        return str(address)  # a disabled domain alias is no way in: nothing will match
+    return f"{address.localpart}@{domain.name}"
+
+
+def _find_account(login: str | None) -> Account | None:
+    if login is None:
+        return None
+    localpart, _at, domain = login.rpartition("@")
+    accounts = Account.objects.select_related("user", "domain").filter(localpart=localpart, domain__name=domain)
+    return next(iter(accounts.order_by()[:1]), None)
+
+
+def _refuse(remote_ip: str | None, login: str | None, protocol: str) -> NoReturn:
+    failures = lockout.record_failure(remote_ip, login, protocol)
+    raise AuthFailed(delay=lockout.delay_for(failures))
+
+
+def _password_matches(account: Account, login: str, password: str) -> bool:
+    remembered = cache.recall(login, password)
+    if remembered is not None and remembered.account_id == account.pk:
+        if _still_current(account, remembered):
+            return True
+        cache.forget(login, password)
+    return _verify(account, login, password)
+
+
+def _still_current(account: Account, remembered: cache.Verified) -> bool:
+    """True if the hash the password matched is still that credential's hash."""
+    if remembered.app_password_id is None:
+        return constant_time_compare(account.user.password, remembered.password_hash)
+    app_password = AppPassword.objects.filter(pk=remembered.app_password_id, account=account).first()
+    if app_password is None or not constant_time_compare(app_password.password, remembered.password_hash):
+        return False
+    _touch_app_password(app_password)
+    return True
+
+
+def _verify(account: Account, login: str, password: str) -> bool:
+    """Check the password against the stored hashes (slow); remember a match."""
+    user = account.user
+    if user.check_password(password):  # upgrades an outdated hash, saving it
+        cache.remember(login, password, account_id=account.pk, app_password_id=None, password_hash=user.password)
+        return True
+    for app_password in account.app_passwords.all():
+        if check_password(password, app_password.password, setter=_upgrader(app_password)):
+            _touch_app_password(app_password)
+            cache.remember(login, password, account_id=account.pk, app_password_id=app_password.pk,
+                           password_hash=app_password.password)
+            return True
+    return False
+
+
+def _upgrader(app_password: AppPassword):
+    """Return a setter that rehashes an app password with the preferred hasher."""
+
+    def upgrade(raw_password):
+        app_password.password = make_password(raw_password)
+        app_password.save(update_fields=["password"])
+
+    return upgrade
+
+
+def _is_stale(moment) -> bool:
+    return moment is None or timezone.now() - moment >= TOUCH_RESOLUTION
+
+
+def _touch_last_login(user: User) -> None:
+    if _is_stale(user.last_login):
+        user.last_login = timezone.now()
+        User.objects.filter(pk=user.pk).update(last_login=user.last_login)
+
+
+def _touch_app_password(app_password: AppPassword) -> None:
+    if _is_stale(app_password.last_used):
+        app_password.last_used = timezone.now()
+        AppPassword.objects.filter(pk=app_password.pk).update(last_used=app_password.last_used)

@@ -9,11 +9,14 @@ import re
 
 from django.conf import settings
 
+from mailcore.auth.errors import RateLimited
+from mailcore.auth.ratelimit import check_send_rate
 from mailcore.delivery import trace
 from mailcore.delivery.models import QueuedMessage
 from mailcore.delivery.queue import Envelope
 
 from . import policy
+from .auth import SubmissionAuth
 from .committer import GroupCommitter
 
 log = logging.getLogger(__name__)
@@ -24,7 +27,7 @@ _BARE_CR_OR_LF = re.compile(rb"\r(?!\n)|(?<!\r)\n")
 MAX_RECIPIENTS = 1000
 
 
-class MailHandler:
+class MailHandler(SubmissionAuth):
     def __init__(self, host, committer: GroupCommitter | None = None):
         self.host = host
         self.committer = committer or GroupCommitter(host)
@@ -111,6 +114,10 @@ class MailHandler:
         for _name, address in senders:
             if not policy.may_send_as(account, address):
                 return "553 5.7.1 The From header names an address you may not send as"
+        try:
+            check_send_rate(account)  # counted last: a refused message uses no allowance
+        except RateLimited as error:
+            return f"451 4.7.1 {error.message}"
         return None
 
 

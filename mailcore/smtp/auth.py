@@ -1,0 +1,68 @@
+"""AUTH PLAIN and AUTH LOGIN on the submission ports (RFC 4954, RFC 4616).
+
+aiosmtpd calls a handler's `auth_<MECHANISM>(server, args)` coroutine; the secure-
+session check happened before (session.py: 538 before TLS). Credentials are checked by
+mailcore.auth off the event loop, with its lockouts and delays shared with IMAP and POP3.
+"""
+import asyncio
+import base64
+
+from aiosmtpd.smtp import MISSING, AuthResult
+
+from mailcore.auth.credentials import check_credentials
+from mailcore.auth.errors import AccountDisabled, AuthFailed, LockedOut, SaslError
+from mailcore.auth.sasl import LOGIN_PASSWORD_PROMPT, LOGIN_USERNAME_PROMPT, decode_login_answer, decode_plain
+
+INVALID = "535 5.7.8 Authentication credentials invalid"
+LOCKED = "454 4.7.0 Too many failed logins; try again later"
+DISABLED = "535 5.7.8 This account is disabled"
+MALFORMED = "501 5.5.2 Malformed SASL response"
+
+
+class SubmissionAuth:
+    """Mixed into the SMTP handler; needs self.host."""
+
+    async def auth_PLAIN(self, server, args):
+        if len(args) > 1:
+            response = args[1]
+        else:
+            decoded = await server.challenge_auth("", encode_to_b64=False)
+            if decoded is MISSING:
+                return AuthResult(success=False, handled=True)
+            response = base64.b64encode(decoded)
+        try:
+            username, password = decode_plain(response)
+        except SaslError:
+            return AuthResult(success=False, handled=False, message=MALFORMED)
+        return await self._check(server, username, password)
+
+    async def auth_LOGIN(self, server, args):
+        try:
+            if len(args) > 1:
+                username = decode_login_answer(args[1])
+            else:
+                answer = await server.challenge_auth(LOGIN_USERNAME_PROMPT, encode_to_b64=False)
+                if answer is MISSING:
+                    return AuthResult(success=False, handled=True)
+                username = decode_login_answer(base64.b64encode(answer))
+            answer = await server.challenge_auth(LOGIN_PASSWORD_PROMPT, encode_to_b64=False)
+            if answer is MISSING:
+                return AuthResult(success=False, handled=True)
+            password = decode_login_answer(base64.b64encode(answer))
+        except SaslError:
+            return AuthResult(success=False, handled=False, message=MALFORMED)
+        return await self._check(server, username, password)
+
+    async def _check(self, server, username: str, password: str):
+        try:
+            account = await self.host.run_blocking(check_credentials, username, password, server.client_ip(), "smtp")
+        except LockedOut as error:
+            await asyncio.sleep(error.delay)
+            return AuthResult(success=False, handled=False, message=LOCKED)
+        except AccountDisabled as error:
+            await asyncio.sleep(error.delay)
+            return AuthResult(success=False, handled=False, message=DISABLED)
+        except AuthFailed as error:
+            await asyncio.sleep(error.delay)  # slows guessing; other sessions go on meanwhile
+            return AuthResult(success=False, handled=False, message=INVALID)
+        return AuthResult(success=True, auth_data=account)

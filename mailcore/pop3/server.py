@@ -7,11 +7,11 @@ store, so IMAP and the webmail see the result. One POP3 session per account at a
 (the maildrop lock, RFC 1939 §8); UIDL is "<UIDVALIDITY>.<UID>", stable across sessions.
 """
 import asyncio
-import base64
-import binascii
 import logging
 
-from mailcore.auth.passwords import verify_password
+from mailcore.auth.credentials import check_credentials
+from mailcore.auth.errors import AuthError, AuthorizationRefused, LockedOut, SaslError
+from mailcore.auth.sasl import decode_plain
 from mailcore.service.peers import is_secure
 from mailcore.service.tls import server_context
 from mailcore.store.folders import get_folder
@@ -22,7 +22,6 @@ log = logging.getLogger(__name__)
 MAX_LINE = 512  # RFC 2449 §4: commands up to 255 octets; answers are ours
 AUTH_TIMEOUT, TRANSACTION_TIMEOUT = 60, 600  # RFC 1939 §3: at least 10 minutes once logged in
 MAX_BAD_COMMANDS = 20
-FAILURE_DELAY = 1.0
 _locked_accounts: set[int] = set()  # the maildrop lock of this mail-core process
 
 
@@ -161,18 +160,22 @@ class Pop3Session:
         if response == "*":
             raise ValueError("Authentication cancelled")
         try:
-            authzid, authcid, password = base64.b64decode(response, validate=True).split(b"\x00")
-        except (binascii.Error, ValueError) as error:
+            username, password = decode_plain(response)
+        except AuthorizationRefused as error:
+            raise ValueError("[AUTH] Acting as another user is not allowed") from error
+        except SaslError as error:
             raise ValueError("A PLAIN response is base64 of authzid NUL authcid NUL password") from error
-        if authzid and authzid != authcid:
-            raise ValueError("[AUTH] Acting as another user is not allowed")
-        await self._log_in(authcid.decode("utf-8", "replace"), password.decode("utf-8", "replace"))
+        await self._log_in(username, password)
 
     async def _log_in(self, username: str, password: str):
-        account = await self.host.run_blocking(verify_password, username, password)
-        if account is None:
-            await asyncio.sleep(FAILURE_DELAY)
-            raise ValueError("[AUTH] Invalid credentials")
+        try:
+            account = await self.host.run_blocking(check_credentials, username, password, self.client_ip, "pop3")
+        except LockedOut as error:
+            await asyncio.sleep(error.delay)
+            raise ValueError(f"[SYS/TEMP] {error.message}") from error
+        except AuthError as error:  # RFC 3206: [AUTH] means the credentials themselves
+            await asyncio.sleep(error.delay)
+            raise ValueError(f"[AUTH] {error.message}") from error
         if account.pk in _locked_accounts:
             raise ValueError("[IN-USE] The maildrop is open in another POP3 session")
         _locked_accounts.add(account.pk)

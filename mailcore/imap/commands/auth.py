@@ -4,17 +4,15 @@ Passwords are checked off the event loop; a failure is answered after a short de
 in the same words whether the account exists or not.
 """
 import asyncio
-import base64
-import binascii
 
-from mailcore.auth.passwords import verify_password
+from mailcore.auth.credentials import check_credentials
+from mailcore.auth.errors import AccountDisabled, AuthFailed, AuthorizationRefused, LockedOut, SaslError
+from mailcore.auth.sasl import decode_plain
 from mailcore.service.tls import server_context
 
 from ..errors import ImapBad, ImapNo
 from ..parser import Cursor
 from ..server import AUTHENTICATED, NOT_AUTHENTICATED, command
-
-FAILURE_DELAY = 1.0  # seconds; mailcore.auth will grow it with repeated failures
 
 
 @command("STARTTLS", {NOT_AUTHENTICATED})
@@ -70,24 +68,28 @@ async def cmd_authenticate(session, tag: str, cursor: Cursor):
 
 def _decode_plain(data: bytes) -> tuple[bytes, bytes]:
     try:
-        decoded = base64.b64decode(data, validate=True)
-    except (binascii.Error, ValueError) as error:
-        raise ImapBad("Invalid base64 in the SASL response") from error
-    parts = decoded.split(b"\x00")
-    if len(parts) != 3 or not parts[1]:
-        raise ImapBad("A PLAIN response is authzid NUL authcid NUL password")
-    authzid, authcid, password = parts
-    if authzid and authzid != authcid:
-        raise ImapNo("Acting as another user is not allowed", code="AUTHORIZATIONFAILED")
-    return authcid, password
+        username, password = decode_plain(data)
+    except AuthorizationRefused as error:
+        raise ImapNo("Acting as another user is not allowed", code="AUTHORIZATIONFAILED") from error
+    except SaslError as error:
+        raise ImapBad("A PLAIN response is base64 of authzid NUL authcid NUL password") from error
+    return username.encode(), password.encode()
 
 
 async def _log_in(session, tag, username: bytes, password: bytes):
-    account = await session.host.run_blocking(
-        verify_password, username.decode("utf-8", "replace"), password.decode("utf-8", "replace"))
-    if account is None:
-        await asyncio.sleep(FAILURE_DELAY)
-        raise ImapNo("Invalid credentials", code="AUTHENTICATIONFAILED")
+    try:
+        account = await session.host.run_blocking(
+            check_credentials, username.decode("utf-8", "replace"), password.decode("utf-8", "replace"),
+            session.client_ip, "imap")
+    except LockedOut as error:
+        await asyncio.sleep(error.delay)
+        raise ImapNo(error.message, code="UNAVAILABLE") from error
+    except AccountDisabled as error:
+        await asyncio.sleep(error.delay)
+        raise ImapNo(error.message, code="CONTACTADMIN") from error
+    except AuthFailed as error:
+        await asyncio.sleep(error.delay)  # slows guessing; other sessions go on meanwhile
+        raise ImapNo(error.message, code="AUTHENTICATIONFAILED") from error
     session.account = account
     session.state = AUTHENTICATED
     from . import capabilities

@@ -37,8 +37,10 @@ def test_bad_credentials_are_refused_alike(alice, imap, user, password):
 
 def test_a_disabled_account_cannot_log_in(alice, imap):
     set_account_active("alice@example.test", False)
-    with pytest.raises(imaplib.IMAP4.error, match="AUTHENTICATIONFAILED"):
+    with pytest.raises(imaplib.IMAP4.error, match="CONTACTADMIN"):  # told only to the right password
         imap.login("alice@example.test", PASSWORD)
+    with pytest.raises(imaplib.IMAP4.error, match="AUTHENTICATIONFAILED"):
+        imap.login("alice@example.test", "wrong")
 
 
 def test_authenticate_plain_with_and_without_initial_response(alice, imap_host):
@@ -98,3 +100,21 @@ def test_plaintext_pipelined_after_starttls_is_discarded(alice, imap_host):
         first = tls_reader.readline()
         assert first.startswith(b"* CAPABILITY") and b"AUTH=PLAIN" in first  # not logged in by a2
         assert tls_reader.readline().startswith(b"a3 OK")
+
+
+def test_app_passwords_log_in(alice, imap):
+    from mailcore.directory.services import create_app_password
+
+    _app, secret = create_app_password("alice@example.test", "thunderbird")
+    assert imap.login("alice@example.test", secret)[0] == "OK"
+
+
+def test_repeated_failures_lock_out_even_the_right_password(alice, imap_host, settings):
+    settings.HOPTHU_AUTH_MAX_FAILURES = 2
+    settings.HOPTHU_AUTH_MAX_DELAY_SECONDS = 0
+    client = imaplib.IMAP4("127.0.0.1", imap_host.ports["imap"], timeout=10)
+    for _ in range(2):
+        with pytest.raises(imaplib.IMAP4.error, match="AUTHENTICATIONFAILED"):
+            client.login("alice@example.test", "wrong")
+    with pytest.raises(imaplib.IMAP4.error, match="UNAVAILABLE"):
+        client.login("alice@example.test", PASSWORD)

@@ -27,6 +27,7 @@ def fresh_directory_cache():
 @pytest.fixture(autouse=True)
 def blob_dir(settings, tmp_path):
     settings.HOPTHU_BLOB_DIR = tmp_path / "blobs"
+    settings.HOPTHU_DKIM_DIR = tmp_path / "dkim"  # keys made for test domains stay out of var/
     return settings.HOPTHU_BLOB_DIR
 
 

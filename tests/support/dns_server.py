@@ -66,7 +66,7 @@ class StubDNSServer:
 
     def start(self):
         for server in (self.udp, self.tcp):
-            threading.Thread(target=server.serve_forever, daemon=True).start()
+            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 
     def stop(self):

@@ -1,0 +1,94 @@
+"""Outbound delivery: hand a message to the mail servers of the recipients' domain.
+
+Blocking (smtplib), run from a Celery task. Hosts come from mx.destinations() in
+RFC 5321 §5.1 order; each is tried until one takes the transaction. Whatever a host
+replies (accepted, refused per recipient, refused at DATA) is final for this attempt;
+only a host that cannot be used (no connection, 421, lost connection, TLS required
+but missing) sends the message on to the next host.
+"""
+import logging
+from collections import deque
+from typing import NamedTuple
+
+from django.utils.translation import gettext as _
+
+from mailcore.dns import TemporaryDNSError
+
+from .mx import destinations
+from .result import DeliveryError, Result, temporary
+from .session import ClientOptions, HostFailure, Session
+
+logger = logging.getLogger(__name__)
+
+# Postfix's smtp_mx_address_limit: with a 60 s timeout per dead address, trying every
+# address of a big MX set would hold a worker for many minutes; later retries try again.
+MAX_ADDRESSES = 5
+
+
+class Job(NamedTuple):
+    """One message for deliver_many: its envelope and its bytes (CRLF line endings)."""
+
+    mail_from: str  # "" for the null reverse-path
+    recipients: list[str]
+    raw: bytes
+
+
+def deliver(domain: str, mail_from: str, recipients: list[str], raw: bytes) -> dict[str, Result]:
+    """Deliver one message to recipients all at `domain`; return a Result per recipient."""
+    return deliver_many(domain, [Job(mail_from, recipients, raw)])[0]
+
+
+def deliver_many(domain: str, jobs: list[Job | tuple]) -> list[dict[str, Result]]:
+    """Deliver several messages for `domain` over one connection where possible.
+
+    Returns one {recipient: Result} per job, in order. Messages go one after another
+    on the same session (RSET between them); if the host goes away, the remaining
+    messages continue on the next host.
+    """
+    jobs = [Job(*job) for job in jobs]
+    results: list[dict[str, Result] | None] = [None] * len(jobs)
+    pending = deque(index for index, job in enumerate(jobs) if job.recipients)
+    for index, job in enumerate(jobs):
+        if not job.recipients:
+            results[index] = {}
+    try:
+        hosts = destinations(domain)[:MAX_ADDRESSES]
+    except DeliveryError as error:
+        hosts, failure = [], error.result
+    except TemporaryDNSError as error:
+        logger.info("DNS lookup for %s failed: %s", domain, error)
+        hosts, failure = [], temporary("4.4.3", _("The DNS lookup for %(domain)s failed; will retry.")
+                                       % {"domain": domain})
+    else:
+        failure = temporary("4.4.1", _("No mail server of %(domain)s could be reached.") % {"domain": domain})
+    options = ClientOptions.from_settings() if hosts else None
+    for host in hosts:
+        if not pending:
+            break
+        try:
+            session = Session.open(host, options)
+        except HostFailure as error:
+            logger.info("%s: %s", host, error.result.reply)
+            failure = error.result
+            continue
+        with session:
+            while pending:
+                job = jobs[pending[0]]
+                try:
+                    results[pending[0]] = _log(session, job, session.send(*job))
+                except HostFailure as error:
+                    logger.info("%s: %s", host, error.result.reply)
+                    failure = error.result
+                    break
+                pending.popleft()
+    for index in pending:
+        results[index] = _log(None, jobs[index], dict.fromkeys(jobs[index].recipients, failure))
+    return results
+
+
+def _log(session: Session | None, job: Job, results: dict[str, Result]) -> dict[str, Result]:
+    relay = f"{session.host}{' (TLS)' if session.tls else ''}" if session else "none"
+    for recipient, result in results.items():
+        status = "sent" if result.delivered else "bounced" if result.permanent else "deferred"
+        logger.info("to=<%s> from=<%s> relay=%s status=%s (%s)", recipient, job.mail_from, relay, status, result.reply)
+    return results

@@ -13,6 +13,8 @@ class JunkOrDiscard(MessageFilter):
             return Verdict("junk", "looks like spam", b"X-Spam-Status: Yes\r\n")
         if b"Subject: drop me" in raw:
             return Verdict("discard", "unwanted")
+        if b"Subject: reject me" in raw:
+            return Verdict("reject", "policy says no")
         return ACCEPT
 
 

@@ -1,9 +1,11 @@
 """The filter stage and the rules hook of local delivery."""
+import email
 from email.message import EmailMessage
 
 import pytest
 
-from mailcore.delivery.models import QueueRecipient
+from mailcore.delivery.models import QueuedMessage, QueueRecipient
+from mailcore.store import blobs
 from mailcore.store.fetch import fetch_raw
 from mailcore.store.models import Message
 
@@ -62,3 +64,16 @@ def test_a_rule_naming_a_missing_folder_falls_back_to_the_inbox(alice, settings,
     send(mx, "anything")
     message = wait_for(lambda: Message.objects.filter(account=alice).first(), what="delivery")
     assert message.folder.name == "INBOX"
+
+
+def test_a_reject_verdict_bounces_to_the_sender_with_a_dsn(alice, filters, mx):
+    send(mx, "reject me")
+    recipient = wait_for(lambda: QueueRecipient.objects.filter(status="failed").first(), what="the refusal")
+    assert recipient.last_result.startswith("550 5.7.1 refused by a filter: policy says no")
+    bounce = wait_for(lambda: QueuedMessage.objects.filter(source="bounce").first(), what="the bounce")
+    assert bounce.mail_from == "" and list(bounce.recipients.values_list("address", flat=True)) == ["bob@example.net"]
+    report = email.message_from_bytes(blobs.read(bounce.blob.digest))
+    assert report.get_content_type() == "multipart/report"
+    status = next(part for part in report.walk() if part.get_content_type() == "message/delivery-status")
+    assert "5.7.1" in status.as_string() and "alice@example.test" in status.as_string()
+    assert not Message.objects.exists()

@@ -1,0 +1,43 @@
+"""Bounces: a delivery status notification (RFC 3464) to the sender of failed mail.
+
+Queued like any other message, with the null reverse-path so that a bounce never
+bounces (RFC 5321 §4.5.5), and in the same transaction as the failure it reports.
+"""
+import re
+from collections import defaultdict
+
+from mailcore.store import blobs
+
+from .dsn import build_dsn, should_bounce
+from .models import QueuedMessage
+from .queue import Envelope, enqueue_batch
+
+_REPLY_RE = re.compile(r"^([245]\d\d)(?:[ -]+([245]\.\d{1,3}\.\d{1,3}))?\s*(.*)$", re.DOTALL)
+
+
+def split_reply(text: str) -> tuple[int, str, str]:
+    """("550 5.1.1 No such mailbox") -> (550, "5.1.1", "No such mailbox")."""
+    match = _REPLY_RE.match(text.strip())
+    if not match:
+        return 554, "5.0.0", text.strip()
+    code, enhanced, rest = match.groups()
+    return int(code), enhanced or f"{code[0]}.0.0", rest.strip()
+
+
+def bounce(failed_recipients) -> int:
+    """Queue one DSN per message for its failed recipients; return how many were queued."""
+    by_message = defaultdict(list)
+    for recipient in failed_recipients:
+        by_message[recipient.message].append(recipient)
+    items = []
+    for message, recipients in by_message.items():
+        if message.source == QueuedMessage.Source.BOUNCE or not should_bounce(message.mail_from):
+            continue
+        failures = [(r.address, split_reply(r.last_result)) for r in recipients]
+        report = build_dsn(blobs.read(message.blob.digest), message.mail_from, failures,
+                           arrival_date=message.received_at)
+        items.append((report, Envelope(mail_from="", recipients=[message.mail_from],
+                                       source=QueuedMessage.Source.BOUNCE)))
+    if items:
+        enqueue_batch(items)
+    return len(items)

@@ -178,6 +178,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The database holds the queue; beat only makes sure someone looks at it regularly.
+CELERY_BEAT_SCHEDULE = {
+    "outbound-queue-sweep": {"task": "mailcore.delivery.deliver_remote", "schedule": 60.0},
+}
 
 # --- Mail core -------------------------------------------------------------------------
 HOPTHU_BLOB_DIR = Path(env_str("HOPTHU_BLOB_DIR", str(VAR_DIR / "blobs"))).resolve()

@@ -5,6 +5,7 @@ transaction (several messages share the syncs: group commit). Once it returns, t
 mail is the server's responsibility; local recipients are delivered by local.py and
 remote ones by the outbound queue, each in the same transaction as its status change.
 """
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,6 +17,8 @@ from mailcore.directory.lookup import hosted_domain
 from mailcore.store.bodies import DurableBodies
 
 from .models import QueuedMessage, QueueRecipient
+
+log = logging.getLogger(__name__)
 
 # Called after a commit that queued local or remote recipients (the mail core wakes its
 # local delivery; the outbound side dispatches Celery tasks). Set by the service layer.
@@ -87,5 +90,10 @@ def enqueue(raw: bytes, envelope: Envelope) -> int:
 
 
 def _notify(kinds: set[str]):
+    # After the commit: the mail is safe whatever a listener does, so a failing one
+    # (a broker that is down) is logged, never raised into the session that queued it.
     for listener in list(_listeners):
-        listener(kinds)
+        try:
+            listener(kinds)
+        except Exception:
+            log.exception("a queue listener failed; the periodic sweep will pick the mail up")

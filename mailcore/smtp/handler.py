@@ -17,6 +17,7 @@ from mailcore.delivery.queue import Envelope
 
 from . import policy
 from .auth import SubmissionAuth
+from .checks import check_message, strip_forged_results
 from .committer import GroupCommitter
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,11 @@ class MailHandler(SubmissionAuth):
             reply = await self.host.run_blocking(self._check_submission, session.auth_data, raw)
             if reply:
                 return reply
+        else:
+            raw, reply = await self.host.run_blocking(
+                _authenticate_sender, raw, server.client_ip(), session.host_name or "", envelope.mail_from)
+            if reply:
+                return reply
         header = trace.received(
             helo=session.host_name or "", client_ip=server.client_ip(), hostname=settings.HOPTHU_HOSTNAME,
             protocol=_protocol(server, session, envelope), queue_id=id(envelope) & 0xFFFFFFFF,
@@ -133,3 +139,18 @@ def _protocol(server, session, envelope) -> str:
         return "SMTP"
     name = "UTF8SMTP" if envelope.smtp_utf8 else "ESMTP"
     return name + ("S" if server.uses_tls else "") + ("A" if session.authenticated else "")
+
+
+def _authenticate_sender(raw: bytes, client_ip, helo: str, mail_from: str) -> tuple[bytes, str | None]:
+    """SPF, DKIM and DMARC of mail from other servers (smtp/checks): the message with its
+    Authentication-Results field (forged ones of ours removed, RFC 8601 §5), or a refusal
+    when the From domain publishes DMARC p=reject and HOPTHU_DMARC_REJECT is on."""
+    hostname = settings.HOPTHU_HOSTNAME
+    results = check_message(client_ip=client_ip or "127.0.0.1", helo=helo, mail_from=mail_from, raw=raw,
+                            hostname=hostname)
+    if results.dmarc_failed and results.dmarc_policy == "reject" and getattr(settings, "HOPTHU_DMARC_REJECT", True):
+        return raw, "550 5.7.1 Rejected by the sender domain's DMARC policy"
+    if results.dmarc.result == "temperror" and results.dmarc_policy == "reject" and \
+            getattr(settings, "HOPTHU_DMARC_REJECT", True):
+        return raw, "451 4.7.5 DMARC could not be evaluated now; try again later"
+    return results.header().encode() + b"\r\n" + strip_forged_results(raw, hostname), None

@@ -54,10 +54,18 @@ class StubDNSServer:
                 if reply is not None:
                     self.request.sendall(struct.pack("!H", len(reply)) + reply)
 
-        self.udp = socketserver.ThreadingUDPServer(("127.0.0.1", 0), UDPHandler)
-        self.port = self.udp.server_address[1]
+        # TCP first on a free port, then UDP on the same number; retry if UDP's is taken.
         socketserver.ThreadingTCPServer.allow_reuse_address = True
-        self.tcp = socketserver.ThreadingTCPServer(("127.0.0.1", self.port), TCPHandler)
+        for attempt in range(20):
+            self.tcp = socketserver.ThreadingTCPServer(("127.0.0.1", 0), TCPHandler)
+            self.port = self.tcp.server_address[1]
+            try:
+                self.udp = socketserver.ThreadingUDPServer(("127.0.0.1", self.port), UDPHandler)
+                break
+            except OSError:
+                self.tcp.server_close()
+                if attempt == 19:
+                    raise
         self.udp.daemon_threads = self.tcp.daemon_threads = True
 
     @property

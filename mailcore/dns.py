@@ -12,6 +12,8 @@ import dns.nameserver
 import dns.resolver
 from django.conf import settings
 
+DNS_CACHE_ENTRIES = 50_000
+
 
 class TemporaryDNSError(Exception):
     """The answer could not be had now (timeout, SERVFAIL): try again later."""
@@ -25,8 +27,12 @@ def _servers(spec: str) -> list[tuple[str, int]]:
     return servers
 
 
+_made: set[tuple[str, float]] = set()
+
+
 @functools.cache
 def _resolver(spec: str, timeout: float) -> dns.resolver.Resolver:
+    _made.add((spec, timeout))
     if spec:
         resolver = dns.resolver.Resolver(configure=False)
         resolver.nameservers = [dns.nameserver.Do53Nameserver(host, port) for host, port in _servers(spec)]
@@ -34,6 +40,9 @@ def _resolver(spec: str, timeout: float) -> dns.resolver.Resolver:
         resolver = dns.resolver.Resolver()
     resolver.lifetime = timeout
     resolver.timeout = timeout
+    # Answers are kept for their TTL: the same sender domains' SPF, DKIM and DMARC
+    # records are asked for again and again by a busy MX (dnspython's thread-safe cache).
+    resolver.cache = dns.resolver.LRUCache(DNS_CACHE_ENTRIES)
     return resolver
 
 
@@ -61,3 +70,14 @@ def query(name: str, rdtype: str) -> list:
 def txt_strings(name: str) -> list[str]:
     """The TXT records of name, each as one string (its character-strings joined)."""
     return [b"".join(record.strings).decode("utf-8", "replace") for record in query(name, "TXT")]
+
+
+def flush_cache():
+    """Forget every cached answer (tests change their DNS between lookups)."""
+    for resolver_ in list(_resolvers()):
+        resolver_.cache.flush()
+
+
+def _resolvers():
+    # The resolvers made so far, one per distinct configuration.
+    return [_resolver(*key) for key in _made]

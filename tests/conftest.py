@@ -66,6 +66,27 @@ def charlie(other_domain):
     return create_account("charlie@example.org", PASSWORD)
 
 
+@pytest.fixture(scope="session")
+def quiet_dns():
+    """A stub DNS server that knows no names: lookups end at once in NXDOMAIN."""
+    from tests.support.dns_server import StubDNSServer
+
+    server = StubDNSServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def no_outside_dns(settings, quiet_dns):
+    # Tests run on loopback only: the system resolver would make every SPF/DKIM/DMARC
+    # check of the MX wait for a timeout.
+    settings.HOPTHU_DNS_SERVERS = quiet_dns.address
+    settings.HOPTHU_DNS_TIMEOUT = 2
+    from mailcore.dns import flush_cache
+
+    flush_cache()  # answers cached by an earlier test's records must not leak into this one
+
+
 @pytest.fixture
 def dns_server(settings):
     """A stub DNS server on loopback that the mail core's resolver asks (mailcore/dns.py)."""

@@ -23,6 +23,7 @@ from mailcore.service.host import MailcoreHost
 from mailcore.store.gc import collect_garbage
 
 from .corpus import make_message
+from .dns_stub import StubDNSServer
 
 
 def _client_process(port, messages, connections_count, recipient, results):
@@ -70,9 +71,13 @@ def run(count: int, concurrency: int, out, seed: int = 1) -> dict:
     create_account(recipient, secrets.token_urlsafe(16))
     from mailcore.smtp.listeners import listener_factory
 
-    saved = settings.HOPTHU_PORTS, settings.HOPTHU_LISTEN_ADDRESS
+    saved = settings.HOPTHU_PORTS, settings.HOPTHU_LISTEN_ADDRESS, settings.HOPTHU_DNS_SERVERS
     settings.HOPTHU_PORTS = {**saved[0], "smtp": 0}
     settings.HOPTHU_LISTEN_ADDRESS = "127.0.0.1"  # the bench's own listener: loopback only
+    # The inbound checks ask DNS about every sender: a local stub answers at once, so the
+    # figure is HopThu's, not the network's (dns_stub.py).
+    dns = StubDNSServer().start()
+    settings.HOPTHU_DNS_SERVERS = dns.address
     host = MailcoreHost(factories=[listener_factory("smtp", "smtp", "mx", False), start_local_delivery_default],
                         heartbeat_seconds=60)
     try:
@@ -117,7 +122,8 @@ def run(count: int, concurrency: int, out, seed: int = 1) -> dict:
                 "accepted": accepted, "delivered": delivered, "refused": len(failures), "data_p95_ms": p95}
     finally:
         host.stop()
-        settings.HOPTHU_PORTS, settings.HOPTHU_LISTEN_ADDRESS = saved
+        settings.HOPTHU_PORTS, settings.HOPTHU_LISTEN_ADDRESS, settings.HOPTHU_DNS_SERVERS = saved
+        dns.stop()
         QueuedMessage.objects.filter(recipients__address=recipient).delete()
         remove_domain(domain, remove_accounts=True)
         collect_garbage(grace_seconds=0)

@@ -86,7 +86,7 @@ def heartbeats(var_dir: Path) -> list[tuple]:
 
 
 @pytest.fixture
-def process_env(tmp_path):
+def process_env(tmp_path, quiet_dns):
     """Environment for a HopThu subprocess: its own var dir, SQLite, loopback, free ports."""
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"}
@@ -100,6 +100,7 @@ def process_env(tmp_path):
         "HOPTHU_WEB_BIND": "127.0.0.1",
         "HOPTHU_WEB_PORT": str(free_port()),
         "HOPTHU_WORKER_CONCURRENCY": "1",
+        "HOPTHU_DNS_SERVERS": quiet_dns.address,
         "PYTHON": sys.executable,
         "PYTHONUNBUFFERED": "1",
     })

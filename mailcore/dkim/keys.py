@@ -134,7 +134,7 @@ def _install(domain: Domain, *, replace: bool) -> DkimKey:
         if written is not None:
             written.unlink(missing_ok=True)  # no row points at it: do not leave a secret lying around
         raise
-    logger.info("DKIM key %s made for %s", selector, domain.name)
+    logger.debug("DKIM key %s made for %s", selector, domain.name)
     return key
 
 

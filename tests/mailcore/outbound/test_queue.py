@@ -75,3 +75,23 @@ def test_null_mx_fails_at_once(db, dns_server):
     deliver_due_remote()
     recipient = QueueRecipient.objects.get(address="carol@example.net")
     assert recipient.status == "failed" and "5.1.10" in recipient.last_result
+
+
+def test_the_sweep_fans_out_one_task_per_destination(db, sink, publish_mx):
+    from config.celery import app
+
+    app.conf.task_always_eager = True  # run the fanned-out tasks here, as a worker would
+    try:
+        from mailcore.delivery.tasks import deliver_remote, due_domains
+
+        handler = sink()
+        publish_mx("example.net", (10, "mx1.example.net", "127.0.0.1"))
+        publish_mx("example.org", (10, "mx2.example.org", "127.0.0.1"))
+        queue_remote("carol@example.net", "erin@example.org")
+        assert sorted(due_domains()) == ["example.net", "example.org"]
+        deliver_remote()
+        assert set(QueueRecipient.objects.values_list("status", flat=True)) == {"delivered"}
+        assert len(handler.messages) == 2  # one transaction per destination
+        assert due_domains() == []
+    finally:
+        app.conf.task_always_eager = False

@@ -218,7 +218,7 @@ HOPTHU_DIRECTORY_CACHE_SECONDS = env_int("HOPTHU_DIRECTORY_CACHE_SECONDS", 5)  #
 HOPTHU_SRS_DOMAIN = env_str("HOPTHU_SRS_DOMAIN", "")  # empty: HOPTHU_HOSTNAME
 HOPTHU_SRS_SECRET = env_str("HOPTHU_SRS_SECRET", "")  # empty: derived from SECRET_KEY
 # Refuse mail failing DMARC when the From domain publishes p=reject (docs/inbound-checks.md)
-HOPTHU_DMARC_REJECT = env_bool("HOPTHU_DMARC_REJECT", True)
+HOPTHU_DMARC_REJECT = env_bool("HOPTHU_DMARC_REJECT", True)  # the default of a new domain's dmarc_reject
 # Logins (docs/auth.md)
 HOPTHU_AUTH_MAX_FAILURES = env_int("HOPTHU_AUTH_MAX_FAILURES", 10)  # per login name; 0: never lock
 HOPTHU_AUTH_MAX_FAILURES_PER_IP = env_int("HOPTHU_AUTH_MAX_FAILURES_PER_IP", 20)  # 0: never lock

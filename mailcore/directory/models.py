@@ -34,6 +34,10 @@ class Domain(models.Model):
     total_quota = models.BigIntegerField(
         _("total quota"), default=0, help_text=_("Bytes shared by all accounts; 0 means unlimited.")
     )
+    dmarc_reject = models.BooleanField(
+        _("honour DMARC reject"), default=True,
+        help_text=_("Refuse incoming mail that fails DMARC when the sender's domain publishes p=reject."),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

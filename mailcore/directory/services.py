@@ -53,7 +53,7 @@ def _check_non_negative(field, value):
 
 
 @transaction.atomic
-def create_domain(name, *, default_quota=None, max_accounts=0, total_quota=0, active=True):
+def create_domain(name, *, default_quota=None, max_accounts=0, total_quota=0, active=True, dmarc_reject=None):
     from django.conf import settings
 
     alabel = normalize_domain(name)
@@ -63,6 +63,8 @@ def create_domain(name, *, default_quota=None, max_accounts=0, total_quota=0, ac
         raise _error("domain", _("%(name)s is already a domain alias."), name=domain_to_unicode(alabel))
     if default_quota is None:
         default_quota = settings.HOPTHU_DEFAULT_QUOTA
+    if dmarc_reject is None:
+        dmarc_reject = settings.HOPTHU_DMARC_REJECT
     for field, value in (("default_quota", default_quota), ("max_accounts", max_accounts),
                          ("total_quota", total_quota)):
         _check_non_negative(field, value)
@@ -70,15 +72,15 @@ def create_domain(name, *, default_quota=None, max_accounts=0, total_quota=0, ac
         raise _error("default_quota", _("The default mailbox quota is larger than the domain's total quota."))
     return Domain.objects.create(
         name=alabel, default_quota=default_quota, max_accounts=max_accounts,
-        total_quota=total_quota, active=active,
+        total_quota=total_quota, active=active, dmarc_reject=dmarc_reject,
     )
 
 
 @transaction.atomic
 def update_domain(name, **changes):
-    """Change active, default_quota, max_accounts or total_quota of a domain."""
+    """Change active, default_quota, max_accounts, total_quota or dmarc_reject of a domain."""
     domain = _get_domain(name)
-    allowed = {"active", "default_quota", "max_accounts", "total_quota"}
+    allowed = {"active", "default_quota", "max_accounts", "total_quota", "dmarc_reject"}
     unknown = set(changes) - allowed
     if unknown:
         raise _error(sorted(unknown)[0], _("This field cannot be changed."))

@@ -59,6 +59,7 @@ class MailHandler(SubmissionAuth):
         envelope.mail_from = verdict.address
         envelope.mail_options.extend(mail_options)
         envelope.hopthu_kinds = {}
+        envelope.hopthu_dmarc_reject = True
         return "250 2.1.0 OK"
 
     # --- RCPT ----------------------------------------------------------------------------
@@ -71,6 +72,12 @@ class MailHandler(SubmissionAuth):
         if verdict.reply:
             return verdict.reply
         if verdict.address not in envelope.rcpt_tos:
+            if server.mode == "mx" and envelope.rcpt_tos and verdict.dmarc_reject != envelope.hopthu_dmarc_reject:
+                # One DATA reply answers for every recipient, so recipients whose domains
+                # treat DMARC p=reject differently go in separate transactions: a 452 makes
+                # the client retry this one later (RFC 5321 §4.5.3.1.10).
+                return "452 4.5.3 Send to this recipient in a separate message"
+            envelope.hopthu_dmarc_reject = verdict.dmarc_reject
             envelope.rcpt_tos.append(verdict.address)
             envelope.rcpt_options.extend(rcpt_options)
             envelope.hopthu_kinds[verdict.address] = (verdict.kind, verdict.domain)
@@ -90,7 +97,8 @@ class MailHandler(SubmissionAuth):
                 return reply
         else:
             raw, reply = await self.host.run_blocking(
-                _authenticate_sender, raw, server.client_ip(), session.host_name or "", envelope.mail_from)
+                _authenticate_sender, raw, server.client_ip(), session.host_name or "", envelope.mail_from,
+                getattr(envelope, "hopthu_dmarc_reject", True))
             if reply:
                 return reply
         header = trace.received(
@@ -141,16 +149,17 @@ def _protocol(server, session, envelope) -> str:
     return name + ("S" if server.uses_tls else "") + ("A" if session.authenticated else "")
 
 
-def _authenticate_sender(raw: bytes, client_ip, helo: str, mail_from: str) -> tuple[bytes, str | None]:
+def _authenticate_sender(raw: bytes, client_ip, helo: str, mail_from: str,
+                         dmarc_reject: bool) -> tuple[bytes, str | None]:
     """SPF, DKIM and DMARC of mail from other servers (smtp/checks): the message with its
     Authentication-Results field (forged ones of ours removed, RFC 8601 §5), or a refusal
-    when the From domain publishes DMARC p=reject and HOPTHU_DMARC_REJECT is on."""
+    when the From domain publishes DMARC p=reject and the recipients' domains honour it."""
     hostname = settings.HOPTHU_HOSTNAME
     results = check_message(client_ip=client_ip or "127.0.0.1", helo=helo, mail_from=mail_from, raw=raw,
                             hostname=hostname)
-    if results.dmarc_failed and results.dmarc_policy == "reject" and getattr(settings, "HOPTHU_DMARC_REJECT", True):
-        return raw, "550 5.7.1 Rejected by the sender domain's DMARC policy"
-    if results.dmarc.result == "temperror" and results.dmarc_policy == "reject" and \
-            getattr(settings, "HOPTHU_DMARC_REJECT", True):
-        return raw, "451 4.7.5 DMARC could not be evaluated now; try again later"
+    if dmarc_reject and results.dmarc_policy == "reject":
+        if results.dmarc_failed:
+            return raw, "550 5.7.1 Rejected by the sender domain's DMARC policy"
+        if results.dmarc.result == "temperror":
+            return raw, "451 4.7.5 DMARC could not be evaluated now; try again later"
     return results.header().encode() + b"\r\n" + strip_forged_results(raw, hostname), None

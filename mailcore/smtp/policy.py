@@ -9,6 +9,7 @@ refused by the parser, and upper-case or IDN spellings of our domains are our do
 """
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from mailcore.delivery import srs
@@ -24,6 +25,7 @@ class Verdict:
     kind: str = ""  # "local" / "remote" for an accepted recipient
     domain: str = ""
     address: str = ""  # the canonical form to queue
+    dmarc_reject: bool = True  # refuse mail failing DMARC p=reject (the hosted domain's choice)
 
 
 def refuse(reply: str) -> Verdict:
@@ -53,17 +55,21 @@ def check_recipient(text: str, *, may_relay: bool) -> Verdict:
                 return refuse("550 5.1.1 No such mailbox here")
         elif account.quota and account.used_bytes >= account.quota:
             return refuse("452 4.2.2 The mailbox is full; try again later")
-        return Verdict(None, QueueRecipient.Kind.LOCAL, domain.name, str(address))
+        return Verdict(None, QueueRecipient.Kind.LOCAL, domain.name, str(address), domain.dmarc_reject)
     if hosted_domain(address.domain) is not None:  # a disabled domain of ours
         return refuse("550 5.2.1 This domain does not accept mail now")
     original = srs.reverse(str(address))
     if original is not None:  # a bounce coming back for mail we forwarded (srs.py)
         back = parse_path(original)
         if back is not None:
-            return Verdict(None, QueueRecipient.Kind.REMOTE, back.domain, str(back))
+            return Verdict(None, QueueRecipient.Kind.REMOTE, back.domain, str(back), _default_dmarc_reject())
     if may_relay:
-        return Verdict(None, QueueRecipient.Kind.REMOTE, address.domain, str(address))
+        return Verdict(None, QueueRecipient.Kind.REMOTE, address.domain, str(address), _default_dmarc_reject())
     return refuse("554 5.7.1 Relay access denied")
+
+
+def _default_dmarc_reject() -> bool:
+    return getattr(settings, "HOPTHU_DMARC_REJECT", True)
 
 
 def check_sender(text: str) -> Verdict:

@@ -58,14 +58,38 @@ def test_it_lists_domains_as_a_table_and_as_json(alice):
     mail("domain", "add", "ví-dụ.vn", "--default-quota", "unlimited")
     table = rows(mail("domain", "list"))
     assert table[0] == ["DOMAIN", "A-LABEL", "ACTIVE", "ACCOUNTS", "MAX ACCOUNTS", "DEFAULT QUOTA",
-                        "TOTAL QUOTA", "USED"]
-    assert table[1] == ["example.test", "example.test", "yes", "1", "unlimited", "2G", "unlimited", "3M"]
+                        "TOTAL QUOTA", "USED", "DMARC REJECT"]
+    assert table[1] == ["example.test", "example.test", "yes", "1", "unlimited", "2G", "unlimited", "3M", "yes"]
     assert table[2][:2] == ["ví-dụ.vn", "xn--v-d-rma6749a.vn"]
     assert table[2][5] == "unlimited"
     records = json.loads(mail("domain", "list", "--json"))
     assert records[0] == {"name": "example.test", "name_ascii": "example.test", "active": True,
                           "accounts": 1, "max_accounts": 0, "default_quota": 2 * GB, "total_quota": 0,
-                          "used_bytes": 3 * MB}
+                          "used_bytes": 3 * MB, "dmarc_reject": True}
+
+
+def test_it_changes_a_domains_settings(domain):
+    assert mail("domain", "set", "example.test", "--dmarc-reject", "off", "--max-accounts", "3") == \
+        "Changed domain example.test.\n"
+    domain.refresh_from_db()
+    assert (domain.dmarc_reject, domain.max_accounts, domain.active) == (False, 3, True)
+    mail("domain", "set", "example.test", "--active", "no", "--dmarc-reject", "on")
+    domain.refresh_from_db()
+    assert (domain.dmarc_reject, domain.active) == (True, False)
+
+
+def test_a_new_domain_takes_its_dmarc_choice_from_the_option_or_settings(db, settings):
+    settings.HOPTHU_DMARC_REJECT = False
+    mail("domain", "add", "a.example")
+    mail("domain", "add", "b.example", "--dmarc-reject", "on")
+    assert dict(Domain.objects.values_list("name", "dmarc_reject")) == {"a.example": False, "b.example": True}
+
+
+def test_domain_set_refuses_nothing_to_change_and_bad_switches(domain):
+    assert "Nothing to change" in str(mail_error("domain", "set", "example.test"))
+    error = mail_error("domain", "set", "example.test", "--dmarc-reject", "maybe")
+    assert error.returncode == 2 and "'maybe' is not on or off" in str(error)
+    assert "nowhere.example is not hosted" in str(mail_error("domain", "set", "nowhere.example", "--active", "on"))
 
 
 def test_it_refuses_a_bad_size_as_a_usage_error(db):

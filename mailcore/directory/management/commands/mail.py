@@ -68,6 +68,16 @@ def _show_size(nbytes: int) -> str:
     return format_size(nbytes) if nbytes else _("unlimited")
 
 
+def on_off(text: str) -> bool:
+    """Parse on/off (also yes/no, true/false, 1/0) for argparse."""
+    value = text.strip().lower()
+    if value in ("on", "yes", "true", "1"):
+        return True
+    if value in ("off", "no", "false", "0"):
+        return False
+    raise argparse.ArgumentTypeError(_("%(value)s is not on or off.") % {"value": repr(text)})
+
+
 def _show_count(count: int) -> str:
     return str(count) if count else _("unlimited")
 
@@ -178,6 +188,17 @@ class Command(BaseCommand):
                          help=_("Most accounts the domain may have; 0 (default) means unlimited."))
         add.add_argument("--total-quota", type=size_argument, default=0, metavar="SIZE",
                          help=_("Quota shared by all accounts; unlimited by default."))
+        add.add_argument("--dmarc-reject", type=on_off, metavar="on|off",
+                         help=_("Refuse mail failing DMARC when its domain publishes p=reject; "
+                                "default from settings."))
+        change = self._verb(verbs, "set", self.domain_set, _("Change a hosted domain's settings."))
+        change.add_argument("name", metavar="NAME")
+        change.add_argument("--default-quota", type=size_argument, metavar="SIZE")
+        change.add_argument("--max-accounts", type=int, metavar="N")
+        change.add_argument("--total-quota", type=size_argument, metavar="SIZE")
+        change.add_argument("--active", type=on_off, metavar="on|off", help=_("Accept mail and logins."))
+        change.add_argument("--dmarc-reject", type=on_off, metavar="on|off",
+                            help=_("Refuse mail failing DMARC when its domain publishes p=reject."))
         self._add_json(self._verb(verbs, "list", self.domain_list, _("List hosted domains.")))
         remove = self._verb(verbs, "remove", self.domain_remove, _("Stop hosting a domain."))
         remove.add_argument("name", metavar="NAME")
@@ -297,6 +318,7 @@ class Command(BaseCommand):
         domain = services.create_domain(
             options["name"], default_quota=options["default_quota"],
             max_accounts=options["max_accounts"], total_quota=options["total_quota"],
+            dmarc_reject=options["dmarc_reject"],
         )
         if domain.unicode_name != domain.name:
             self._say(_("Added domain %(name)s (%(alabel)s).") % {"name": domain.unicode_name,
@@ -304,12 +326,21 @@ class Command(BaseCommand):
         else:
             self._say(_("Added domain %(name)s.") % {"name": domain.name})
 
+    def domain_set(self, options):
+        fields = ("default_quota", "max_accounts", "total_quota", "active", "dmarc_reject")
+        changes = {field: options[field] for field in fields if options.get(field) is not None}
+        if not changes:
+            raise ValidationError({"domain": _("Nothing to change: give at least one option.")})
+        domain = services.update_domain(options["name"], **changes)
+        self._say(_("Changed domain %(name)s.") % {"name": domain.unicode_name})
+
     def domain_list(self, options):
         domains = Domain.objects.annotate(account_count=Count("accounts"), used=Sum("accounts__used_bytes"))
         records = [
             {"name": d.unicode_name, "name_ascii": d.name, "active": d.active,
              "accounts": d.account_count, "max_accounts": d.max_accounts,
-             "default_quota": d.default_quota, "total_quota": d.total_quota, "used_bytes": d.used or 0}
+             "default_quota": d.default_quota, "total_quota": d.total_quota, "used_bytes": d.used or 0,
+             "dmarc_reject": d.dmarc_reject}
             for d in domains
         ]
         self._table(options, records, [
@@ -318,6 +349,7 @@ class Command(BaseCommand):
             ("max_accounts", _("MAX ACCOUNTS"), _show_count),
             ("default_quota", _("DEFAULT QUOTA"), _show_size),
             ("total_quota", _("TOTAL QUOTA"), _show_size), ("used_bytes", _("USED"), format_size),
+            ("dmarc_reject", _("DMARC REJECT"), _show_bool),
         ])
 
     def domain_remove(self, options):

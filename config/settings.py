@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "mailcore.store",
     "mailcore.auth.apps.AuthConfig",
     "mailcore.dkim",
+    "mailcore.relay.apps.RelayConfig",
     "mailcore.delivery.apps.DeliveryConfig",
     "mailcore.service",
     "panel",
@@ -194,7 +195,7 @@ HOPTHU_BLOB_GC_GRACE_SECONDS = env_int("HOPTHU_BLOB_GC_GRACE_SECONDS", 3600)
 # Production ports; HOPTHU_DEV_PORTS=1 (the make run default) uses the unprivileged set.
 HOPTHU_DEV_PORTS = env_bool("HOPTHU_DEV_PORTS", False)
 _PORTS = {
-    "smtp": (25, 2525), "submission": (587, 2587), "submissions": (465, 2465),
+    "smtp": (25, 2525), "submission": (587, 2587), "submissions": (465, 2465), "relay": (2525, 2526),
     "imap": (143, 2143), "imaps": (993, 2993), "pop3": (110, 2110), "pop3s": (995, 2995),
 }
 HOPTHU_PORTS = {
@@ -227,6 +228,8 @@ HOPTHU_AUTH_LOCKOUT_SECONDS = env_int("HOPTHU_AUTH_LOCKOUT_SECONDS", 900)
 HOPTHU_AUTH_MAX_DELAY_SECONDS = env_int("HOPTHU_AUTH_MAX_DELAY_SECONDS", 5)
 HOPTHU_AUTH_CACHE_SECONDS = env_int("HOPTHU_AUTH_CACHE_SECONDS", 60)  # 0: no cache
 HOPTHU_SEND_RATE_PER_HOUR = env_int("HOPTHU_SEND_RATE_PER_HOUR", 500)  # 0: unlimited
+# The relay port for applications and devices (docs/relay.md): a new grant's messages per hour
+HOPTHU_RELAY_RATE_PER_HOUR = env_int("HOPTHU_RELAY_RATE_PER_HOUR", 1000)  # 0: unlimited
 # Outbound delivery and DKIM (docs/outbound.md)
 HOPTHU_OUTBOUND_PORT = env_int("HOPTHU_OUTBOUND_PORT", 25)
 HOPTHU_OUTBOUND_TLS = env_str("HOPTHU_OUTBOUND_TLS", "may")  # may | encrypt | none

@@ -18,10 +18,13 @@ def fast_password_hashing(settings):
 def fresh_directory_cache():
     # Test databases are flushed or rolled back without model signals: start clean.
     from mailcore.directory.lookup import clear_cache
+    from mailcore.relay.access import clear_cache as clear_relay_networks
 
     clear_cache()
+    clear_relay_networks()
     yield
     clear_cache()
+    clear_relay_networks()
 
 
 @pytest.fixture(autouse=True)

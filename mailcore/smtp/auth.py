@@ -1,4 +1,4 @@
-"""AUTH PLAIN and AUTH LOGIN on the submission ports (RFC 4954, RFC 4616).
+"""AUTH PLAIN and AUTH LOGIN on the submission and relay ports (RFC 4954, RFC 4616).
 
 aiosmtpd calls a handler's `auth_<MECHANISM>(server, args)` coroutine; the secure-
 session check happened before (session.py: 538 before TLS). Credentials are checked by
@@ -12,6 +12,7 @@ from aiosmtpd.smtp import MISSING, AuthResult
 from mailcore.auth.credentials import check_credentials
 from mailcore.auth.errors import AccountDisabled, AuthFailed, LockedOut, SaslError
 from mailcore.auth.sasl import LOGIN_PASSWORD_PROMPT, LOGIN_USERNAME_PROMPT, decode_login_answer, decode_plain
+from mailcore.relay.access import check_token
 
 INVALID = "535 5.7.8 Authentication credentials invalid"
 LOCKED = "454 4.7.0 Too many failed logins; try again later"
@@ -54,8 +55,10 @@ class SubmissionAuth:
         return await self._check(server, username, password)
 
     async def _check(self, server, username: str, password: str):
+        # The relay port takes relay tokens only: an account's password is for submission.
+        check = check_token if server.mode == "relay" else check_account
         try:
-            account = await self.host.run_blocking(check_credentials, username, password, server.client_ip(), "smtp")
+            account = await self.host.run_blocking(check, username, password, server.client_ip())
         except LockedOut as error:
             await asyncio.sleep(error.delay)
             return AuthResult(success=False, handled=False, message=LOCKED)
@@ -66,3 +69,7 @@ class SubmissionAuth:
             await asyncio.sleep(error.delay)  # slows guessing; other sessions go on meanwhile
             return AuthResult(success=False, handled=False, message=INVALID)
         return AuthResult(success=True, auth_data=account)
+
+
+def check_account(username: str, password: str, remote_ip: str | None):
+    return check_credentials(username, password, remote_ip, "smtp")

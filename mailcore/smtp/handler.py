@@ -14,6 +14,7 @@ from mailcore.auth.ratelimit import check_send_rate
 from mailcore.delivery import trace
 from mailcore.delivery.models import QueuedMessage
 from mailcore.delivery.queue import Envelope
+from mailcore.relay import access as relay_access
 
 from . import policy
 from .auth import SubmissionAuth
@@ -46,6 +47,8 @@ class MailHandler(SubmissionAuth):
     # --- MAIL ----------------------------------------------------------------------------
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if server.mode == "relay":
+            return await self._relay_MAIL(server, session, envelope, address, mail_options)
         if server.offers_auth and not session.authenticated:
             return "530 5.7.0 Authentication required"
         verdict = policy.check_sender(address)  # parsing only: cheaper here than a thread hop
@@ -56,7 +59,24 @@ class MailHandler(SubmissionAuth):
             allowed = await self.host.run_blocking(policy.may_send_as, account, verdict.address)
             if not allowed:
                 return "553 5.7.1 You may not send as that address"
-        envelope.mail_from = verdict.address
+        return self._start_envelope(envelope, verdict.address, mail_options)
+
+    async def _relay_MAIL(self, server, session, envelope, address, mail_options):
+        """The relay port: a relay token (AUTH) or an allowlisted network, and only the
+        grant's sender addresses (mailcore.relay; docs/relay.md)."""
+        verdict = policy.check_sender(address)
+        if verdict.reply:
+            return verdict.reply
+        token = session.auth_data if session.authenticated else None
+        grant, reply = await self.host.run_blocking(_relay_sender, token, server.client_ip(), verdict.address)
+        if reply:
+            return reply
+        envelope.hopthu_grant = grant
+        return self._start_envelope(envelope, verdict.address, mail_options)
+
+    @staticmethod
+    def _start_envelope(envelope, mail_from: str, mail_options) -> str:
+        envelope.mail_from = mail_from
         envelope.mail_options.extend(mail_options)
         envelope.hopthu_kinds = {}
         envelope.hopthu_dmarc_reject = True
@@ -67,8 +87,8 @@ class MailHandler(SubmissionAuth):
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if len(envelope.rcpt_tos) >= MAX_RECIPIENTS:
             return "452 4.5.3 Too many recipients"
-        verdict = await self.host.run_blocking(
-            policy.check_recipient, address, may_relay=bool(session.authenticated))
+        may_relay = bool(session.authenticated) or getattr(envelope, "hopthu_grant", None) is not None
+        verdict = await self.host.run_blocking(policy.check_recipient, address, may_relay=may_relay)
         if verdict.reply:
             return verdict.reply
         if verdict.address not in envelope.rcpt_tos:
@@ -91,7 +111,11 @@ class MailHandler(SubmissionAuth):
             return "554 5.6.0 Bare CR or LF in the message is not allowed (RFC 5321 section 2.3.8)"
         if trace.hop_count(raw) >= trace.MAX_HOPS:
             return "554 5.4.6 Too many hops: a mail loop?"
-        if server.offers_auth:
+        if server.mode == "relay":
+            reply = await self.host.run_blocking(_check_relay, envelope.hopthu_grant, raw)
+            if reply:
+                return reply
+        elif server.offers_auth:
             reply = await self.host.run_blocking(self._check_submission, session.auth_data, raw)
             if reply:
                 return reply
@@ -109,7 +133,7 @@ class MailHandler(SubmissionAuth):
         )
         queued = Envelope(
             mail_from=envelope.mail_from, recipients=list(envelope.rcpt_tos), source=_source(server),
-            account_id=session.auth_data.pk if session.authenticated else None,
+            account_id=session.auth_data.pk if session.authenticated and server.mode != "relay" else None,
             client_ip=server.client_ip(), helo=session.host_name or "", smtputf8=envelope.smtp_utf8,
             kinds=getattr(envelope, "hopthu_kinds", {}),
         )
@@ -118,16 +142,9 @@ class MailHandler(SubmissionAuth):
 
     def _check_submission(self, account, raw: bytes) -> str | None:
         """The From header of submitted mail must be the account's own (or an alias)."""
-        from mailcore.mime.fields import parse_fields
-        from mailcore.mime.structure import split_header
-
-        headers = parse_fields(raw[:split_header(raw, 0, len(raw))])
-        senders = headers.addresses("from")
-        if not senders:
-            return "550 5.6.0 The message has no From header"
-        for _name, address in senders:
-            if not policy.may_send_as(account, address):
-                return "553 5.7.1 The From header names an address you may not send as"
+        reply = _check_from_header(raw, lambda address: policy.may_send_as(account, address))
+        if reply:
+            return reply
         try:
             check_send_rate(account)  # counted last: a refused message uses no allowance
         except RateLimited as error:
@@ -135,10 +152,50 @@ class MailHandler(SubmissionAuth):
         return None
 
 
+def _check_from_header(raw: bytes, may_send_as) -> str | None:
+    from mailcore.mime.fields import parse_fields
+    from mailcore.mime.structure import split_header
+
+    headers = parse_fields(raw[:split_header(raw, 0, len(raw))])
+    senders = headers.addresses("from")
+    if not senders:
+        return "550 5.6.0 The message has no From header"
+    for _name, address in senders:
+        if not may_send_as(address):
+            return "553 5.7.1 The From header names an address you may not send as"
+    return None
+
+
+def _check_relay(grant, raw: bytes) -> str | None:
+    """The relay port's DATA: From within the grant's senders, then the grant's rate."""
+    reply = _check_from_header(raw, lambda address: _grant_allows(grant, address))
+    if reply:
+        return reply
+    try:
+        relay_access.check_rate(grant)  # counted last: a refused message uses no allowance
+    except RateLimited as error:
+        return f"451 4.7.1 {error.message}"
+    return None
+
+
+def _relay_sender(token, client_ip: str | None, mail_from: str):
+    """(grant, None) when the relay port may take mail from mail_from, else (None, reply)."""
+    grant = token or relay_access.network_grant(client_ip)
+    if grant is None:
+        return None, "530 5.7.0 Authentication required"
+    if not mail_from or not relay_access.allows_sender(grant, mail_from):
+        return None, "553 5.7.1 You may not send as that address"
+    return grant, None
+
+
+def _grant_allows(grant, address: str) -> bool:
+    parsed = policy.parse_path(address)
+    return parsed is not None and relay_access.allows_sender(grant, str(parsed))
+
+
 def _source(server) -> str:
-    if server.mode == "mx":
-        return QueuedMessage.Source.MX
-    return QueuedMessage.Source.SUBMISSION
+    return {"mx": QueuedMessage.Source.MX, "relay": QueuedMessage.Source.RELAY}.get(
+        server.mode, QueuedMessage.Source.SUBMISSION)
 
 
 def _protocol(server, session, envelope) -> str:

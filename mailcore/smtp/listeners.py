@@ -1,6 +1,7 @@
-"""The SMTP listeners the mail-core host starts: MX (25), submission with STARTTLS (587)
-and submission over implicit TLS (465, RFC 8314). Ports, hostname and limits come from
-settings; all three share one handler and one group committer."""
+"""The SMTP listeners the mail-core host starts: MX (25), submission with STARTTLS (587),
+submission over implicit TLS (465, RFC 8314) and the relay port for applications (2525).
+Ports, hostname and limits come from settings; all share one handler and one group
+committer."""
 from django.conf import settings
 
 from mailcore.delivery.runner import start_local_delivery_default
@@ -16,6 +17,7 @@ LISTENERS = (
     ("smtp", "smtp", "mx", False),
     ("submission", "submission", "submission", False),
     ("submissions", "submissions", "submissions", True),
+    ("relay", "relay", "relay", False),  # applications and devices (docs/relay.md)
 )
 
 

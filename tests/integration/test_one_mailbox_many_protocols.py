@@ -22,7 +22,7 @@ PASSWORD = "correct horse battery staple"
 def host(settings, tmp_path, transactional_db):
     settings.HOPTHU_DELIVERY_SWEEP_SECONDS = 0.2
     with running_host(settings, tmp_path, [*SMTP, *IMAP, *POP3, start_local_delivery],
-                      ("smtp", "submission", "submissions", "imap", "imaps", "pop3", "pop3s")) as running:
+                      ("smtp", "submission", "submissions", "relay", "imap", "imaps", "pop3", "pop3s")) as running:
         yield running
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PORT_NAMES = ("smtp", "submission", "submissions", "imap", "imaps", "pop3", "pop3s")
+PORT_NAMES = ("smtp", "submission", "submissions", "relay", "imap", "imaps", "pop3", "pop3s")
 
 
 def free_port() -> int:

@@ -28,7 +28,7 @@ def test_manage_mailcore_heartbeat_and_sigterm(migrated_env, procs):
         rows = procs.wait_for(lambda: procs.heartbeats(var_dir), 30, what="a heartbeat row")
         assert [row[1] for row in rows] == [proc.pid]
         listeners = {item["name"]: item.get("port") for item in json.loads(rows[0][2])}
-        for name in ("smtp", "submission", "submissions"):
+        for name in ("smtp", "submission", "submissions", "relay"):
             assert listeners[name] == int(migrated_env[f"HOPTHU_PORT_{name.upper()}"])
         assert "local-delivery" in listeners
         with socket.create_connection(("127.0.0.1", listeners["smtp"]), timeout=10) as conn:

@@ -16,7 +16,7 @@ def mail_host(settings, tmp_path, transactional_db):
     settings.HOPTHU_HOSTNAME = "mx.example.test"
     settings.HOPTHU_DELIVERY_SWEEP_SECONDS = 0.2
     with running_host(settings, tmp_path, [*FACTORIES, start_local_delivery],
-                      ("smtp", "submission", "submissions")) as host:
+                      ("smtp", "submission", "submissions", "relay")) as host:
         yield host
 
 

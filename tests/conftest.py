@@ -19,12 +19,13 @@ def fresh_directory_cache():
     # Test databases are flushed or rolled back without model signals: start clean.
     from mailcore.directory.lookup import clear_cache
     from mailcore.relay.access import clear_cache as clear_relay_networks
+    from mailcore.smtp.policy import clear_recipient_cache
 
-    clear_cache()
-    clear_relay_networks()
+    for clear in (clear_cache, clear_relay_networks, clear_recipient_cache):
+        clear()
     yield
-    clear_cache()
-    clear_relay_networks()
+    for clear in (clear_cache, clear_relay_networks, clear_recipient_cache):
+        clear()
 
 
 @pytest.fixture(autouse=True)

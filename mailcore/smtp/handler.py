@@ -5,7 +5,6 @@ on aiosmtpd's session and envelope objects. Every directory lookup and the commi
 on the host's thread pool (host.run_blocking), never on the event loop.
 """
 import logging
-import re
 
 from django.conf import settings
 
@@ -23,9 +22,14 @@ from .committer import GroupCommitter
 
 log = logging.getLogger(__name__)
 
-# RFC 5321 §2.3.8: lines end in CRLF only. A bare CR or LF inside DATA is how "SMTP
-# smuggling" hides a second message; aiosmtpd passes them through, so refuse here.
-_BARE_CR_OR_LF = re.compile(rb"\r(?!\n)|(?<!\r)\n")
+
+
+def _has_bare_cr_or_lf(raw: bytes) -> bool:
+    """RFC 5321 §2.3.8: lines end in CRLF only. A bare CR or LF inside DATA is how "SMTP
+    smuggling" hides a second message; aiosmtpd passes them through, so refuse here.
+    Three counts in C are many times faster than a regular expression with lookbehind."""
+    pairs = raw.count(b"\r\n")
+    return raw.count(b"\r") != pairs or raw.count(b"\n") != pairs
 MAX_RECIPIENTS = 1000
 
 
@@ -88,7 +92,8 @@ class MailHandler(SubmissionAuth):
         if len(envelope.rcpt_tos) >= MAX_RECIPIENTS:
             return "452 4.5.3 Too many recipients"
         may_relay = bool(session.authenticated) or getattr(envelope, "hopthu_grant", None) is not None
-        verdict = await self.host.run_blocking(policy.check_recipient, address, may_relay=may_relay)
+        verdict = policy.cached_recipient(address, may_relay=may_relay) or \
+            await self.host.run_blocking(policy.check_recipient, address, may_relay=may_relay)
         if verdict.reply:
             return verdict.reply
         if verdict.address not in envelope.rcpt_tos:
@@ -107,7 +112,7 @@ class MailHandler(SubmissionAuth):
 
     async def handle_DATA(self, server, session, envelope):
         raw = envelope.original_content or b""
-        if _BARE_CR_OR_LF.search(raw):
+        if _has_bare_cr_or_lf(raw):
             return "554 5.6.0 Bare CR or LF in the message is not allowed (RFC 5321 section 2.3.8)"
         if trace.hop_count(raw) >= trace.MAX_HOPS:
             return "554 5.4.6 Too many hops: a mail loop?"

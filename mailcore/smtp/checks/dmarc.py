@@ -12,12 +12,12 @@ letters and the label before it is a common second level (example.com.vn, exampl
 example.ac.jp). docs/inbound-checks.md describes what that gets wrong.
 """
 import dataclasses
-import email.parser
 import email.policy
 import logging
 import re
 
 from mailcore import dns as mail_dns
+from mailcore.mime.fields import parse_fields
 
 from .results import DMARC_POLICIES, DKIMResult, DMARCResult, SPFResult, ascii_domain
 
@@ -110,6 +110,15 @@ def _check(raw: bytes, spf: SPFResult, dkim: tuple[DKIMResult, ...]) -> DMARCRes
     return DMARCResult("fail", reason="no aligned SPF or DKIM pass", **outcome)
 
 
+# A From value with one mailbox and nothing to interpret: a display name without RFC 5322
+# specials (quotes, comments, commas, groups) or none, and a dot-atom address. Anything
+# else goes to the email package's full parser.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_ADDR_SPEC = rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+_SIMPLE_FROM = re.compile(
+    rf"\s*(?:[^\"(),:;<>@\[\]\\]*<({_ADDR_SPEC})>|({_ADDR_SPEC}))\s*")
+
+
 def author_domain(raw: bytes) -> tuple[str | None, tuple[str, str]]:
     """The RFC5322.From domain in A-labels, or None and (result, reason) (RFC 7489 §6.6.1).
 
@@ -120,14 +129,20 @@ def author_domain(raw: bytes) -> tuple[str | None, tuple[str, str]]:
     """
     match = _HEADER_END.search(raw)
     head = raw[: match.start()] if match else raw
-    # RFC 6532 allows UTF-8 in header fields; anything else is replaced, never guessed.
-    fields = email.parser.HeaderParser(policy=email.policy.default).parsestr(
-        head.decode("utf-8", "replace") + "\n", headersonly=True
-    )
-    froms = fields.get_all("From") or []
+    # The header is split by the store's fast splitter (UTF-8 per RFC 6532, anything else
+    # replaced, never guessed); only the From field goes through the email package's
+    # strict address parser, as Message.get would give it.
+    froms = parse_fields(head + b"\n").get_all("from") or []
     if len(froms) > 1:
         return None, ("permerror", "multiple From fields")
-    addresses = froms[0].addresses if froms else ()
+    simple = _SIMPLE_FROM.fullmatch(froms[0]) if froms else None
+    if simple is not None:  # most mail: `Name <a@b.example>` or `a@b.example`, read at once
+        domain = ascii_domain((simple.group(1) or simple.group(2)).rpartition("@")[2])
+        return (domain, ("", "")) if domain else (None, ("none", "no usable From domain"))
+    try:
+        addresses = email.policy.default.header_fetch_parse("From", froms[0]).addresses if froms else ()
+    except Exception:  # the email package fails on some hostile values (IndexError on "<")
+        return None, ("permerror", "unreadable From field")
     if len(addresses) > 1:
         return None, ("permerror", "multiple From addresses")
     if not addresses:

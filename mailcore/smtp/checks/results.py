@@ -9,6 +9,7 @@ records of the sender's choosing), so everything that goes into the header is re
 to printable ASCII first: the field we add must never carry a line break or 8-bit data.
 """
 import dataclasses
+import functools
 import re
 
 import authres
@@ -24,6 +25,7 @@ _LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
 _UNSAFE = re.compile(r'[^\x20-\x7e]|[@"\\]')  # authres leaves values with "@" unquoted
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function, asked for the same few domains
 def ascii_domain(domain: str) -> str | None:
     """domain in lower-case A-labels (RFC 5890), or None when it is no usable host name.
 

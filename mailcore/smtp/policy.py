@@ -58,7 +58,9 @@ def check_recipient(text: str, *, may_relay: bool) -> Verdict:
     """Decide one RCPT TO. may_relay: the client authenticated (submission, relay token)."""
     verdict = _check_recipient(text, may_relay=may_relay)
     ttl = getattr(settings, "HOPTHU_DIRECTORY_CACHE_SECONDS", 5)
-    if ttl > 0:
+    # "No such mailbox" is not kept: an account just made in the panel must not be
+    # refused for good (5xx) by a stale answer.
+    if ttl > 0 and verdict.reply != NO_SUCH_MAILBOX:
         if len(_recipient_cache) >= MAX_CACHED_RECIPIENTS:
             _recipient_cache.clear()  # a dictionary attack must not grow it without bound
         _recipient_cache[(text, may_relay)] = (time.monotonic() + ttl, verdict)
@@ -77,7 +79,7 @@ def _check_recipient(text: str, *, may_relay: bool) -> Verdict:
             "quota", "used_bytes").first()
         if account is None:
             if not Alias.objects.filter(domain=domain, localpart__in=[address.localpart, ""]).exists():
-                return refuse("550 5.1.1 No such mailbox here")
+                return refuse(NO_SUCH_MAILBOX)
         elif account.quota and account.used_bytes >= account.quota:
             return refuse("452 4.2.2 The mailbox is full; try again later")
         return Verdict(None, QueueRecipient.Kind.LOCAL, domain.name, str(address), domain.dmarc_reject)
@@ -93,6 +95,7 @@ def _check_recipient(text: str, *, may_relay: bool) -> Verdict:
     return refuse("554 5.7.1 Relay access denied")
 
 
+NO_SUCH_MAILBOX = "550 5.1.1 No such mailbox here"
 MAX_CACHED_RECIPIENTS = 10_000
 _recipient_cache: dict[tuple[str, bool], tuple[float, Verdict]] = {}
 

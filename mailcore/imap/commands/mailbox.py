@@ -4,6 +4,7 @@ STATUS, CLOSE, UNSELECT. RFC 9051 §6.3, §6.4.2; RFC 3691 (UNSELECT).
 Folder names arrive in modified UTF-7 (RFC 3501 §5.1.3) unless the client enabled
 UTF8=ACCEPT; the store keeps them as Unicode with "/" between levels.
 """
+from django.db import connection
 from django.db.models import Count, Q
 
 from mailcore.store import folders as store_folders
@@ -24,6 +25,7 @@ from ..errors import ImapBad, ImapNo
 from ..parser import Cursor
 from ..responses import astring, paren
 from ..server import AUTHED, SELECTED, command
+from .updates import folder_uids
 
 SYSTEM_FLAGS = r"\Answered \Flagged \Deleted \Seen \Draft"
 STATUS_ITEMS = ("MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE", "RECENT", "HIGHESTMODSEQ")
@@ -76,9 +78,10 @@ def _text(error) -> str:
 
 def _open(account_id: int, name: str):
     folder = store_folders.get_folder(account_id, name)
-    uids = list(Message.objects.filter(folder=folder).order_by("uid").values_list("uid", flat=True))
-    first_unseen = (Message.objects.filter(folder=folder, seen=False).order_by("uid")
-                    .values_list("uid", flat=True).first())
+    uids = folder_uids(folder.pk, folder.highestmodseq)  # shared by sessions of this process
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MIN(uid) FROM store_message WHERE folder_id = %s AND NOT seen", [folder.pk])
+        first_unseen = cursor.fetchone()[0]
     return folder, uids, first_unseen
 
 
@@ -93,13 +96,14 @@ async def _select(session, tag: str, cursor: Cursor, readonly: bool):
     session.close_folder()  # RFC 9051 §6.3.2: a failed SELECT leaves no folder selected
     folder, uids, first_unseen = await session.host.run_blocking(store_errors, _open, session.account.pk, name)
     session.open_folder(folder, uids, readonly)
+    session.synced_modseq = folder.highestmodseq  # see updates.sync
     await session.untagged(f"{len(uids)} EXISTS")
     await session.untagged("0 RECENT")
     await session.untagged(f"FLAGS ({SYSTEM_FLAGS})")
     permanent = "()" if readonly else rf"({SYSTEM_FLAGS} \*)"
     await session.untagged(f"OK [PERMANENTFLAGS {permanent}] Flags allowed")
     if first_unseen is not None:
-        await session.untagged(f"OK [UNSEEN {uids.index(first_unseen) + 1}] First unseen")
+        await session.untagged(f"OK [UNSEEN {session.position(first_unseen)}] First unseen")
     await session.untagged(f"OK [UIDVALIDITY {folder.uidvalidity}] UIDs valid")
     await session.untagged(f"OK [UIDNEXT {folder.uidnext}] Predicted next UID")
     await session.untagged(f"OK [HIGHESTMODSEQ {folder.highestmodseq}] Highest")

@@ -5,28 +5,78 @@ here, at the points where RFC 9051 §7.5.1 allows EXPUNGE responses (NOOP, CHECK
 EXPUNGE, MOVE...), never during FETCH, STORE or SEARCH, where sequence numbers must not
 shift under the client.
 """
+import threading
 from array import array
+from collections import OrderedDict
+
+from django.db import connection
 
 from mailcore.store.models import Message
 
+# A folder's UID list as of one MODSEQ, shared by the sessions of this process: every
+# change to a folder (append, flags, copy, move, expunge) takes a new MODSEQ (store/
+# messages.py), so (folder, highestmodseq) names one exact list. Twenty clients selecting
+# the same 5,000-message INBOX read it from the database once.
+UID_LISTS_KEPT = 256
+_uid_lists: OrderedDict[tuple[int, int], array] = OrderedDict()
+_uid_lists_lock = threading.Lock()
 
-def folder_uids(folder_id: int) -> list[int]:
-    return list(Message.objects.filter(folder_id=folder_id).order_by("uid").values_list("uid", flat=True))
+
+def folder_state(folder_id: int) -> int | None:
+    """The folder's HIGHESTMODSEQ now, None if it is gone. One indexed read."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT highestmodseq FROM store_folder WHERE id = %s", [folder_id])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
-def _changes(folder_id: int, since_modseq: int):
-    """UIDs now in the folder, and the flags of messages changed after since_modseq."""
-    uids = folder_uids(folder_id)
+def folder_uids(folder_id: int, highestmodseq: int | None = None) -> array:
+    """The folder's UIDs in ascending order (a fresh array the caller may change).
+
+    With highestmodseq (read before this call), the list is shared through the cache;
+    without it, it is read from the database.
+    """
+    key = (folder_id, highestmodseq)
+    if highestmodseq is not None:
+        with _uid_lists_lock:
+            cached = _uid_lists.get(key)
+            if cached is not None:
+                _uid_lists.move_to_end(key)
+                return array("I", cached)
+    with connection.cursor() as cursor:
+        # Plain SQL: the ORM's per-row work costs more than the query for 5,000 rows.
+        cursor.execute("SELECT uid FROM store_message WHERE folder_id = %s ORDER BY uid", [folder_id])
+        uids = array("I", [row[0] for row in cursor.fetchall()])
+    if highestmodseq is not None:
+        with _uid_lists_lock:
+            _uid_lists[key] = uids
+            while len(_uid_lists) > UID_LISTS_KEPT:
+                _uid_lists.popitem(last=False)
+        return array("I", uids)
+    return uids
+
+
+def _changes(folder_id: int, since_modseq: int, synced: int | None):
+    """None when the folder is as it was at MODSEQ `synced`; else its MODSEQ now, the UIDs
+    now in it, and the flags of messages changed after since_modseq."""
+    highest = folder_state(folder_id)
+    if highest is not None and highest == synced:
+        return None  # nothing happened: the common case of NOOP and IDLE polls
+    uids = folder_uids(folder_id, highest)
     changed = [(m.uid, m.modseq, m.flags) for m in Message.objects.filter(folder_id=folder_id, modseq__gt=since_modseq)
                .only("uid", "modseq", "seen", "answered", "flagged", "deleted", "draft", "keywords").order_by("uid")]
-    return uids, changed
+    return highest, uids, changed
 
 
 async def sync(session):
     """Report expunged and new messages, and flags others changed (RFC 9051 §7.5.2 FETCH)."""
     if session.folder is None:
         return
-    current, changed = await session.host.run_blocking(_changes, session.folder.pk, session.modseq)
+    found = await session.host.run_blocking(_changes, session.folder.pk, session.modseq,
+                                            getattr(session, "synced_modseq", None))
+    if found is None:
+        return
+    highest, current, changed = found
     known = session.uids[-1] if session.uids else 0  # messages above this are new: EXISTS covers them
     await announce(session, current)
     for uid, modseq, flags in changed:
@@ -34,6 +84,7 @@ async def sync(session):
         position = session.position(uid)
         if uid <= known and position is not None:
             await session.untagged(f"{position} FETCH (FLAGS ({' '.join(flags)}))")
+    session.synced_modseq = highest  # the folder's MODSEQ this view now reflects
 
 
 async def announce(session, current: list[int]):

@@ -1,0 +1,33 @@
+"""A folder's UID list is shared by the sessions of a process per MODSEQ (commands/updates.py)."""
+from mailcore.imap.commands import updates
+from mailcore.store.append import append
+from mailcore.store.folders import get_folder
+from mailcore.store.messages import expunge, store_flags
+
+RAW = b"From: a@example.net\r\nSubject: x\r\n\r\nbody\r\n"
+
+
+def test_every_change_gives_a_new_list_and_callers_get_their_own_copy(alice):
+    inbox = get_folder(alice.pk, "INBOX")
+    for _message in range(3):
+        append(alice.pk, "INBOX", RAW)
+    state = updates.folder_state(inbox.pk)
+    first = updates.folder_uids(inbox.pk, state)
+    assert list(first) == [1, 2, 3]
+    first.append(99)  # a session's own view changes; the shared list does not
+    assert list(updates.folder_uids(inbox.pk, state)) == [1, 2, 3]
+    store_flags(alice.pk, "INBOX", [2], ["\\Deleted"])
+    expunge(alice.pk, "INBOX")
+    assert updates.folder_state(inbox.pk) > state  # each change takes a new MODSEQ
+    assert list(updates.folder_uids(inbox.pk, updates.folder_state(inbox.pk))) == [1, 3]
+
+
+def test_a_quiet_folder_needs_no_full_sync(alice):
+    inbox = get_folder(alice.pk, "INBOX")
+    append(alice.pk, "INBOX", RAW)
+    state = updates.folder_state(inbox.pk)
+    assert updates._changes(inbox.pk, state, state) is None
+    append(alice.pk, "INBOX", RAW)
+    highest, uids, _changed = updates._changes(inbox.pk, state, state)
+    assert (highest, list(uids)) == (updates.folder_state(inbox.pk), [1, 2])
+    assert updates.folder_state(10**9) is None

@@ -196,16 +196,22 @@ def fetch_lines(session_account_id: int, folder_id: int, uids: list[int], atts: 
     return out
 
 
-_BASE_COLUMNS = ("uid", "modseq", "size", "internal_date", "keywords", *Message.SYSTEM_FLAGS.values())
+_FLAG_COLUMNS = ("keywords", *Message.SYSTEM_FLAGS.values())
+# The columns each item reads: only those are fetched and converted (a date or a JSON
+# column costs more to convert than the query costs to run).
+_ITEM_COLUMNS = {
+    "FLAGS": _FLAG_COLUMNS, "INTERNALDATE": ("internal_date",), "RFC822.SIZE": ("size",),
+    "MODSEQ": ("modseq",), "ENVELOPE": ("envelope",), "BODY": ("structure",), "BODYSTRUCTURE": ("structure",),
+}
 
 
 def _columns(atts) -> tuple:
-    extra = []
-    if any(att.name == "ENVELOPE" for att in atts):
-        extra.append("envelope")
-    if any(att.name in ("BODY", "BODYSTRUCTURE") for att in atts):
-        extra.append("structure")
-    return (*_BASE_COLUMNS, *extra)
+    columns = ["uid"]
+    for att in atts:
+        for column in _ITEM_COLUMNS.get(att.name, ()):
+            if column not in columns:
+                columns.append(column)
+    return tuple(columns)
 
 
 class _Row:

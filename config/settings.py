@@ -202,6 +202,12 @@ HOPTHU_PORTS = {
     name: env_int(f"HOPTHU_PORT_{name.upper()}", dev if HOPTHU_DEV_PORTS else prod)
     for name, (prod, dev) in _PORTS.items()
 }
+# Limits on one client of IMAP and POP3, per listener process (docs/imap.md). 50 connections
+# per address: Thunderbird opens ~5 per account and a NAT'd office shares one address.
+HOPTHU_MAX_CONNECTIONS_PER_IP = env_int("HOPTHU_MAX_CONNECTIONS_PER_IP", 50)  # 0: no limit
+HOPTHU_MAX_CONNECTIONS = env_int("HOPTHU_MAX_CONNECTIONS", 0)  # 0: 3/4 of the open-files limit
+HOPTHU_COMMANDS_PER_SECOND = env_int("HOPTHU_COMMANDS_PER_SECOND", 100)  # per session; 0: no limit
+HOPTHU_COMMAND_BURST = env_int("HOPTHU_COMMAND_BURST", 500)  # commands at once before the rate applies
 # A mail server serves the network; HOPTHU_LISTEN_ADDRESS narrows it.
 HOPTHU_LISTEN_ADDRESS = env_str("HOPTHU_LISTEN_ADDRESS", "0.0.0.0")  # noqa: S104
 HOPTHU_IO_THREADS = env_int("HOPTHU_IO_THREADS", 8)

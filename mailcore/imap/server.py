@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from mailcore.service.connlimit import CommandRate, connection_slot
 from mailcore.service.peers import is_secure
 
 from .errors import ImapBad, ImapBye, ImapError, ImapNo
@@ -71,6 +72,7 @@ class Session:
         # otherwise hold 180 KB each in int objects.
         self.uids = array("I")
         self.modseq = 0  # changes up to this MODSEQ have been reported to the client
+        self.rate = CommandRate()  # HOPTHU_COMMANDS_PER_SECOND: a flood waits before it is read
         peer = writer.get_extra_info("peername")
         self.client_ip = peer[0] if peer else None
 
@@ -107,6 +109,7 @@ class Session:
         bad_in_a_row = 0
         while self.state != LOGOUT:
             timeout = IDLE_TIMEOUT if self.state in AUTHED else LOGIN_TIMEOUT
+            await self.rate.wait()
             try:
                 pieces = await asyncio.wait_for(read_command(self.reader, self.writer, max_literal=_max_literal()),
                                                 timeout)
@@ -166,10 +169,14 @@ def _max_literal() -> int:
 
 
 async def serve(host, reader, writer, implicit_tls=False):
-    session = Session(host, reader, writer, implicit_tls=implicit_tls)
-    try:
-        await session.run()
-    except (ConnectionError, ssl.SSLError, asyncio.IncompleteReadError):
-        pass
-    finally:
-        writer.close()
+    with connection_slot(writer) as refusal:
+        try:
+            if refusal is not None:
+                # RFC 5530 §3: UNAVAILABLE, the server can't serve this client now.
+                writer.write(ImapBye(refusal, code="UNAVAILABLE").reply())
+                return
+            await Session(host, reader, writer, implicit_tls=implicit_tls).run()
+        except (ConnectionError, ssl.SSLError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            writer.close()

@@ -12,6 +12,7 @@ import logging
 from mailcore.auth.credentials import check_credentials
 from mailcore.auth.errors import AuthError, AuthorizationRefused, LockedOut, SaslError
 from mailcore.auth.sasl import decode_plain
+from mailcore.service.connlimit import CommandRate, connection_slot
 from mailcore.service.peers import is_secure
 from mailcore.service.tls import server_context
 from mailcore.store.folders import get_folder
@@ -70,6 +71,7 @@ class Pop3Session:
         self.retrieved: set[int] = set()
         peer = writer.get_extra_info("peername")
         self.client_ip = peer[0] if peer else None
+        self.rate = CommandRate()  # HOPTHU_COMMANDS_PER_SECOND: a flood waits before it is read
 
     @property
     def is_secure(self) -> bool:
@@ -84,6 +86,7 @@ class Pop3Session:
         bad = 0
         while True:
             timeout = TRANSACTION_TIMEOUT if self.account else AUTH_TIMEOUT
+            await self.rate.wait()
             try:
                 line = await asyncio.wait_for(self.reader.readuntil(b"\n"), timeout)
             except (asyncio.IncompleteReadError, TimeoutError):
@@ -264,12 +267,17 @@ COMMANDS_TRANSACTION = {"CAPA": Pop3Session.capa, "STAT": Pop3Session.stat, "LIS
 
 
 async def serve(host, reader, writer, implicit_tls=False):
-    session = Pop3Session(host, reader, writer, implicit_tls)
-    try:
-        await session.run()
-    except (ConnectionError, OSError):
-        pass
-    finally:
-        session.release()
-        writer.close()
+    with connection_slot(writer) as refusal:
+        if refusal is not None:
+            writer.write(f"-ERR [SYS/TEMP] {refusal}\r\n".encode())  # RFC 3206 §4: a temporary refusal
+            writer.close()
+            return
+        session = Pop3Session(host, reader, writer, implicit_tls)
+        try:
+            await session.run()
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            session.release()
+            writer.close()
 

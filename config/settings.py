@@ -4,6 +4,7 @@ The embedded default needs no server: SQLite (WAL) and blobs under var/, Celery 
 filesystem broker under var/. DATABASE_URL moves the data to PostgreSQL and
 CELERY_BROKER_URL the broker to Redis.
 """
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -211,6 +212,8 @@ HOPTHU_COMMAND_BURST = env_int("HOPTHU_COMMAND_BURST", 500)  # commands at once 
 # A mail server serves the network; HOPTHU_LISTEN_ADDRESS narrows it.
 HOPTHU_LISTEN_ADDRESS = env_str("HOPTHU_LISTEN_ADDRESS", "0.0.0.0")  # noqa: S104
 HOPTHU_IO_THREADS = env_int("HOPTHU_IO_THREADS", 8)
+# Processes serving the IMAP ports (SO_REUSEPORT): one per core, up to 4 (docs/imap.md)
+HOPTHU_IMAP_PROCESSES = env_int("HOPTHU_IMAP_PROCESSES", min(os.cpu_count() or 1, 4))
 # SMTP
 HOPTHU_SMTP_TIMEOUT = env_int("HOPTHU_SMTP_TIMEOUT", 300)  # RFC 5321 §4.5.3.2.7: at least 5 minutes
 HOPTHU_LOOPBACK_IS_SECURE = env_bool("HOPTHU_LOOPBACK_IS_SECURE", True)  # AUTH without TLS from 127.0.0.1

@@ -11,6 +11,7 @@ credential cache that makes repeated logins cheap in production is not built yet
 a thousand PBKDF2 checks would measure hashing, not IMAP.
 """
 import multiprocessing
+import os
 import random
 import resource
 import secrets
@@ -113,9 +114,27 @@ def _idlers_process(port, user, count, ready, release):
         sock.close()
 
 
-def _rss_bytes() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * 4096
+def _rss_bytes(pids=("self",)) -> int:
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/statm") as statm:
+            total += int(statm.read().split()[1]) * 4096
+    return total
+
+
+def _cpu_seconds(pids) -> float:
+    """CPU time (user + system) of this process and the worker processes."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    total = usage.ru_utime + usage.ru_stime
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rpartition(")")[2].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _worker_pids(host) -> list:
+    return [pid for listener in host.listeners for pid in listener.info.get("pids", ())]
 
 
 def _percentile(values, fraction):
@@ -124,10 +143,12 @@ def _percentile(values, fraction):
 
 
 def run(clients: int, messages: int, seconds: float, idle: int, out, mailboxes: int = 4) -> dict:
-    from mailcore.imap.listeners import FACTORIES
+    from mailcore.imap.listeners import FACTORIES, WORKERS
 
-    saved = (settings.HOPTHU_PORTS, settings.HOPTHU_LISTEN_ADDRESS, settings.PASSWORD_HASHERS)
+    saved = (settings.HOPTHU_PORTS, settings.HOPTHU_LISTEN_ADDRESS, settings.PASSWORD_HASHERS,
+             settings.HOPTHU_MAX_CONNECTIONS_PER_IP)
     settings.HOPTHU_PORTS = {**saved[0], "imap": 0, "imaps": 0}
+    settings.HOPTHU_MAX_CONNECTIONS_PER_IP = 0  # every bench connection comes from 127.0.0.1
     settings.HOPTHU_LISTEN_ADDRESS = "127.0.0.1"  # the bench's own listener: loopback only
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     domain = f"bench-{secrets.token_hex(4)}.test"
@@ -141,16 +162,19 @@ def run(clients: int, messages: int, seconds: float, idle: int, out, mailboxes: 
             account = create_account(f"bench{index}@{domain}", PASSWORD)
             _fill(account.pk, messages, index)
             users.append(account.user.username)
-        host = MailcoreHost(factories=FACTORIES[:1], heartbeat_seconds=60)
+        # The IMAP port as the mail core serves it: HOPTHU_IMAP_PROCESSES processes.
+        host = MailcoreHost(factories=[FACTORIES[0], WORKERS], heartbeat_seconds=60)
         host.start()
         port = host.listeners[0].info["port"]
+        workers = _worker_pids(host)
         connections.close_all()
         context = multiprocessing.get_context("fork")
         results = context.Queue()
         assigned = [users[i % len(users)] for i in range(clients)]
-        out.write(f"{clients} clients for {seconds:.0f} s on 127.0.0.1:{port} ...\n")
+        out.write(f"{clients} clients for {seconds:.0f} s on 127.0.0.1:{port} "
+                  f"({1 + len(workers)} server process(es)) ...\n")
         process = context.Process(target=_clients_process, args=(port, assigned, seconds, results))
-        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+        cpu_before = _cpu_seconds(workers)
         started = time.perf_counter()
         process.start()
         timings, envelopes = defaultdict(list), 0
@@ -160,9 +184,8 @@ def run(clients: int, messages: int, seconds: float, idle: int, out, mailboxes: 
             for name, values in client_timings.items():
                 timings[name].extend(values)
         elapsed = time.perf_counter() - started
-        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = _cpu_seconds(workers) - cpu_before
         process.join()
-        cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
         commands = sum(len(values) for values in timings.values())
         out.write(f"server CPU: {cpu / max(commands, 1) * 1000:.2f} ms per command "
                   f"({cpu / elapsed * 100:.0f}% of one core)\n")
@@ -174,13 +197,13 @@ def run(clients: int, messages: int, seconds: float, idle: int, out, mailboxes: 
             p50 = statistics.median(values) * 1000
             out.write(f"{name}: {len(values) / elapsed:,.1f} commands/s, p50 {p50:.1f} ms, p95 {p95:.1f} ms\n")
         if idle:
-            before = _rss_bytes()
+            before = _rss_bytes(["self", *workers])
             ready, release = context.Event(), context.Event()
             idlers = context.Process(target=_idlers_process, args=(port, users[0], idle, ready, release))
             idlers.start()
             ready.wait(600)
             time.sleep(1)
-            grown = _rss_bytes() - before
+            grown = _rss_bytes(["self", *workers]) - before
             release.set()
             idlers.join(60)
             figures["idle_memory_mb"] = grown / 1e6
@@ -190,6 +213,7 @@ def run(clients: int, messages: int, seconds: float, idle: int, out, mailboxes: 
     finally:
         if host is not None:
             host.stop()
-        settings.HOPTHU_PORTS, settings.HOPTHU_LISTEN_ADDRESS, settings.PASSWORD_HASHERS = saved
+        (settings.HOPTHU_PORTS, settings.HOPTHU_LISTEN_ADDRESS, settings.PASSWORD_HASHERS,
+         settings.HOPTHU_MAX_CONNECTIONS_PER_IP) = saved
         remove_domain(domain, remove_accounts=True)
         collect_garbage(grace_seconds=0)

@@ -78,8 +78,9 @@ class MailcoreHost:
     """
 
     def __init__(self, *, factories: list[ListenerFactory] | None = None,
-                 heartbeat_seconds: float | None = None, io_threads: int | None = None):
+                 heartbeat_seconds: float | None = None, io_threads: int | None = None, heartbeat: bool = True):
         self.factories = registered_listeners() if factories is None else list(factories)
+        self.heartbeat = heartbeat  # False in listener worker processes: the host reports for them
         self.heartbeat_seconds = heartbeat_seconds or settings.HOPTHU_HEARTBEAT_SECONDS
         self.io_threads = io_threads or settings.HOPTHU_IO_THREADS
         self.hostname = socket.gethostname()
@@ -181,8 +182,9 @@ class MailcoreHost:
         try:
             for factory in self.factories:
                 self.listeners.append(await factory(self))
-            await self.run_blocking(self._write_heartbeat, True)
-            heartbeat = asyncio.create_task(self._heartbeat_loop(), name="mailcore-heartbeat")
+            if self.heartbeat:
+                await self.run_blocking(self._write_heartbeat, True)
+                heartbeat = asyncio.create_task(self._heartbeat_loop(), name="mailcore-heartbeat")
         except BaseException as exc:
             self._startup_error = exc
             self._ready.set()
@@ -190,9 +192,12 @@ class MailcoreHost:
             return
         self._ready.set()
         await self._stopping.wait()
-        heartbeat.cancel()
-        await asyncio.gather(heartbeat, return_exceptions=True)
+        if heartbeat is not None:
+            heartbeat.cancel()
+            await asyncio.gather(heartbeat, return_exceptions=True)
         await self._close_listeners()
+        if not self.heartbeat:
+            return
         try:
             await self.run_blocking(self._delete_heartbeat)
         except Exception:

@@ -8,6 +8,7 @@ import asyncio
 from django.conf import settings
 
 from .tls import ensure_certificate, server_context
+from .workers import shares_ports
 
 
 class StreamListener:
@@ -32,8 +33,13 @@ def _tls_context():
     return server_context()
 
 
-def stream_listener_factory(name: str, port_key: str, implicit_tls: bool, serve, *, limit: int, on_close=None):
-    """A host factory: `serve(host, reader, writer, implicit_tls=...)` runs one session."""
+def stream_listener_factory(name: str, port_key: str, implicit_tls: bool, serve, *, limit: int, on_close=None,
+                            processes_setting: str | None = None):
+    """A host factory: `serve(host, reader, writer, implicit_tls=...)` runs one session.
+
+    processes_setting names the setting of how many processes serve the port (workers.py);
+    above one, the socket is bound with SO_REUSEPORT so they can share it.
+    """
 
     async def start(host) -> StreamListener:
         context = await host.run_blocking(_tls_context)
@@ -50,6 +56,7 @@ def stream_listener_factory(name: str, port_key: str, implicit_tls: bool, serve,
         server = await asyncio.start_server(
             handle, settings.HOPTHU_LISTEN_ADDRESS, settings.HOPTHU_PORTS[port_key],
             ssl=context if implicit_tls else None, limit=limit, reuse_address=True,
+            reuse_port=bool(processes_setting) and shares_ports(processes_setting),
         )
         for sock in server.sockets:
             host.close_in_children(sock.fileno())

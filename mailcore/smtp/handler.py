@@ -9,13 +9,12 @@ import logging
 from django.conf import settings
 
 from mailcore.auth.errors import RateLimited
-from mailcore.auth.ratelimit import check_send_rate
 from mailcore.delivery import trace
 from mailcore.delivery.models import QueuedMessage
 from mailcore.delivery.queue import Envelope
 from mailcore.relay import access as relay_access
 
-from . import policy
+from . import policy, submission
 from .auth import SubmissionAuth
 from .checks import check_message, strip_forged_results
 from .committer import GroupCommitter
@@ -146,14 +145,11 @@ class MailHandler(SubmissionAuth):
         return f"250 2.0.0 OK: queued as {queue_id}"
 
     def _check_submission(self, account, raw: bytes) -> str | None:
-        """The From header of submitted mail must be the account's own (or an alias)."""
-        reply = _check_from_header(raw, lambda address: policy.may_send_as(account, address))
-        if reply:
-            return reply
+        """The rules of submission (submission.py): the From and the send rate."""
         try:
-            check_send_rate(account)  # counted last: a refused message uses no allowance
-        except RateLimited as error:
-            return f"451 4.7.1 {error.message}"
+            submission.check(account, raw)
+        except submission.Refused as refusal:
+            return refusal.reply
         return None
 
 

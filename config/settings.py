@@ -183,6 +183,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The database holds the queue; beat only makes sure someone looks at it regularly.
 CELERY_BEAT_SCHEDULE = {
     "outbound-queue-sweep": {"task": "mailcore.delivery.deliver_remote", "schedule": 60.0},
+    # Scheduled send leaves within 30 s of its time even when its own task was lost.
+    "scheduled-send-sweep": {"task": "mailcore.smtp.send_scheduled",
+                             "schedule": float(env_int("HOPTHU_SCHEDULED_SWEEP_SECONDS", 10))},
 }
 
 # --- Mail core -------------------------------------------------------------------------

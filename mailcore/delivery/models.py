@@ -70,3 +70,31 @@ class QueueRecipient(models.Model):
         indexes = [
             models.Index(fields=["kind", "status", "next_attempt"], name="queue_due"),
         ]
+
+
+class ScheduledMessage(models.Model):
+    """A message a user sends later: scheduled send, and undo send's short wait.
+
+    The body is a blob like any queued message's; the row is the truth, so a restart of
+    every process loses nothing and sends nothing twice (smtp/scheduled.py).
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("waiting")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+")
+    recipients = models.JSONField(default=list)
+    send_at = models.DateTimeField(_("send at"))
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.WAITING)
+    queued_message_id = models.BigIntegerField(null=True, blank=True)  # the queue entry once sent
+    error = models.TextField(blank=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "send_at"], name="scheduled_due")]
+        verbose_name = _("scheduled message")
+        verbose_name_plural = _("scheduled messages")

@@ -36,8 +36,11 @@ class Refused(Exception):
         self.reply, self.field, self.message = reply, field, message
 
 
-def check(account, raw: bytes) -> None:
-    """Raise Refused unless account may send raw now (its From, then its rate)."""
+def check(account, raw: bytes, count_rate: bool = True) -> None:
+    """Raise Refused unless account may send raw now (its From, then its rate).
+
+    count_rate=False checks the From only (a message scheduled for later counts when it
+    leaves)."""
     headers = parse_fields(raw[:split_header(raw, 0, len(raw))])
     senders = headers.addresses("from")
     if not senders:
@@ -46,6 +49,8 @@ def check(account, raw: bytes) -> None:
         if not policy.may_send_as(account, address):
             raise Refused("553 5.7.1 The From header names an address you may not send as", "from",
                           _("You may not send as %(address)s.") % {"address": address})
+    if not count_rate:
+        return
     try:
         check_send_rate(account)
     except RateLimited as error:
@@ -64,13 +69,8 @@ def without_bcc(raw: bytes) -> bytes:
     return b"".join(pieces) + raw[position:] if pieces else raw
 
 
-def submit(account, raw: bytes, recipients: list[str], *, client_ip: str | None = None,
-           sent_folder: bool = True) -> int:
-    """Send raw from account to recipients; return the queue id. Blocking.
-
-    Raises ValidationError keyed "recipients", "from" or "rate" when refused; nothing is
-    queued or stored then.
-    """
+def check_recipients(recipients: list[str]) -> tuple[list[str], dict]:
+    """The canonical recipients and their kinds, or ValidationError keyed "recipients"."""
     if not recipients:
         raise ValidationError({"recipients": _("Give at least one recipient.")})
     if len(recipients) > MAX_RECIPIENTS:
@@ -84,6 +84,17 @@ def submit(account, raw: bytes, recipients: list[str], *, client_ip: str | None 
         if verdict.address not in kinds:
             accepted.append(verdict.address)
             kinds[verdict.address] = (verdict.kind, verdict.domain)
+    return accepted, kinds
+
+
+def submit(account, raw: bytes, recipients: list[str], *, client_ip: str | None = None,
+           sent_folder: bool = True) -> int:
+    """Send raw from account to recipients; return the queue id. Blocking.
+
+    Raises ValidationError keyed "recipients", "from" or "rate" when refused; nothing is
+    queued or stored then.
+    """
+    accepted, kinds = check_recipients(recipients)
     try:
         check(account, raw)
     except Refused as refusal:

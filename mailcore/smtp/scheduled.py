@@ -1,0 +1,93 @@
+"""Scheduled send and undo send: a message that leaves at a chosen time.
+
+`schedule()` checks the message as `submission.submit` would (recipients, From; the
+send rate counts when it leaves), stores its body as a blob and a ScheduledMessage row,
+and asks Celery to send it at that time. `send_due()` sends what is due, each message in
+one transaction with its row's change: a crash before the commit leaves it waiting and
+nothing queued, so after a restart of every process it is sent once. Beat runs
+`send_due` every HOPTHU_SCHEDULED_SWEEP_SECONDS as the safety net for a lost task.
+`cancel()` gives the body back (undo send, or edit: cancel, change, schedule again)
+until the message has left.
+"""
+import logging
+
+from celery import shared_task
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mailcore.delivery.models import ScheduledMessage
+from mailcore.store import blobs
+from mailcore.store.bodies import DurableBodies
+
+from . import submission
+
+log = logging.getLogger(__name__)
+BATCH = 50
+
+
+def schedule(account, raw: bytes, recipients: list[str], send_at, *, client_ip: str | None = None):
+    """Keep raw to send from account at send_at (aware datetime); return the row."""
+    accepted, _kinds = submission.check_recipients(recipients)
+    try:
+        submission.check(account, raw, count_rate=False)
+    except submission.Refused as refusal:
+        raise ValidationError({refusal.field: refusal.message}) from None
+    with DurableBodies([raw]) as bodies, transaction.atomic(), connection.cursor() as cursor:
+        (blob_id,) = bodies.install(cursor)
+        row = ScheduledMessage.objects.create(account=account, blob_id=blob_id, recipients=accepted,
+                                              send_at=send_at, client_ip=client_ip)
+        transaction.on_commit(lambda: _ask_celery(row))
+    return row
+
+
+def _ask_celery(row):
+    try:
+        send_scheduled.apply_async(eta=row.send_at)
+    except Exception:  # a broker that is down: beat's sweep sends it
+        log.exception("could not ask Celery to send scheduled message %s", row.pk)
+
+
+def cancel(account, pk: int) -> bytes:
+    """Stop a waiting message and return its body; ValidationError if it already left."""
+    with transaction.atomic():
+        row = (ScheduledMessage.objects.select_for_update().select_related("blob")
+               .filter(pk=pk, account=account).first())
+        if row is None or row.status != ScheduledMessage.Status.WAITING:
+            raise ValidationError({"message": _("This message has already been sent or cancelled.")})
+        raw = blobs.read(row.blob.digest)
+        row.delete()  # the blob goes with the next garbage collection
+    return raw
+
+
+def send_due(now=None, batch: int = BATCH) -> int:
+    """Send the waiting messages due at now; return how many were handled."""
+    now = now or timezone.now()
+    due = list(ScheduledMessage.objects.filter(status=ScheduledMessage.Status.WAITING, send_at__lte=now)
+               .order_by("send_at").values_list("pk", flat=True)[:batch])
+    return sum(_send_one(pk, now) for pk in due)
+
+
+def _send_one(pk: int, now) -> int:
+    with transaction.atomic():
+        row = (ScheduledMessage.objects.select_for_update().select_related("account", "blob")
+               .filter(pk=pk, status=ScheduledMessage.Status.WAITING, send_at__lte=now).first())
+        if row is None:
+            return 0  # sent or cancelled meanwhile
+        try:
+            row.queued_message_id = submission.submit(row.account, blobs.read(row.blob.digest), row.recipients,
+                                                      client_ip=row.client_ip)
+            row.status = ScheduledMessage.Status.SENT
+        except ValidationError as error:  # a recipient gone, the From no longer allowed, the rate
+            row.status = ScheduledMessage.Status.FAILED
+            row.error = " ".join(message for messages in error.message_dict.values() for message in messages)
+            log.info("Scheduled message %s was not sent: %s", pk, row.error)
+        row.save(update_fields=["status", "queued_message_id", "error"])
+    return 1
+
+
+@shared_task(name="mailcore.smtp.send_scheduled", ignore_result=True)
+def send_scheduled():
+    while send_due() == BATCH:
+        pass

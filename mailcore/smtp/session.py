@@ -11,10 +11,14 @@
 import logging
 
 from aiosmtpd.smtp import SMTP
+from django.conf import settings
 
+from mailcore.service.connlimit import ConnectionCounter, client_key, total_limit
 from mailcore.service.peers import is_secure
 
 log = logging.getLogger(__name__)
+# SMTP's own count: a busy office's IMAP connections must not use up its MX allowance.
+SMTP_CONNECTIONS = ConnectionCounter()
 
 
 class MailSession(SMTP):
@@ -23,8 +27,10 @@ class MailSession(SMTP):
     line_length_limit = 65536
 
     def __init__(self, handler, *, mode: str, implicit_tls: bool, **kwargs):
-        self.mode = mode  # "mx", "submission" or "submissions"
+        self.mode = mode  # "mx", "submission", "submissions" or "relay"
         self.implicit_tls = implicit_tls
+        self._slot: str | None = None  # the client address whose connection slot we hold
+        self._refused = False
         # We enforce TLS-before-AUTH ourselves: aiosmtpd can't see implicit TLS.
         super().__init__(handler, auth_require_tls=False, **kwargs)
 
@@ -39,6 +45,31 @@ class MailSession(SMTP):
     @property
     def is_secure(self) -> bool:
         return is_secure(self.uses_tls, self.client_ip())
+
+    def connection_made(self, transport) -> None:
+        """Count the client's connections (HOPTHU_SMTP_MAX_CONNECTIONS_PER_IP, as Postfix's
+        smtpd_client_connection_count_limit); over the limit, 421 and close (RFC 5321
+        §3.8). STARTTLS calls this again for the same connection: counted once."""
+        if self._slot is None and not self._refused:
+            peer = transport.get_extra_info("peername")
+            key = client_key(peer[0] if isinstance(peer, tuple) else None)
+            refusal = SMTP_CONNECTIONS.acquire(key, settings.HOPTHU_SMTP_MAX_CONNECTIONS_PER_IP, total_limit())
+            if refusal is not None:
+                self._refused = True
+                log.info("refused an SMTP connection from %s: %s", key, refusal)
+                transport.write(f"421 4.7.0 {settings.HOPTHU_HOSTNAME} {refusal}\r\n".encode())
+                transport.close()
+                return
+            self._slot = key
+        super().connection_made(transport)
+
+    def connection_lost(self, error) -> None:
+        if self._refused:
+            return  # aiosmtpd never started this session
+        if self._slot is not None:
+            SMTP_CONNECTIONS.release(self._slot)
+            self._slot = None
+        super().connection_lost(error)
 
     async def smtp_AUTH(self, arg: str) -> None:
         if not self.offers_auth:

@@ -26,6 +26,8 @@ def test_bench_store_appends_searches_and_cleans_up(capsys, monkeypatch):
     assert re.search(r"one message per transaction, 1 process: [\d,]+ messages/s .*20 messages", out)
     assert re.search(r"group commit of 10, 2 process\(es\): [\d,]+ messages/s .*100 messages", out)
     assert re.search(r"search \(11 queries, .*120 messages: p50 [\d.]+ ms, p95 [\d.]+ ms", out)
+    assert re.search(r"search box with operators \(11 queries, .*p95 [\d.]+ ms", out)
+    assert figures["search_box_p95_ms"] > 0
     assert figures["messages"] == 120
     assert figures["batch_appends_per_second"] > 0 and figures["search_p95_ms"] > 0
     assert not Domain.objects.filter(name__startswith="bench-").exists()

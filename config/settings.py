@@ -32,6 +32,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "csp",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "mailcore.directory",
     "mailcore.store",
     "mailcore.auth.apps.AuthConfig",
@@ -54,6 +58,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "webmail.middleware.UserPreferencesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -71,6 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "webmail.sidebar.context",
             ],
         },
     },
@@ -112,6 +120,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Sign-in (django-allauth; docs/webmail.md) ---------------------------------------
+# Mail accounts sign in with their address and own password through mailcore.auth (the
+# same lockouts as IMAP/SMTP); admins without a mailbox through Django's ModelBackend.
+AUTHENTICATION_BACKENDS = [
+    "mailcore.auth.backend.MailAccountBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "webmail:index"
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_ADAPTER = "webmail.signin.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_USERNAME_MIN_LENGTH = 3
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = None  # the user chooses "remember me"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# allauth's own limits sit in front of mailcore's lockouts (per IP and per login name).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "reset_password": "5/m/ip,3/5m/key"}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "HopThu"
+USERSESSIONS_TRACK_ACTIVITY = True
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"HopThu <postmaster@{HOPTHU_HOSTNAME}>")
 
 # --- i18n, time ------------------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en")

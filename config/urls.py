@@ -10,6 +10,7 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
     path("mail/", include("webmail.urls")),
     path("", include("panel.urls")),
 ]

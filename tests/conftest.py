@@ -15,6 +15,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    # Pages render without `collectstatic`: the manifest storage is for deployments.
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture(autouse=True)
 def fresh_directory_cache():
     # Test databases are flushed or rolled back without model signals: start clean.
     from mailcore.directory.lookup import clear_cache

@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 TOUCH_RESOLUTION = timedelta(minutes=1)
 
 
-def check_credentials(username: str, password: str, remote_ip: str | None, protocol: str) -> Account:
+def check_credentials(username: str, password: str, remote_ip: str | None, protocol: str,
+                      *, app_passwords: bool = True) -> Account:
     """Return the account these credentials open, or raise an AuthError (errors.py).
 
     1. A locked login name or remote address is refused first (LockedOut), without
@@ -40,6 +41,10 @@ def check_credentials(username: str, password: str, remote_ip: str | None, proto
        (AccountDisabled).
     4. A success clears the name's failures and records the login time.
 
+    app_passwords=False (the webmail's sign-in) accepts only the account's own password:
+    an app password given to a phone must not open the browser session, where a second
+    factor guards the account.
+
     The account comes back with its user and domain loaded.
     """
     login = login_name(username)
@@ -49,7 +54,7 @@ def check_credentials(username: str, password: str, remote_ip: str | None, proto
         if login and password:
             make_password(password)  # as long as a wrong password: timing shows no unknown names
         _refuse(remote_ip, login, protocol)
-    if not password or not _password_matches(account, login, password):
+    if not password or not _password_matches(account, login, password, app_passwords):
         _refuse(remote_ip, login, protocol)
     if not (account.active and account.domain.active):
         log.info("Refused %s login for disabled %s", protocol, login)
@@ -91,13 +96,15 @@ def _refuse(remote_ip: str | None, login: str | None, protocol: str) -> NoReturn
     raise AuthFailed(delay=lockout.delay_for(failures))
 
 
-def _password_matches(account: Account, login: str, password: str) -> bool:
+def _password_matches(account: Account, login: str, password: str, app_passwords: bool = True) -> bool:
     remembered = cache.recall(login, password)
     if remembered is not None and remembered.account_id == account.pk:
+        if remembered.app_password_id is not None and not app_passwords:
+            return False
         if _still_current(account, remembered):
             return True
         cache.forget(login, password)
-    return _verify(account, login, password)
+    return _verify(account, login, password, app_passwords)
 
 
 def _still_current(account: Account, remembered: cache.Verified) -> bool:
@@ -111,12 +118,14 @@ def _still_current(account: Account, remembered: cache.Verified) -> bool:
     return True
 
 
-def _verify(account: Account, login: str, password: str) -> bool:
+def _verify(account: Account, login: str, password: str, app_passwords: bool = True) -> bool:
     """Check the password against the stored hashes (slow); remember a match."""
     user = account.user
     if user.check_password(password):  # upgrades an outdated hash, saving it
         cache.remember(login, password, account_id=account.pk, app_password_id=None, password_hash=user.password)
         return True
+    if not app_passwords:
+        return False
     for app_password in account.app_passwords.all():
         if check_password(password, app_password.password, setter=_upgrader(app_password)):
             _touch_app_password(app_password)

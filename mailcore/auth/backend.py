@@ -1,0 +1,34 @@
+"""Django authentication backend for browser sign-in (webmail, and allauth in front of it).
+
+It checks a mail account's address and password through check_credentials, so the
+browser shares the IMAP/SMTP lockouts and failure counts (mailcore.auth.lockout), and it
+refuses app passwords: those belong to mail clients, and the browser has a second factor.
+"""
+import logging
+
+from django.contrib.auth.backends import ModelBackend
+
+from .credentials import check_credentials
+from .errors import AuthError
+
+log = logging.getLogger(__name__)
+
+
+def client_ip(request) -> str | None:
+    """The address the request came from (REMOTE_ADDR; a proxy sets it via the server)."""
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+class MailAccountBackend(ModelBackend):
+    """Signs in users that own a mail account; other users (admins) fall to ModelBackend."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None or "@" not in username:
+            return None
+        try:
+            account = check_credentials(username, password or "", client_ip(request), "web",
+                                        app_passwords=False)
+        except AuthError:
+            return None
+        user = account.user
+        return user if self.user_can_authenticate(user) else None

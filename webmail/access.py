@@ -1,0 +1,38 @@
+"""Who may use the webmail, and the mail account a request acts for.
+
+Every webmail view is decorated with account_required: the user is signed in and owns an
+active mail account at an active domain. Objects (folders, messages, drafts) are then
+always looked up through request.account, so guessing another account's ids finds nothing.
+"""
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from mailcore.directory.models import Account
+from mailcore.store.models import Folder
+
+
+def account_of(user) -> Account | None:
+    if not user.is_authenticated:
+        return None
+    return Account.objects.select_related("domain", "user").filter(user=user).first()
+
+
+def account_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        account = account_of(request.user)
+        if account is None or not (account.active and account.domain.active):
+            raise PermissionDenied
+        request.account = account
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def folder_or_404(request, folder_id: int) -> Folder:
+    return get_object_or_404(Folder, pk=folder_id, account=request.account)

@@ -1,0 +1,67 @@
+"""The folder list every webmail page shows: special-use folders first, then the user's
+folders nested by their "/" path, each with its unread count (one grouped query)."""
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+
+from mailcore.store.models import DELIMITER, INBOX, Folder, Message
+
+# Display order and translated names of the folders every account starts with.
+SPECIAL_ORDER = ["", "\\Drafts", "\\Sent", "\\Archive", "\\Junk", "\\Trash"]
+SPECIAL_LABELS = {
+    "\\Drafts": _("Drafts"),
+    "\\Sent": _("Sent"),
+    "\\Archive": _("Archive"),
+    "\\Junk": _("Junk"),
+    "\\Trash": _("Trash"),
+}
+
+
+@dataclass
+class FolderEntry:
+    folder: Folder
+    label: str
+    depth: int
+    unread: int
+
+    @property
+    def id(self):
+        return self.folder.pk
+
+
+def folder_entries(account) -> list[FolderEntry]:
+    folders = list(Folder.objects.filter(account=account).only(
+        "id", "name", "special_use", "highestmodseq"))
+    unread = dict(
+        Message.objects.filter(account=account, seen=False, deleted=False)
+        .values_list("folder").annotate(n=Count("id")).order_by()
+    )
+
+    def key(folder):
+        if folder.name == INBOX:
+            return (0, 0, "")
+        if folder.special_use in SPECIAL_ORDER:
+            return (1, SPECIAL_ORDER.index(folder.special_use), folder.name)
+        return (2, 0, folder.name.casefold())
+
+    entries = []
+    for folder in sorted(folders, key=key):
+        if folder.name == INBOX:
+            label, depth = _("Inbox"), 0
+        elif folder.special_use in SPECIAL_LABELS:
+            label, depth = SPECIAL_LABELS[folder.special_use], 0
+        else:
+            parts = folder.name.split(DELIMITER)
+            label, depth = parts[-1], len(parts) - 1
+        entries.append(FolderEntry(folder, str(label), depth, unread.get(folder.pk, 0)))
+    return entries
+
+
+def context(request):
+    """Template context processor: the sidebar, computed only if a webmail page uses it."""
+    account = getattr(request, "account", None)
+    if account is None:
+        return {}
+    return {"sidebar": SimpleLazyObject(lambda: folder_entries(account)), "mail_account": account}

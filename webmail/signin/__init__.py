@@ -1,0 +1,1 @@
+"""Sign-in through django-allauth: addresses and passwords checked by mailcore.auth."""

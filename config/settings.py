@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "mailcore.dkim",
     "mailcore.relay.apps.RelayConfig",
     "mailcore.delivery.apps.DeliveryConfig",
+    "mailcore.contacts.apps.ContactsConfig",
     "mailcore.service",
     "panel",
     "webmail",
@@ -145,6 +146,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "HopThu"
 USERSESSIONS_TRACK_ACTIVITY = True
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Mail Django sends (password reset) goes through HopThu's own queue, not an SMTP hop.
+EMAIL_BACKEND = "mailcore.delivery.django_mail.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"HopThu <postmaster@{HOPTHU_HOSTNAME}>")
 
 # --- i18n, time ------------------------------------------------------------------------

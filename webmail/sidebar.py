@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from mailcore.store.models import DELIMITER, INBOX, Folder, Message
 
 # Display order and translated names of the folders every account starts with.
-SPECIAL_ORDER = ["", "\\Drafts", "\\Sent", "\\Archive", "\\Junk", "\\Trash"]
+SPECIAL_ORDER = ["\\Drafts", "\\Sent", "\\Archive", "\\Junk", "\\Trash"]
 SPECIAL_LABELS = {
     "\\Drafts": _("Drafts"),
     "\\Sent": _("Sent"),
@@ -39,18 +39,25 @@ def folder_entries(account) -> list[FolderEntry]:
         .values_list("folder").annotate(n=Count("id")).order_by()
     )
 
-    def key(folder):
-        if folder.name == INBOX:
+    special = {folder.name: folder.special_use for folder in folders}
+
+    def rank(top: str):
+        if top == INBOX:
             return (0, 0, "")
-        if folder.special_use in SPECIAL_ORDER:
-            return (1, SPECIAL_ORDER.index(folder.special_use), folder.name)
-        return (2, 0, folder.name.casefold())
+        if special.get(top) in SPECIAL_ORDER:
+            return (1, SPECIAL_ORDER.index(special[top]), "")
+        return (2, 0, top.casefold())
+
+    def key(folder):
+        # Children sort right under their parent, whatever group the parent is in.
+        top, *rest = folder.name.split(DELIMITER)
+        return (rank(top), [part.casefold() for part in rest])
 
     entries = []
     for folder in sorted(folders, key=key):
         if folder.name == INBOX:
             label, depth = _("Inbox"), 0
-        elif folder.special_use in SPECIAL_LABELS:
+        elif folder.special_use in SPECIAL_LABELS and DELIMITER not in folder.name:
             label, depth = SPECIAL_LABELS[folder.special_use], 0
         else:
             parts = folder.name.split(DELIMITER)

@@ -1,4 +1,7 @@
 """The summary of a message made once at append: what lists, threads and search need."""
+import hashlib
+import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -7,6 +10,7 @@ from .structure import iter_leaves, parse_message
 from .text import MAX_DECODED_CHARS, decode_part_text, html_to_text
 
 PREVIEW_CHARS = 200
+_MSG_ID_RE = re.compile(r"<[^<>\s]+>")
 
 
 @dataclass
@@ -20,12 +24,26 @@ class Summary:
     message_id: str = ""
     in_reply_to: str = ""
     references: str = ""
+    thread: str = ""  # thread_key(): messages of one conversation share it
     has_attachments: bool = False
     preview: str = ""
     envelope: list = field(default_factory=list)
     structure: dict = field(default_factory=dict)
     body_text: str = ""  # decoded text of the body parts, for the search index
     attachment_names: list = field(default_factory=list)
+
+
+def thread_key(references: str, in_reply_to: str, message_id: str) -> str:
+    """Name a message's conversation by its root: the first References id (RFC 5322
+    §3.6.4 lists the thread's ancestors root first), else In-Reply-To, else its own id.
+
+    A short hash keeps the indexed column small; "" when the message has no id at all.
+    """
+    for value in (references, in_reply_to, message_id):
+        found = _MSG_ID_RE.search(value or "")
+        if found:
+            return hashlib.sha1(found.group().lower().encode(), usedforsecurity=False).hexdigest()[:24]
+    return ""
 
 
 def _format_addresses(pairs):
@@ -66,6 +84,9 @@ def summarize(raw: bytes) -> Summary:
         envelope=envelope_from_headers(headers),
         structure=structure,
     )
+    # A message with no id at all is a conversation of its own: a random key, never "".
+    summary.thread = (thread_key(summary.references, summary.in_reply_to, summary.message_id)
+                      or "u" + secrets.token_hex(10))
     texts, budget = [], MAX_DECODED_CHARS
     for part in _leaves(structure):
         if _is_attachment(part):

@@ -108,7 +108,8 @@ def write_batch(prepared: list, skip_over_quota=True) -> list[list]:
 # Message columns that come from the message itself, the same for every recipient;
 # the others (folder, UID, flags, date...) differ per target.
 SUMMARY_FIELDS = ("subject", "from_address", "from_name", "to_addresses", "date", "message_id",
-                  "in_reply_to", "references", "has_attachments", "preview", "envelope", "structure")
+                  "in_reply_to", "references", "thread", "has_attachments", "preview", "envelope",
+                  "structure")
 TARGET_FIELDS = ("folder_id", "account_id", "uid", "modseq", "keywords", "internal_date", "size", "blob_id",
                  "trace", "seen", "answered", "flagged", "deleted", "draft")
 SYSTEM_FLAG_FIELDS = ("seen", "answered", "flagged", "deleted", "draft")

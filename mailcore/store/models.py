@@ -88,6 +88,7 @@ class Message(models.Model):
     message_id = models.CharField(max_length=998, blank=True)
     in_reply_to = models.CharField(max_length=998, blank=True)
     references = models.TextField(blank=True)
+    thread = models.CharField(max_length=24, blank=True, default="")  # mime.summary.thread_key
     has_attachments = models.BooleanField(default=False)
     preview = models.CharField(max_length=256, blank=True)
     envelope = models.JSONField(default=list)  # RFC 9051 §7.5.2 ENVELOPE fields, decoded
@@ -102,6 +103,7 @@ class Message(models.Model):
             models.Index(fields=["folder", "modseq"], name="message_folder_modseq"),
             models.Index(fields=["folder", "seen"], name="message_folder_seen"),
             models.Index(fields=["account", "message_id"], name="message_account_msgid"),
+            models.Index(fields=["folder", "thread", "internal_date"], name="message_folder_thread"),
         ]
 
     SYSTEM_FLAGS = {

@@ -1,8 +1,44 @@
-from django.shortcuts import redirect, render
+"""The message list of a folder (or of a search), sorted and paged, and its live updates."""
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
+from mailcore.store import listing
 from mailcore.store.folders import get_folder
-from mailcore.store.models import INBOX
+from mailcore.store.models import INBOX, Folder, Message
+from mailcore.store.search.operators import parse
 from webmail.access import account_required, folder_or_404
+from webmail.models import preferences_for
+from webmail.sidebar import folder_entries
+
+SORT_LABELS = {"date": _("Date"), "from": _("From"), "subject": _("Subject"), "size": _("Size")}
+MAX_PAGE = 100_000
+
+
+def list_params(request) -> dict:
+    sort = request.GET.get("sort", "date")
+    page = request.GET.get("page", "1")
+    return {
+        "sort": sort if sort in listing.SORTS else "date",
+        "descending": request.GET.get("dir", "desc") != "asc",
+        "page": min(int(page), MAX_PAGE) if page.isdigit() and int(page) > 0 else 1,
+    }
+
+
+def _list_context(request, folder, page, params, conversations=False) -> dict:
+    return {
+        "folder": folder, "page": page, "params": params, "conversations": conversations,
+        "sort_labels": SORT_LABELS, "move_targets": Folder.objects.filter(account=request.account).only("id", "name"),
+        "page_number": params["page"], "shows_recipients": folder.special_use in ("\\Sent", "\\Drafts"),
+    }
+
+
+def _render_list(request, context):
+    template = "webmail/mailbox/_list.html" if request.GET.get("fragment") else "webmail/mailbox/folder.html"
+    return render(request, template, context)
 
 
 @account_required
@@ -13,9 +49,71 @@ def index(request):
 @account_required
 def folder_view(request, folder_id):
     folder = folder_or_404(request, folder_id)
-    return render(request, "webmail/placeholder.html", {"folder": folder})
+    params = list_params(request)
+    preferences = preferences_for(request.account)
+    size = preferences.page_size
+    offset = (params["page"] - 1) * size
+    messages = Message.objects.filter(folder=folder)
+    if preferences.conversations and params["sort"] == "date":
+        page = listing.conversation_page(messages, params["descending"], offset, size)
+        conversations = True
+    else:
+        page = listing.message_page(messages, params["sort"], params["descending"], offset, size)
+        conversations = False
+    return _render_list(request, _list_context(request, folder, page, params, conversations))
+
+
+@account_required
+def thread_view(request, folder_id, thread):
+    folder = folder_or_404(request, folder_id)
+    rows = listing.thread_messages(folder, thread)
+    if not rows:
+        return redirect("webmail:folder", folder.pk)
+    page = listing.Page(rows, len(rows), 0, len(rows))
+    context = _list_context(request, folder, page, list_params(request))
+    context["thread"] = rows[-1]
+    return render(request, "webmail/mailbox/folder.html", context)
 
 
 @account_required
 def search(request):
-    return render(request, "webmail/placeholder.html")
+    query = request.GET.get("q", "").strip()
+    params = list_params(request)
+    inbox = get_folder(request.account.pk, INBOX)
+    size = preferences_for(request.account).page_size
+    context = {"search_query": query, "params": params, "sort_labels": SORT_LABELS, "page_number": params["page"],
+               "folder": None, "search_folder": inbox, "error": None, "page": None}
+    if query:
+        try:
+            found = parse(query, timezone.get_current_timezone()).apply(
+                Message.objects.filter(account=request.account), request.account.pk)
+            context["page"] = listing.message_page(found, params["sort"], params["descending"],
+                                                   (params["page"] - 1) * size, size)
+        except ValidationError as error:
+            context["error"] = " ".join(error.messages)
+    return render(request, "webmail/mailbox/search.html", context)
+
+
+@require_POST
+@account_required
+def toggle_conversations(request):
+    preferences = preferences_for(request.account)
+    preferences.conversations = not preferences.conversations
+    preferences.save(update_fields=["conversations"])
+    folder = get_object_or_404(Folder, pk=request.POST.get("folder", "0") or 0, account=request.account)
+    return redirect("webmail:folder", folder.pk)
+
+
+@account_required
+def poll(request):
+    """Live updates (issue 5 point 7): the browser polls this every few seconds.
+
+    It answers the open folder's HIGHESTMODSEQ (any append, flag change, move or expunge
+    raises it, RFC 7162 §3.1) and every folder's unread count; the page reloads its list
+    only when the MODSEQ moved. Two small queries, so polling stays cheap.
+    """
+    entries = folder_entries(request.account)
+    folder_id = request.GET.get("folder", "")
+    modseq = next((e.folder.highestmodseq for e in entries if str(e.id) == folder_id), None)
+    inbox = next((e.unread for e in entries if e.folder.name == INBOX), 0)
+    return JsonResponse({"modseq": modseq, "unread": {e.id: e.unread for e in entries}, "inbox_unread": inbox})

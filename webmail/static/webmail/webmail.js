@@ -11,6 +11,7 @@
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
     var key = event.key;
+    if (listKeys(key)) { event.preventDefault(); return; }
     var target = null;
     document.querySelectorAll("[data-shortcut]").forEach(function (element) {
       if (!target && element.getAttribute("data-shortcut").split(" ").indexOf(key) !== -1 &&
@@ -21,6 +22,141 @@
     if (/^(INPUT|TEXTAREA)$/.test(target.tagName)) { target.focus(); target.select && target.select(); }
     else target.click();
   });
+
+  // --- The message list: cursor (j/k, o/Enter, x), selection, bulk actions ---------------
+  var cursor = -1;
+
+  function rows() { return Array.prototype.slice.call(document.querySelectorAll("table.messages tbody tr")); }
+
+  function moveCursor(to) {
+    var all = rows();
+    if (!all.length) return;
+    cursor = Math.max(0, Math.min(all.length - 1, to));
+    all.forEach(function (row, index) { row.classList.toggle("cursor", index === cursor); });
+    all[cursor].scrollIntoView({block: "nearest"});
+    var link = all[cursor].querySelector("a.open");
+    if (link) link.focus({preventScroll: true});
+  }
+
+  function listKeys(key) {
+    if (!document.getElementById("message-list")) return false;
+    var all = rows();
+    if (key === "j") { moveCursor(cursor + 1); return true; }
+    if (key === "k") { moveCursor(cursor < 0 ? 0 : cursor - 1); return true; }
+    if ((key === "o" || key === "Enter") && all[cursor]) { all[cursor].querySelector("a.open").click(); return true; }
+    if (key === "x" && all[cursor]) {
+      var box = all[cursor].querySelector("input[type=checkbox]");
+      box.checked = !box.checked; markSelected(); return true;
+    }
+    return false;
+  }
+
+  function markSelected() {
+    rows().forEach(function (row) {
+      var box = row.querySelector("input[type=checkbox]");
+      row.classList.toggle("selected", !!(box && box.checked));
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[data-select-all]")) {
+      rows().forEach(function (row) { var box = row.querySelector("input[type=checkbox]"); if (box) box.checked = event.target.checked; });
+    }
+    if (event.target.closest("table.messages") || event.target.matches("[data-select-all]")) markSelected();
+  });
+
+  document.addEventListener("submit", function (event) {
+    var submitter = event.submitter;
+    if (submitter && submitter.hasAttribute("data-confirm") && !window.confirm(submitter.getAttribute("data-confirm"))) {
+      event.preventDefault(); return;
+    }
+    if (event.target.id !== "bulk" || !submitter || !submitter.hasAttribute("data-needs-selection")) return;
+    var checked = document.querySelectorAll("table.messages tbody input[type=checkbox]:checked");
+    if (!checked.length && rows()[cursor]) { rows()[cursor].querySelector("input[type=checkbox]").checked = true; checked = [1]; }
+    if (!checked.length) { event.preventDefault(); }
+  });
+
+  // --- Drag messages onto a folder in the sidebar --------------------------------------
+  function csrfToken() {
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  document.addEventListener("dragstart", function (event) {
+    var row = event.target.closest && event.target.closest("table.messages tbody tr");
+    if (!row) return;
+    var box = row.querySelector("input[type=checkbox]");
+    if (box && !box.checked) { rows().forEach(function (r) { var b = r.querySelector("input[type=checkbox]"); if (b) b.checked = false; }); box.checked = true; markSelected(); }
+    event.dataTransfer.setData("text/plain", "hopthu-messages");
+    event.dataTransfer.effectAllowed = "move";
+  });
+  document.querySelectorAll("[data-drop-folder]").forEach(function (target) {
+    target.addEventListener("dragover", function (event) { event.preventDefault(); target.classList.add("drop-target"); });
+    target.addEventListener("dragleave", function () { target.classList.remove("drop-target"); });
+    target.addEventListener("drop", function (event) {
+      event.preventDefault();
+      target.classList.remove("drop-target");
+      var bulk = document.getElementById("bulk");
+      if (!bulk) return;
+      var data = new FormData(bulk);
+      data.set("action", "move");
+      data.set("target", target.getAttribute("data-drop-folder"));
+      fetch(bulk.action, {method: "POST", body: data, credentials: "same-origin",
+                          headers: {"Accept": "application/json", "X-CSRFToken": csrfToken()}})
+        .then(function () { refreshList(true); });
+    });
+  });
+
+  // --- Live updates: poll the folder's HIGHESTMODSEQ and the unread counts -------------
+  var list = document.getElementById("message-list");
+  var baseTitle = document.title;
+  var POLL_MS = 3000;
+
+  function showUnread(counts, inboxUnread) {
+    Object.keys(counts).forEach(function (id) {
+      var badge = document.querySelector("[data-unread-for='" + id + "']");
+      if (badge) badge.textContent = counts[id] ? String(counts[id]) : "";
+    });
+    document.title = inboxUnread ? "(" + inboxUnread + ") " + baseTitle : baseTitle;
+  }
+
+  function refreshList(force) {
+    if (!list || list.getAttribute("data-live") !== "1") return;
+    var url = list.getAttribute("data-fragment");
+    url += (url.indexOf("?") === -1 ? "?" : "&") + "fragment=1";
+    var checked = {};
+    document.querySelectorAll("table.messages tbody input[type=checkbox]:checked").forEach(function (box) { checked[box.value] = true; });
+    fetch(url, {credentials: "same-origin"}).then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (html === null) return;
+        list.innerHTML = html;
+        document.querySelectorAll("table.messages tbody input[type=checkbox]").forEach(function (box) { if (checked[box.value]) box.checked = true; });
+        markSelected();
+        if (cursor >= 0) moveCursor(cursor);
+      });
+  }
+
+  function poll() {
+    var url = document.body.getAttribute("data-poll-url");
+    if (!url) return;
+    var folder = list ? list.getAttribute("data-folder") : "";
+    fetch(url + "?folder=" + encodeURIComponent(folder), {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (state) {
+        if (!state) return;
+        showUnread(state.unread, state.inbox_unread);
+        if (list && state.modseq !== null && String(state.modseq) !== list.getAttribute("data-modseq")) {
+          list.setAttribute("data-modseq", String(state.modseq));
+          refreshList(false);
+        }
+      })
+      .catch(function () { /* offline for a moment: the next poll tries again */ });
+  }
+
+  if (document.body.getAttribute("data-poll-url")) {
+    poll();
+    window.setInterval(function () { if (!document.hidden) poll(); }, POLL_MS);
+  }
 
   var menu = document.querySelector(".wm-menu");
   if (menu) menu.addEventListener("click", function () {

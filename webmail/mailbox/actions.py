@@ -1,0 +1,118 @@
+"""Actions on selected messages: one POST endpoint for the list, the reading view and
+keyboard shortcuts. Every change goes through mailcore.store, so IMAP sees it at once."""
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from mailcore.store.errors import StoreError
+from mailcore.store.messages import expunge, move_messages, store_flags
+from mailcore.store.models import INBOX, Folder, Message
+from webmail.access import account_required, folder_or_404
+
+FLAG_ACTIONS = {
+    "read": ("\\Seen", "add"),
+    "unread": ("\\Seen", "remove"),
+    "flag": ("\\Flagged", "add"),
+    "unflag": ("\\Flagged", "remove"),
+}
+# Folders whose "delete" removes for good: elsewhere it moves to Trash.
+PURGING = ("\\Trash", "\\Junk")
+
+
+def special_folder(account, special_use: str) -> Folder | None:
+    if special_use == INBOX:
+        return Folder.objects.filter(account=account, name=INBOX).first()
+    return Folder.objects.filter(account=account, special_use=special_use).first()
+
+
+def selected_uids(request, folder) -> list[int]:
+    """The UIDs posted, plus every message of each posted conversation (thread)."""
+    uids = {int(value) for value in request.POST.getlist("uid") if value.isdigit()}
+    threads = [value for value in request.POST.getlist("thread") if value][:500]
+    if threads:
+        uids.update(Message.objects.filter(folder=folder, thread__in=threads).values_list("uid", flat=True))
+    return sorted(uids)
+
+
+def _move(request, folder, uids, target) -> int:
+    if target is None:
+        raise StoreError(_("That folder does not exist."))
+    return len(move_messages(request.account.pk, folder, uids, target))
+
+
+def _delete(request, folder, uids) -> int:
+    if folder.special_use in PURGING:
+        store_flags(request.account.pk, folder, uids, ["\\Deleted"], "add")
+        return len(expunge(request.account.pk, folder, uids))
+    return _move(request, folder, uids, special_folder(request.account, "\\Trash"))
+
+
+def perform(request, folder, action: str, uids: list[int]) -> int:
+    """Do action on uids in folder; return how many messages it touched."""
+    account = request.account
+    if action in FLAG_ACTIONS:
+        flag, mode = FLAG_ACTIONS[action]
+        changed, _failed = store_flags(account.pk, folder, uids, [flag], mode)
+        return len(changed)
+    if action == "delete":
+        return _delete(request, folder, uids)
+    if action == "empty":
+        if folder.special_use not in PURGING:
+            raise StoreError(_("Only Trash and Junk can be emptied."))
+        everything = list(Message.objects.filter(folder=folder).values_list("uid", flat=True))
+        store_flags(account.pk, folder, everything, ["\\Deleted"], "add")
+        return len(expunge(account.pk, folder))
+    targets = {"archive": "\\Archive", "spam": "\\Junk", "notspam": INBOX}
+    if action in targets:
+        return _move(request, folder, uids, special_folder(account, targets[action]))
+    if action == "move":
+        target_id = request.POST.get("target", "")
+        target = Folder.objects.filter(account=account, pk=int(target_id)).first() if target_id.isdigit() else None
+        return _move(request, folder, uids, target)
+    raise StoreError(_("Unknown action."))
+
+
+DONE = {
+    "read": lambda n: ngettext("%(n)d message marked read.", "%(n)d messages marked read.", n),
+    "unread": lambda n: ngettext("%(n)d message marked unread.", "%(n)d messages marked unread.", n),
+    "flag": lambda n: ngettext("%(n)d message flagged.", "%(n)d messages flagged.", n),
+    "unflag": lambda n: ngettext("%(n)d message unflagged.", "%(n)d messages unflagged.", n),
+    "delete": lambda n: ngettext("%(n)d message deleted.", "%(n)d messages deleted.", n),
+    "empty": lambda n: ngettext("%(n)d message deleted.", "%(n)d messages deleted.", n),
+    "archive": lambda n: ngettext("%(n)d message archived.", "%(n)d messages archived.", n),
+    "spam": lambda n: ngettext("%(n)d message moved to Junk.", "%(n)d messages moved to Junk.", n),
+    "notspam": lambda n: ngettext("%(n)d message moved to the Inbox.", "%(n)d messages moved to the Inbox.", n),
+    "move": lambda n: ngettext("%(n)d message moved.", "%(n)d messages moved.", n),
+}
+
+
+@require_POST
+@account_required
+def act(request, folder_id):
+    folder = folder_or_404(request, folder_id)
+    action = request.POST.get("action", "")
+    uids = selected_uids(request, folder)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    try:
+        if not uids and action != "empty":
+            raise StoreError(_("Select at least one message."))
+        count = perform(request, folder, action, uids)
+    except StoreError as error:
+        text = " ".join(error.messages)
+        if wants_json:
+            return JsonResponse({"error": text}, status=400)
+        messages.error(request, text)
+    else:
+        text = DONE[action](count) % {"n": count}
+        if wants_json:
+            return JsonResponse({"done": count, "message": text})
+        messages.success(request, text)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = reverse("webmail:folder", args=[folder.pk])
+    return redirect(target)

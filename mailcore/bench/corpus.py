@@ -44,7 +44,11 @@ def make_message(rng: random.Random, index: int, recipient: str) -> bytes:
     msg["To"] = recipient
     msg["Subject"] = f"{_sentence(rng, words, rng.randint(3, 7))[:-1]} #{index}"
     msg["Date"] = format_datetime(datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=index * 7))
-    msg["Message-ID"] = f"<bench.{index}.{rng.randint(0, 10**9)}@{rng.choice(DOMAINS)}>"
+    msg["Message-ID"] = f"<bench.{index}@bench.example>"
+    if index and rng.random() < 0.3:  # a reply: conversations as the webmail groups them
+        parent = rng.randrange(max(0, index - 50), index)
+        msg["In-Reply-To"] = f"<bench.{parent}@bench.example>"
+        msg["References"] = f"<bench.{parent}@bench.example>"
     text = _text(rng, rng.randint(1, 4))
     kind = rng.random()
     msg.set_content(text)

@@ -60,8 +60,9 @@ def _messages(rng, count, recipient):
     corpus = [make_message(rng, i, recipient) for i in range(min(count, 2000))]
     for index in range(count):
         raw = corpus[index % len(corpus)]
-        if index >= len(corpus):  # vary the content so every blob is new
+        if index >= len(corpus):  # vary the content (and the conversations) so every blob is new
             raw = raw.replace(b"Subject: ", f"Subject: r{index} ".encode(), 1)
+            raw = raw.replace(b"<bench.", f"<r{index // len(corpus)}.bench.".encode())
         yield raw
 
 
@@ -148,12 +149,46 @@ def run(count: int, searches: int, out, seed: int = 1, batch: int = 100, singles
         box = _search_box(account.pk, searches)
         out.write(f"search box with operators ({searches} queries, first page of 50 by date: "
                   f"p50 {box[0]:.1f} ms, p95 {box[1]:.1f} ms, max {box[2]:.1f} ms)\n")
-        return {"single_appends_per_second": single_rate, "batch_appends_per_second": batch_rate,
+        listing_p95 = _list_pages(out, account.pk, searches)
+        return {"single_appends_per_second": single_rate, "list_p95_ms": listing_p95, "batch_appends_per_second": batch_rate,
                 "messages": Message.objects.filter(account_id=account.pk).count(),
                 "search_p50_ms": p50, "search_p95_ms": p95, "search_box_p95_ms": box[1]}
     finally:
         remove_domain(domain, remove_accounts=True)
         collect_garbage(grace_seconds=0)
+
+
+def _timed(function, repeats: int) -> list[float]:
+    latencies = []
+    for _ in range(repeats):
+        close_old_connections()
+        started = time.perf_counter()
+        function()
+        latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
+def _list_pages(out, account_id: int, repeats: int) -> float:
+    """Time the webmail's message list (store.listing) as it pages a big folder."""
+    from mailcore.store import listing
+
+    inbox = Message.objects.filter(folder_id=folder_id(account_id, "INBOX"))
+    total = inbox.count()
+    deep = max(0, total // 2)
+    worst = 0.0
+    cases = [(f"sorted by {sort} {'desc' if descending else 'asc'}, page at offset {offset}",
+              lambda sort=sort, descending=descending, offset=offset: listing.message_page(
+                  inbox, sort, descending, offset, 50))
+             for sort in listing.SORTS for descending in (True, False) for offset in (0, deep)]
+    cases += [(f"conversations, page at offset {offset}",
+               lambda offset=offset: listing.conversation_page(inbox, True, offset, 50)) for offset in (0, deep // 2)]
+    for label, function in cases:
+        latencies = _timed(function, max(3, repeats // 20))
+        p95 = percentile(latencies, 0.95)
+        worst = max(worst, p95)
+        out.write(f"message list, {total} messages, {label}: p50 {statistics.median(latencies):.1f} ms, "
+                  f"p95 {p95:.1f} ms\n")
+    return worst
 
 
 def _search_box(account_id: int, searches: int) -> tuple[float, float, float]:

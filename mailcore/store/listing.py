@@ -1,29 +1,30 @@
 """Message lists as mail clients page through them: sorted, counted, one page at a time.
 
-The webmail's folder and search views come here. A page is one query over the columns a
-list shows (never the MIME structure or envelope), ordered by an indexed column where
-one exists, with the UID as tie-breaker so pages never overlap. Messages flagged
-\\Deleted but not yet expunged (an IMAP client's business) are left out.
+The webmail's folder and search views come here. A page costs two queries: the ids of
+the page, walked along an index whose key is exactly the sort key (so a deep page skips
+index entries, not rows), then those rows' list columns (never the MIME structure or
+envelope). The row id breaks ties, so pages never overlap. Messages flagged \\Deleted
+but not expunged (an IMAP client's doing) are listed, shown struck through, as
+Roundcube does.
 
 Conversations group a folder's messages by Message.thread (mime.summary.thread_key): a
-page of conversations is one GROUP BY over the (folder, thread, internal_date) index.
+page of conversations is one GROUP BY over the covering (folder, thread, ...) index.
 """
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, Value
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db.models import Count, Max, Q
 
-from .models import Message
+from .models import SENDER_SORT_KEY, SUBJECT_SORT_KEY, Message
 
-# Sort keys the list offers (RFC 5256 SORT criteria ARRIVAL, FROM, SUBJECT, SIZE); text
-# sorts ignore case, as people read them.
+# Sort keys the list offers (RFC 5256 SORT criteria ARRIVAL, FROM, SUBJECT, SIZE); each
+# has a (folder, key) index in models.py.
 SORTS = {
     "date": ("internal_date",),
-    "from": (Lower(Coalesce(NullIf("from_name", Value("")), "from_address")), Lower("from_address")),
-    "subject": (Lower("subject"),),
+    "from": (SENDER_SORT_KEY,),
+    "subject": (SUBJECT_SORT_KEY,),
     "size": ("size",),
 }
-LIST_COLUMNS = ("id", "folder_id", "uid", "seen", "flagged", "answered", "draft", "internal_date", "date",
+LIST_COLUMNS = ("id", "folder_id", "uid", "seen", "flagged", "answered", "draft", "deleted", "internal_date", "date",
                 "subject", "from_name", "from_address", "to_addresses", "size", "has_attachments",
                 "preview", "thread")
 
@@ -53,12 +54,8 @@ class Page:
         return self.offset + len(self.rows)
 
 
-def visible(queryset):
-    return queryset.filter(deleted=False)
-
-
 def ordering(sort: str, descending: bool) -> list:
-    columns = (*SORTS.get(sort, SORTS["date"]), "uid")
+    columns = (*SORTS.get(sort, SORTS["date"]), "id")
     if descending:
         return [column.desc() if hasattr(column, "desc") else f"-{column}" for column in columns]
     return list(columns)
@@ -66,16 +63,15 @@ def ordering(sort: str, descending: bool) -> list:
 
 def message_page(queryset, sort="date", descending=True, offset=0, limit=50) -> Page:
     """One page of messages from queryset (a folder's, or search results)."""
-    queryset = visible(queryset)
     total = queryset.count()
     offset = max(0, min(offset, max(total - 1, 0)))
-    rows = list(queryset.order_by(*ordering(sort, descending)).only(*LIST_COLUMNS)[offset:offset + limit])
-    return Page(rows, total, offset, limit)
+    ids = list(queryset.order_by(*ordering(sort, descending)).values_list("id", flat=True)[offset:offset + limit])
+    by_id = Message.objects.only(*LIST_COLUMNS).in_bulk(ids)
+    return Page([by_id[pk] for pk in ids if pk in by_id], total, offset, limit)
 
 
 def conversation_page(queryset, descending=True, offset=0, limit=50) -> Page:
     """One page of conversations, newest activity first: each row is its newest message."""
-    queryset = visible(queryset)
     groups = queryset.values("thread").order_by()
     total = groups.distinct().count()
     offset = max(0, min(offset, max(total - 1, 0)))
@@ -92,5 +88,5 @@ def conversation_page(queryset, descending=True, offset=0, limit=50) -> Page:
 
 def thread_messages(folder, thread: str):
     """The messages of one conversation in a folder, oldest first."""
-    return list(visible(Message.objects.filter(folder=folder, thread=thread))
-                .order_by("internal_date", "uid").only(*LIST_COLUMNS))
+    return list(Message.objects.filter(folder=folder, thread=thread)
+                .order_by("internal_date", "id").only(*LIST_COLUMNS))

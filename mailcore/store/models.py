@@ -8,6 +8,7 @@ Invariants (kept by append.py and messages.py, never by callers):
 - Account.used_bytes / message_count change in the same transaction as the messages.
 """
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from mailcore.directory.models import Account
@@ -22,6 +23,32 @@ SPECIAL_USE_FOLDERS = [
 ]
 INBOX = "INBOX"
 DELIMITER = "/"
+# The message list's text sort keys (listing.py), indexed per folder below: lower case,
+# as people read, and the first SORT_PREFIX characters only (a B-tree key must stay
+# small on PostgreSQL; the rest rarely decides an order).
+SORT_PREFIX = 100
+
+
+class SortPrefix(models.Func):
+    """SUBSTR(expr, 1, SORT_PREFIX) with literal bounds: a query's ORDER BY must spell the
+    index's expression exactly, and Substr() would send the bounds as parameters."""
+
+    function = "SUBSTR"
+    template = f"%(function)s(%(expressions)s, 1, {SORT_PREFIX})"
+    output_field = models.CharField()
+
+
+class SenderName(models.Func):
+    """COALESCE(NULLIF(from_name, ''), from_address), with '' spelled in the SQL for the
+    same reason: the name people see, or the address when there is none."""
+
+    template = "COALESCE(NULLIF(%(expressions)s)"
+    arg_joiner = ", ''), "
+    output_field = models.CharField()
+
+
+SENDER_SORT_KEY = SortPrefix(Lower(SenderName("from_name", "from_address")))
+SUBJECT_SORT_KEY = SortPrefix(Lower("subject"))
 
 
 class FolderCounter(models.Model):
@@ -103,7 +130,12 @@ class Message(models.Model):
             models.Index(fields=["folder", "modseq"], name="message_folder_modseq"),
             models.Index(fields=["folder", "seen"], name="message_folder_seen"),
             models.Index(fields=["account", "message_id"], name="message_account_msgid"),
-            models.Index(fields=["folder", "thread", "internal_date"], name="message_folder_thread"),
+            # The message list (listing.py): one index per sort key; conversations are
+            # grouped from the thread index alone (it holds every column they count).
+            models.Index(fields=["folder", "size"], name="message_folder_size"),
+            models.Index("folder", SUBJECT_SORT_KEY, name="message_folder_subject"),
+            models.Index("folder", SENDER_SORT_KEY, name="message_folder_sender"),
+            models.Index(fields=["folder", "thread", "internal_date", "uid", "seen"], name="message_folder_thread"),
         ]
 
     SYSTEM_FLAGS = {

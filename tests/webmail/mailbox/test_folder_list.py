@@ -91,10 +91,11 @@ def test_another_accounts_folder_is_not_found(bob_client, inbox):
     assert bob_client.get(f"/mail/folder/{inbox.pk}/").status_code == 404
 
 
-def test_deleted_but_not_expunged_messages_are_hidden(alice_client, put, inbox):
+def test_deleted_but_not_expunged_messages_are_shown_struck_through(alice_client, put, inbox):
     put(subject="gone", flags=["\\Deleted"])
-    put(subject="here")
-    assert subjects(alice_client.get(f"/mail/folder/{inbox.pk}/")) == ["here"]
+    response = alice_client.get(f"/mail/folder/{inbox.pk}/")
+    assert subjects(response) == ["gone"]
+    assert 'class="unread deleted"' in response.content.decode()
 
 
 def test_the_fragment_is_the_list_alone_for_live_updates(alice_client, put, inbox):

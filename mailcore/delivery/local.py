@@ -22,6 +22,7 @@ from . import rules, trace
 from .expand import expand, mailbox_of
 from .models import QueuedMessage, QueueRecipient
 from .queue import Envelope, enqueue_batch
+from .vacation import Delivered, reply_after_delivery
 
 log = logging.getLogger(__name__)
 Status = QueueRecipient.Status
@@ -67,11 +68,16 @@ def deliver_due_local(limit: int = 100) -> int:
         if still_due != set(ids):
             return len(due)  # taken meanwhile: plan again
         results = write_batch(prepared, skip_over_quota=True) if prepared else []
-        for target_results, (targets, target_owners) in zip(results, owners, strict=True):
+        in_inbox = []
+        for target_results, (raw, _targets), (targets, target_owners) in zip(results, items, owners, strict=True):
             for result, target, recipients_of_target in zip(target_results, targets, target_owners, strict=True):
                 if isinstance(result, StoreError):
                     outcome.mailbox_failed(recipients_of_target, target, f"452 4.2.2 {result}")
+                elif target.folder == "INBOX":
+                    in_inbox.append(Delivered(raw, recipients_of_target[0].message.mail_from, target.account_id))
         outcome.save(due)
+    # After the commit, so an auto-reply never delays, fails or repeats a delivery.
+    reply_after_delivery(in_inbox)
     return len(due)
 
 

@@ -22,6 +22,8 @@ class QueuedMessage(models.Model):
         WEBMAIL = "webmail", _("webmail")
         FORWARD = "forward", _("forwarded")
         BOUNCE = "bounce", _("delivery status notification")
+        SYSTEM = "system", _("sent by the server")  # Django's mail: password reset links
+        AUTO_REPLY = "autoreply", _("automatic reply")  # vacation (vacation.py)
 
     blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+")
     size = models.PositiveBigIntegerField()
@@ -98,3 +100,34 @@ class ScheduledMessage(models.Model):
         indexes = [models.Index(fields=["status", "send_at"], name="scheduled_due")]
         verbose_name = _("scheduled message")
         verbose_name_plural = _("scheduled messages")
+
+
+class VacationReply(models.Model):
+    """An account's automatic reply while away (vacation.py applies the RFC 3834 rules)."""
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, primary_key=True, related_name="vacation")
+    enabled = models.BooleanField(_("send automatic replies"), default=False)
+    subject = models.CharField(_("subject"), max_length=200, blank=True,
+                               help_text=_("Empty: \"Auto:\" and the subject of the message answered."))
+    body = models.TextField(_("message"), max_length=8000, blank=True)
+    start_date = models.DateField(_("first day"), null=True, blank=True)
+    end_date = models.DateField(_("last day"), null=True, blank=True)
+    interval_days = models.PositiveSmallIntegerField(
+        _("days between replies to one sender"), default=7,
+        help_text=_("One sender gets at most one reply in this many days."))
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("vacation reply")
+        verbose_name_plural = _("vacation replies")
+
+
+class VacationLog(models.Model):
+    """When an account last auto-replied to a sender (the once-per-N-days memory)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    sender = models.CharField(max_length=320)
+    replied_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "sender"], name="vacation_log_unique")]

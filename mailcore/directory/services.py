@@ -441,3 +441,23 @@ def create_app_password(address, name) -> tuple[AppPassword, str]:
     plaintext = "-".join(secrets.token_hex(2) for _i in range(5))
     app_password = AppPassword.objects.create(account=account, name=name, password=make_password(plaintext))
     return app_password, plaintext
+
+
+@transaction.atomic
+def remove_app_password(address, app_password_id):
+    """Revoke one app password of an account: the client using it is refused from now on."""
+    account = get_account(address)
+    deleted, _unused = account.app_passwords.filter(pk=app_password_id).delete()
+    if not deleted:
+        raise _error("app_password", _("There is no such app password."))
+
+
+# --- Account details ------------------------------------------------------------------------
+
+@transaction.atomic
+def set_display_name(address, display_name):
+    """Set the name shown with the account's address (From: headers, the panel)."""
+    account = get_account(address)
+    account.display_name = _clean_display_name(display_name)
+    account.save(update_fields=["display_name"])
+    return account

@@ -1,5 +1,16 @@
+"""Webmail: settings. One page per subject, each with its own URL name."""
 from django.urls import path
 
 from . import views
 
-urlpatterns = [path("", views.settings_home, name="settings")]
+urlpatterns = [
+    path("", views.settings_home, name="settings"),
+    path("profile/", views.profile, name="settings_profile"),
+    path("display/", views.display, name="settings_display"),
+    path("vacation/", views.vacation, name="settings_vacation"),
+    path("forwarding/", views.forwarding, name="settings_forwarding"),
+    path("app-passwords/", views.app_passwords, name="settings_app_passwords"),
+    path("app-passwords/<int:app_password_id>/delete/", views.delete_app_password,
+         name="settings_app_password_delete"),
+    path("security/", views.security, name="settings_security"),
+]

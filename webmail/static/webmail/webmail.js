@@ -101,7 +101,7 @@
       var data = new FormData(bulk);
       data.set("action", "move");
       data.set("target", target.getAttribute("data-drop-folder"));
-      fetch(bulk.action, {method: "POST", body: data, credentials: "same-origin",
+      fetch(bulk.getAttribute("action"), {method: "POST", body: data, credentials: "same-origin",
                           headers: {"Accept": "application/json", "X-CSRFToken": csrfToken()}})
         .then(function () { refreshList(true); });
     });

@@ -6,7 +6,7 @@ queue, never through an SMTP hop to some other server. It is signed with the DKI
 its From domain when that domain is hosted here, so receivers can trust the link in it.
 """
 import logging
-from email.utils import parseaddr
+from email.utils import make_msgid, parseaddr
 
 from django.core.exceptions import ValidationError
 from django.core.mail.backends.base import BaseEmailBackend
@@ -42,10 +42,13 @@ class EmailBackend(BaseEmailBackend):
         recipients = message.recipients()
         if not recipients:
             return None
-        # message() refuses CR/LF in headers (BadHeaderError, a ValueError).
-        raw = message.message().as_bytes(linesep="\r\n")
         sender = parseaddr(str(message.from_email))[1]
         domain = sender.rpartition("@")[2].lower()
+        if domain and not any(name.lower() == "message-id" for name in message.extra_headers):
+            # Django would name the machine (often "localhost"), which spam filters dislike.
+            message.extra_headers["Message-ID"] = make_msgid(domain=domain)
+        # message() refuses CR/LF in headers (BadHeaderError, a ValueError).
+        raw = message.message().as_bytes(linesep="\r\n")
         if domain:
             raw = sign(raw, domain)  # unchanged when the domain is not hosted here
         # Recipients may carry display names ("Bob <bob@example.test>"); the envelope wants the

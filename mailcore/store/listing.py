@@ -70,20 +70,49 @@ def message_page(queryset, sort="date", descending=True, offset=0, limit=50) -> 
     return Page([by_id[pk] for pk in ids if pk in by_id], total, offset, limit)
 
 
+WALK_LIMIT = 1000  # conversations; deeper pages group the whole folder instead
+WALK_CHUNK = 500
+
+
 def conversation_page(queryset, descending=True, offset=0, limit=50) -> Page:
-    """One page of conversations, newest activity first: each row is its newest message."""
-    groups = queryset.values("thread").order_by()
-    total = groups.distinct().count()
+    """One page of conversations, newest activity first: each row is its newest message.
+
+    The first pages walk the folder newest first along the date index, collecting
+    threads until the page is full: a few hundred index steps, however big the folder.
+    Deeper pages, and oldest-first order, group the whole folder by thread.
+    """
+    total = queryset.values("thread").distinct().order_by().count()
     offset = max(0, min(offset, max(total - 1, 0)))
-    latest = "-latest" if descending else "latest"
-    page = list(groups.annotate(latest=Max("internal_date"), newest=Max("uid"), messages=Count("id"),
-                                unread=Count("id", filter=Q(seen=False)))
-                .order_by(latest, "thread")[offset:offset + limit])
-    newest = {row["newest"] for row in page}
-    by_uid = {m.uid: m for m in queryset.filter(uid__in=newest).only(*LIST_COLUMNS)}
-    rows = [by_uid[row["newest"]] for row in page if row["newest"] in by_uid]
-    counts = {row["thread"]: (row["messages"], row["unread"]) for row in page}
+    if descending and offset + limit <= WALK_LIMIT:
+        newest = _walk_threads(queryset, offset + limit)[offset:]
+    else:
+        latest = "-latest" if descending else "latest"
+        newest = list(queryset.values("thread").order_by().annotate(latest=Max("internal_date"), newest=Max("uid"))
+                      .order_by(latest, "thread").values_list("thread", "newest")[offset:offset + limit])
+    threads = [thread for thread, _uid in newest]
+    counts = {row["thread"]: (row["messages"], row["unread"]) for row in
+              queryset.filter(thread__in=threads).values("thread").order_by()
+              .annotate(messages=Count("id"), unread=Count("id", filter=Q(seen=False)))}
+    by_uid = {m.uid: m for m in queryset.filter(uid__in=[uid for _thread, uid in newest]).only(*LIST_COLUMNS)}
+    rows = [by_uid[uid] for _thread, uid in newest if uid in by_uid]
     return Page(rows, total, offset, limit, counts)
+
+
+def _walk_threads(queryset, wanted: int) -> list[tuple[str, int]]:
+    """[(thread, uid of its newest message)] for the `wanted` most recently active threads."""
+    found: dict[str, int] = {}
+    ordered = queryset.order_by("-internal_date", "-id").values_list("thread", "uid")
+    start = 0
+    while len(found) < wanted:
+        chunk = list(ordered[start:start + WALK_CHUNK])
+        for thread, uid in chunk:
+            found.setdefault(thread, uid)
+            if len(found) == wanted:
+                break
+        if len(chunk) < WALK_CHUNK:
+            break
+        start += WALK_CHUNK
+    return list(found.items())
 
 
 def thread_messages(folder, thread: str):

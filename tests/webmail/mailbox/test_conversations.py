@@ -65,3 +65,21 @@ def test_sorting_by_another_column_lists_single_messages(conversations_on, put, 
     put(subject="Re: plan", in_reply_to="<root@x>", references="<root@x>")
     response = conversations_on.get(f"/mail/folder/{inbox.pk}/?sort=subject&dir=asc")
     assert [row.subject for row in response.context["page"].rows] == ["plan", "Re: plan"]
+
+
+def test_walking_the_date_index_and_grouping_the_folder_agree(put, inbox, monkeypatch):
+    from mailcore.store import listing
+
+    for n in range(12):
+        put(subject=f"root {n}", message_id=f"<t{n}@x>", minutes=n + 1)
+    for n in range(0, 12, 3):  # replies revive older conversations
+        put(subject=f"Re: root {n}", references=f"<t{n}@x>", minutes=100 + n)
+    messages = Message.objects.filter(folder=inbox)
+    walked = [listing.conversation_page(messages, True, offset, 5) for offset in (0, 5, 10)]
+    monkeypatch.setattr(listing, "WALK_LIMIT", 0)
+    grouped = [listing.conversation_page(messages, True, offset, 5) for offset in (0, 5, 10)]
+    for by_walk, by_group in zip(walked, grouped, strict=True):
+        assert [row.pk for row in by_walk.rows] == [row.pk for row in by_group.rows]
+        assert by_walk.counts == by_group.counts
+    assert [row.subject for row in walked[0].rows][:4] == ["Re: root 9", "Re: root 6", "Re: root 3", "Re: root 0"]
+    assert walked[0].total == 12

@@ -72,13 +72,37 @@ def test_the_reset_link_is_queued_delivered_and_sets_a_password_imap_accepts(cli
     assert signed_in.status_code == 302 and signed_in.wsgi_request.user == recovers_to_bob.user
 
 
-def test_a_used_link_does_not_work_twice(client, recovers_to_bob, bob):
+def reset_through_mail(client, bob, password=NEW_PASSWORD):
     client.post("/accounts/password/reset/", {"email": "bob@example.test"})
     deliver_due_local()
     link = re.search(r"https?://testserver(/accounts/password/reset/key/\S+/)", reset_mail_in(bob)).group(1)
     page = client.get(link, follow=True)
     set_url = page.redirect_chain[-1][0] if page.redirect_chain else link
-    client.post(set_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert client.post(set_url, {"password1": password, "password2": password}).status_code == 302
+    return link
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_real_imap_client_logs_in_with_the_new_password(client, recovers_to_bob, bob, settings, tmp_path):
+    import imaplib
+
+    from mailcore.imap.listeners import FACTORIES
+    from tests.support.hosts import running_host
+
+    reset_through_mail(client, bob)
+    with running_host(settings, tmp_path, FACTORIES, ("imap",)) as host:
+        imap = imaplib.IMAP4("127.0.0.1", host.ports["imap"], timeout=10)
+        try:
+            with pytest.raises(imaplib.IMAP4.error):
+                imap.login("alice@example.test", PASSWORD)
+            assert imap.login("alice@example.test", NEW_PASSWORD)[0] == "OK"
+        finally:
+            imap.logout()
+
+
+def test_a_used_link_does_not_work_twice(client, recovers_to_bob, bob):
+    link = reset_through_mail(client, bob)
     again = client.get(link, follow=True)
     assert "password1" not in again.content.decode()
 

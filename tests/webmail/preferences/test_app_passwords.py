@@ -55,6 +55,7 @@ def test_deleting_revokes_it(alice_client, alice):
     from mailcore.directory.services import create_app_password
 
     row, secret = create_app_password(alice.address, "Phone")
+    assert check_credentials("alice@example.test", secret, "127.0.0.2", "imap") == alice  # now remembered
     response = alice_client.post(f"/mail/settings/app-passwords/{row.pk}/delete/")
     assert response.status_code == 302
     assert not alice.app_passwords.exists()

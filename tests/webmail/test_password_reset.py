@@ -101,6 +101,12 @@ def test_a_real_imap_client_logs_in_with_the_new_password(client, recovers_to_bo
             imap.logout()
 
 
+def test_the_reset_page_asks_for_the_recovery_address(client):
+    html = client.get("/accounts/password/reset/").content.decode()
+    assert "recovery address" in html
+    assert 'href="/accounts/password/reset/"' in client.get("/accounts/login/").content.decode()
+
+
 def test_a_used_link_does_not_work_twice(client, recovers_to_bob, bob):
     link = reset_through_mail(client, bob)
     again = client.get(link, follow=True)

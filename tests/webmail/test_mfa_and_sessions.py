@@ -22,11 +22,14 @@ def sign_in(client, password=PASSWORD):
     return client.post("/accounts/login/", {"login": "alice@example.test", "password": password})
 
 
-def totp_code(secret, offset=0):
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+def totp_code(secret):
+    """The code an authenticator app shows now (RFC 6238: HOTP of the 30-second step)."""
+    import time
 
-    counter = list(yield_hotp_counters_from_time())[len(list(yield_hotp_counters_from_time())) // 2] + offset
-    return format_hotp_value(hotp_value(secret, counter))
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
 
 
 def enable_totp(client) -> str:

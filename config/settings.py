@@ -124,10 +124,10 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Sign-in (django-allauth; docs/webmail.md) ---------------------------------------
 # Mail accounts sign in with their address and own password through mailcore.auth (the
-# same lockouts as IMAP/SMTP); admins without a mailbox through Django's ModelBackend.
+# same lockouts as IMAP/SMTP); admins without a mailbox through StaffBackend.
 AUTHENTICATION_BACKENDS = [
     "mailcore.auth.backend.MailAccountBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "mailcore.auth.backend.StaffBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "webmail:index"
@@ -140,6 +140,8 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = None  # the user chooses "remember me"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# Never mail "there is no account here" to whatever address is typed into the reset form.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # allauth's own limits sit in front of mailcore's lockouts (per IP and per login name).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "reset_password": "5/m/ip,3/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -19,8 +19,18 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
+class StaffBackend(ModelBackend):
+    """Django's password check for users without a mailbox (admins) only: a mail account's
+    user must never get around MailAccountBackend's lockouts and disabled checks here."""
+
+    def user_can_authenticate(self, user):
+        from mailcore.directory.models import Account
+
+        return super().user_can_authenticate(user) and not Account.objects.filter(user=user).exists()
+
+
 class MailAccountBackend(ModelBackend):
-    """Signs in users that own a mail account; other users (admins) fall to ModelBackend."""
+    """Signs in users that own a mail account; other users (admins) fall to StaffBackend."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or "@" not in username:

@@ -95,9 +95,6 @@ def test_the_sessions_list_shows_both_and_ending_the_other_signs_it_out(alice):
     assert "Phone browser" not in page
 
 
-@pytest.mark.xfail(strict=True, reason="mailcore/auth/backend.py: Django's ModelBackend, second in "
-                   "AUTHENTICATION_BACKENDS, signs a locked (or disabled) mail account in with its password; "
-                   "fix asked of the lead, then remove this mark")
 def test_after_too_many_wrong_passwords_the_right_one_is_refused_too(client, alice, settings):
     from mailcore.auth.credentials import check_credentials
     from mailcore.auth.errors import LockedOut

@@ -113,8 +113,6 @@ def test_a_used_link_does_not_work_twice(client, recovers_to_bob, bob):
     assert "password1" not in again.content.decode()
 
 
-@pytest.mark.xfail(strict=True, reason="config/settings.py needs ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False "
-                   "(asked of the lead); remove this mark then")
 def test_an_unknown_address_sends_nothing_anyone_could_abuse(client, alice):
     # allauth's default mails "no account here" to any address typed in: anyone could make
     # this server send mail to strangers.

@@ -36,3 +36,19 @@ def test_an_app_password_does_not_open_the_browser(client, alice):
     response = client.post("/accounts/login/", {"login": "alice@example.test", "password": secret})
     assert response.status_code == 200
     assert not response.wsgi_request.user.is_authenticated
+
+
+def test_a_disabled_account_cannot_sign_in_with_its_right_password(client, alice):
+    from mailcore.directory.services import set_account_active
+
+    set_account_active("alice@example.test", False)
+    response = client.post("/accounts/login/", {"login": "alice@example.test", "password": PASSWORD})
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_an_admin_without_a_mailbox_signs_in_by_user_name(client, db):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("admin", password=PASSWORD)
+    client.post("/accounts/login/", {"login": "admin", "password": PASSWORD})
+    assert client.session.get("_auth_user_id")

@@ -44,6 +44,7 @@ def body_text(message) -> str:
         content = body.get_content()
     except (LookupError, ValueError):  # an unknown charset: bytes as Latin-1 rather than nothing
         content = (body.get_payload(decode=True) or b"").decode("latin-1")
+    content = content.replace("\r\n", "\n")
     return html_to_text(content) if body.get_content_subtype() == "html" else content
 
 

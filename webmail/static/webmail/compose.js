@@ -27,21 +27,21 @@
       return "<div>" + (line ? escapeHtml(line) : "<br>") + "</div>";
     }).join("");
   }
-  function setRich(on) {
+  function setRich(on, initial) {
+    // Switching converts what is written; the first call only shows the saved mode.
+    if (on && !initial) editor.innerHTML = textToHtml(body.value);
+    if (!on && !initial) body.value = editor.innerText;
+    if (!on) htmlField.value = "";
     rich = on;
     richToggle.setAttribute("aria-pressed", on ? "true" : "false");
     form.querySelector("[data-rich-only]").hidden = !on;
-    if (on && !editor.dataset.loaded) editor.innerHTML = textToHtml(body.value);
-    if (!on) { body.value = editor.innerText; htmlField.value = ""; }
-    editor.dataset.loaded = on ? "1" : "";
     editor.hidden = !on;
     body.hidden = on;
   }
   function mirror() { htmlField.value = rich ? editor.innerHTML : ""; if (rich) body.value = editor.innerText; }
   if (toolbar && editor) {
     toolbar.hidden = false;
-    if (editor.hasAttribute("data-start-rich")) { editor.dataset.loaded = "1"; }
-    setRich(editor.hasAttribute("data-start-rich"));
+    setRich(editor.hasAttribute("data-start-rich"), true);
     richToggle.addEventListener("click", function () { setRich(!rich); changed(); });
     toolbar.addEventListener("click", function (event) {
       var button = event.target.closest("[data-command]");
@@ -136,7 +136,7 @@
   function saveDraft() {
     if (saving || !checkSize()) return Promise.resolve(null);
     saving = true; dirty = false;
-    return fetch(form.action, {
+    return fetch(form.getAttribute("action"), {
       method: "POST", body: formData("save"), credentials: "same-origin",
       headers: { "Accept": "application/json" }
     }).then(function (response) {

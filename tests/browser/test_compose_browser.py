@@ -157,3 +157,22 @@ def test_rich_text_and_autosave(alice_page, alice):
     page.goto(f"/mail/compose/draft/{draft.uid}/")
     assert page.locator("[data-editor] b").inner_text() == "important"
     assert page.errors == []
+
+
+def test_files_over_the_limit_are_refused_before_upload(alice_page, alice, settings, tmp_path):
+    settings.HOPTHU_MAX_MESSAGE_SIZE = 4096
+    big = tmp_path / "big.bin"
+    big.write_bytes(b"x" * 5000)
+    page = alice_page
+    page.goto("/mail/compose/")
+    assert "At most 4" in page.locator("#attachments-help").inner_text()
+    page.fill("input[name=to]", "carol@example.net")
+    page.locator("input[name=subject]").press("Enter")  # a stray Enter sends nothing
+    page.set_input_files("input[name=attachments]", str(big))
+    assert "too large" in page.locator("[data-attachment-errors]").inner_text()
+    requests = []
+    page.on("request", lambda request: requests.append(request) if request.method == "POST" else None)
+    page.click("button[value=send]")
+    page.wait_for_timeout(500)
+    assert requests == [] and "/mail/compose/" in page.url
+    assert not QueuedMessage.objects.exists() and not ScheduledMessage.objects.exists()

@@ -24,9 +24,3 @@ def to_text(html: str) -> str:
     """The plain text alternative of sanitised HTML."""
     return html_to_text(html)
 
-
-def from_text(text: str) -> str:
-    """Plain text as editor HTML: escaped, one <div> per line."""
-    from django.utils.html import escape
-
-    return "".join(f"<div>{escape(line) or '<br>'}</div>" for line in text.split("\n"))

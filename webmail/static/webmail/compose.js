@@ -102,11 +102,24 @@
     changed();
   });
 
-  var saving = false;
+  var saving = false, pending = null;
   form.addEventListener("submit", function (event) {
+    if (pending) {
+      // An autosave in flight replaces the draft this form names: submit once it is done.
+      event.preventDefault();
+      var submitter = event.submitter;
+      pending.then(function () { form.requestSubmit(submitter); });
+      return;
+    }
     mirror();
     if (!checkSize()) { event.preventDefault(); return; }
     saving = true;  // no autosave may race the real submit
+  });
+  // Enter in a one-line field must not send the message (the browser's implicit submit).
+  form.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.matches("input[type=text], input[type=datetime-local]")) {
+      event.preventDefault();
+    }
   });
   function formData(action) {
     mirror();
@@ -136,7 +149,7 @@
   function saveDraft() {
     if (saving || !checkSize()) return Promise.resolve(null);
     saving = true; dirty = false;
-    return fetch(form.getAttribute("action"), {
+    pending = fetch(form.getAttribute("action"), {
       method: "POST", body: formData("save"), credentials: "same-origin",
       headers: { "Accept": "application/json" }
     }).then(function (response) {
@@ -152,7 +165,9 @@
       form.dataset.draftUid = result.data.uid;
       say(form.dataset.saved);
       return result.data;
-    }).catch(function () { saving = false; say(form.dataset.saveFailed); return null; });
+    }).catch(function () { saving = false; say(form.dataset.saveFailed); return null; })
+      .then(function (result) { pending = null; return result; });
+    return pending;
   }
   var saveButton = form.querySelector("[data-save-draft]");
   saveButton.addEventListener("click", function (event) { event.preventDefault(); saveDraft(); });

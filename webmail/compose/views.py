@@ -45,7 +45,8 @@ def reply_all(request, folder_id: int, uid: int):
 def _answer(request, folder_id, uid, everyone):
     original = parsing.stored(parsing.message_or_404(request.account, folder_id, uid))
     initial = prefill.reply(request.account, preferences_for(request.account), original, everyone)
-    return _page(request, ComposeForm(account=request.account, initial=initial))
+    title = _("Reply to all") if everyone else _("Reply")
+    return _page(request, ComposeForm(account=request.account, initial=initial), title=title)
 
 
 @account_required
@@ -54,7 +55,7 @@ def forward(request, folder_id: int, uid: int):
     carried = parsing.attachments(original)
     initial = {**prefill.forward(request.account, preferences_for(request.account), original),
                "source": f"{folder_id}:{uid}", "keep": list(range(len(carried)))}
-    return _page(request, ComposeForm(account=request.account, initial=initial, carried=carried))
+    return _page(request, ComposeForm(account=request.account, initial=initial, carried=carried), title=_("Forward"))
 
 
 @account_required
@@ -64,7 +65,7 @@ def draft(request, uid: int):
     carried = parsing.attachments(stored)
     initial = {**prefill.draft(stored), "draft_uid": uid, "source": f"{folder.pk}:{uid}",
                "keep": list(range(len(carried)))}
-    return _page(request, ComposeForm(account=request.account, initial=initial, carried=carried))
+    return _page(request, ComposeForm(account=request.account, initial=initial, carried=carried), title=_("Draft"))
 
 
 def _carried(request) -> list:
@@ -139,13 +140,14 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _page(request, form, status=200):
+def _page(request, form, status=200, title=None):
     carried = [{"index": index, "name": attachment.filename, "size": len(attachment.data)}
                for index, attachment in enumerate(form.carried)]
     kept = {int(value) for value in (form["keep"].value() or []) if str(value).isdigit()}
     editor_html = mark_safe(richtext.sanitize(form["html"].value() or ""))  # noqa: S308  (bleach-cleaned)
     return render(request, "webmail/compose/compose.html", {
-        "form": form, "carried": carried, "kept": kept, "max_size": settings.HOPTHU_MAX_MESSAGE_SIZE,
+        "form": form, "title": title or _("New message"), "carried": carried,
+        "kept": kept, "max_size": settings.HOPTHU_MAX_MESSAGE_SIZE,
         "max_size_text": format_size(settings.HOPTHU_MAX_MESSAGE_SIZE),
         "rich": bool(editor_html), "editor_html": editor_html, "contacts_url": reverse("webmail:contacts"),
     }, status=status)

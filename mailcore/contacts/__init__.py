@@ -1,9 +1,9 @@
 """Addresses an account has written to or received from: the webmail's autocomplete.
 
 `remember(account_id, [(name, address), ...], sent=True/False)` records correspondents;
-`suggest(account_id, prefix)` answers the autocomplete. Senders of mail received before
-this app existed (or delivered without a `remember` call) are copied from the store once
-per account, lazily, at the first `suggest` (see services.py).
+`suggest(account_id, prefix)` answers the autocomplete. Senders of received mail are
+copied from the store lazily, at each `suggest`, from where the last copy stopped, so
+delivery pays nothing for it (see services.py).
 """
 
 

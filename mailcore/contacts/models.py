@@ -22,7 +22,8 @@ class Contact(models.Model):
 
 
 class Backfill(models.Model):
-    """Marks an account whose received senders were copied from its store once."""
+    """How far the account's received senders were copied from its store."""
 
     account = models.OneToOneField(Account, on_delete=models.CASCADE, primary_key=True, related_name="+")
     done = models.DateTimeField(auto_now_add=True)
+    last_message_id = models.BigIntegerField(default=0)  # Message rows up to here are counted

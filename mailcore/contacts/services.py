@@ -51,22 +51,25 @@ def remember(account_id: int, pairs, sent: bool) -> None:
 
 
 def backfill(account_id: int) -> None:
-    """Copy the senders of the account's stored mail (Junk aside) into its contacts, once."""
+    """Copy the senders of mail stored since the last call (Junk aside) into the contacts.
+
+    Received mail is counted here, lazily when the user asks for suggestions, rather than
+    by delivery: delivery stays one write per message. The first call takes the
+    BACKFILL_LIMIT most recent messages; later calls only what arrived since.
+    """
     from mailcore.store.models import Message
 
     with transaction.atomic():
-        _marker, created = Backfill.objects.get_or_create(account_id=account_id)
-        if not created:
+        Backfill.objects.get_or_create(account_id=account_id)
+        marker = Backfill.objects.select_for_update().get(account_id=account_id)
+        rows = list(Message.objects.filter(account_id=account_id, pk__gt=marker.last_message_id)
+                    .exclude(folder__special_use="\\Junk").order_by("-pk")
+                    .values_list("pk", "from_name", "from_address")[:BACKFILL_LIMIT])
+        if not rows:
             return
-        rows = (Message.objects.filter(account_id=account_id).exclude(from_address="")
-                .exclude(folder__special_use="\\Junk").order_by("-pk")
-                .values_list("from_name", "from_address")[:BACKFILL_LIMIT])
-        known = _clean(rows)
-        existing = set(Contact.objects.filter(account_id=account_id).values_list("address", flat=True))
-        now = timezone.now()
-        Contact.objects.bulk_create(
-            Contact(account_id=account_id, address=address, name=name, received_count=1, last_used=now)
-            for address, name in known.items() if address not in existing)
+        remember(account_id, [(name, address) for _pk, name, address in rows if address], sent=False)
+        marker.last_message_id = rows[0][0]
+        marker.save(update_fields=["last_message_id"])
 
 
 def suggest(account_id: int, prefix: str) -> list[dict]:

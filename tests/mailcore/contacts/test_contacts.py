@@ -36,7 +36,7 @@ def test_suggestions_are_limited_and_scoped_to_the_account(alice, bob):
     assert [c["address"] for c in suggest(bob.pk, "user")] == ["userbob@example.net"]
 
 
-def test_senders_of_stored_mail_are_backfilled_once(alice, bob):
+def test_senders_of_stored_mail_are_copied_once_each(alice, bob):
     raw = b"From: Erin Example <erin@example.net>\r\nTo: alice@example.test\r\nSubject: hi\r\n\r\nhello\r\n"
     append(alice.pk, "INBOX", raw)
     append(alice.pk, "Junk", raw.replace(b"erin@", b"spammer@"))
@@ -44,4 +44,8 @@ def test_senders_of_stored_mail_are_backfilled_once(alice, bob):
     assert suggest(alice.pk, "erin") == [{"name": "Erin Example", "address": "erin@example.net"}]
     assert suggest(alice.pk, "spam") == [] and suggest(alice.pk, "frank") == []
     append(alice.pk, "INBOX", raw.replace(b"erin@", b"erik@"))
-    assert suggest(alice.pk, "erik") == []  # later mail comes through remember(), not a second backfill
+    assert suggest(alice.pk, "erik") == [{"name": "Erin Example", "address": "erik@example.net"}]
+    suggest(alice.pk, "eri")
+    from mailcore.contacts.models import Contact
+
+    assert Contact.objects.get(account=alice, address="erin@example.net").received_count == 1

@@ -155,7 +155,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"HopThu <postmaster@{HOPTHU_
 # --- i18n, time ------------------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en")
 LANGUAGES = [("en", _("English")), ("vi", _("Vietnamese"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalog first; then Vietnamese for django-allauth's pages, which ships none.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "allauth"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -1,5 +1,6 @@
 """Reading mail in Chromium: remote images wait for the reader, inline images show,
 keyboard shortcuts move between messages."""
+import re
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -81,3 +82,19 @@ def test_j_and_k_move_between_messages_and_opening_marks_read(alice_page, alice)
     from mailcore.store.fetch import get_message
 
     assert get_message(alice.pk, *older).seen
+
+
+def test_e_archives_the_open_message_and_r_opens_the_reply(alice_page, alice):
+    page = alice_page
+    first = put(alice, message(subject="Keep me", text="k"))
+    second = put(alice, message(subject="Archive me", text="a"))
+    page.goto("/mail/folder/{}/{}/".format(*first))
+    page.keyboard.press("r")
+    page.wait_for_url(re.compile(r"/reply/$|\?reply="))  # compose's route, or the fallback
+    page.goto("/mail/folder/{}/{}/".format(*second))
+    page.keyboard.press("e")
+    page.wait_for_url(f"**/mail/folder/{second[0]}/")
+    from mailcore.store.models import Folder, Message
+
+    archive = Folder.objects.get(account=alice, special_use="\\Archive")
+    assert list(Message.objects.filter(folder=archive).values_list("subject", flat=True)) == ["Archive me"]

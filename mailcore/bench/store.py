@@ -150,7 +150,8 @@ def run(count: int, searches: int, out, seed: int = 1, batch: int = 100, singles
         out.write(f"search box with operators ({searches} queries, first page of 50 by date: "
                   f"p50 {box[0]:.1f} ms, p95 {box[1]:.1f} ms, max {box[2]:.1f} ms)\n")
         listing_p95 = _list_pages(out, account.pk, searches)
-        return {"single_appends_per_second": single_rate, "list_p95_ms": listing_p95, "batch_appends_per_second": batch_rate,
+        return {"single_appends_per_second": single_rate, "list_p95_ms": listing_p95,
+                "batch_appends_per_second": batch_rate,
                 "messages": Message.objects.filter(account_id=account.pk).count(),
                 "search_p50_ms": p50, "search_p95_ms": p95, "search_box_p95_ms": box[1]}
     finally:

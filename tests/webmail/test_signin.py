@@ -52,3 +52,9 @@ def test_an_admin_without_a_mailbox_signs_in_by_user_name(client, db):
     get_user_model().objects.create_superuser("admin", password=PASSWORD)
     client.post("/accounts/login/", {"login": "admin", "password": PASSWORD})
     assert client.session.get("_auth_user_id")
+
+
+def test_the_sign_in_page_labels_its_fields_and_offers_no_sign_up(client):
+    html = client.get("/accounts/login/").content.decode()
+    assert '<label for="id_login"' in html and '<label for="id_password"' in html
+    assert "sign up" not in html.lower()

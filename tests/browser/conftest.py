@@ -2,8 +2,9 @@
 
 DESIGN.md: executable_path=/usr/bin/chromium, never `playwright install`. The live
 server is pytest-django's (a real threaded HTTP server over a transactional test
-database). Playwright's sync API runs an event loop in this thread, so Django's guard
-against ORM calls inside a running loop is lifted for these tests only.
+database). Playwright's sync API keeps an event loop running in this thread while it is
+open, so Django's guard against ORM calls inside a running loop is lifted while it is,
+and it is opened per test module: tests that run later (asyncio.run) need no loop here.
 """
 import os
 import shutil
@@ -11,8 +12,6 @@ import shutil
 import pytest
 
 from tests.conftest import PASSWORD
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -22,16 +21,20 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):
         pytest.fail("Debian's chromium is not installed (scripts/test-services installs it)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture

@@ -59,7 +59,8 @@ def store_flags(account_id, folder, uids, flags, mode="add", unchanged_since=Non
     system, keywords = split_flags(flags)
     folder = lock_folder(account_id, folder)
     messages = list(
-        Message.objects.filter(folder=folder, uid__in=list(uids)).only("uid", "modseq", *FLAG_FIELDS)
+        # In UID order: IMAP reports the changes in this order, whatever the database's plan.
+        Message.objects.filter(folder=folder, uid__in=list(uids)).only("uid", "modseq", *FLAG_FIELDS).order_by("uid")
     )
     changed, failed = [], []
     for message in messages:

@@ -100,8 +100,10 @@ def toggle_conversations(request):
     preferences = preferences_for(request.account)
     preferences.conversations = not preferences.conversations
     preferences.save(update_fields=["conversations"])
-    folder = get_object_or_404(Folder, pk=request.POST.get("folder", "0") or 0, account=request.account)
-    return redirect("webmail:folder", folder.pk)
+    folder_id = request.POST.get("folder", "")
+    if not folder_id.isdigit():
+        return redirect("webmail:index")
+    return redirect("webmail:folder", get_object_or_404(Folder, pk=int(folder_id), account=request.account).pk)
 
 
 @account_required

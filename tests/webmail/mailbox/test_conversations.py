@@ -22,6 +22,10 @@ def test_the_toggle_switches_the_preference(alice_client, alice, inbox):
     assert preferences_for(alice).conversations is False
 
 
+def test_a_bad_folder_value_falls_back_to_the_inbox(alice_client):
+    assert alice_client.post("/mail/conversations/", {"folder": "x'"})["Location"] == "/mail/"
+
+
 def test_replies_group_under_their_root_newest_activity_first(conversations_on, put, inbox):
     put(subject="plan", message_id="<root@x>", minutes=1)
     put(subject="lunch", minutes=2)

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "mailcore.relay.apps.RelayConfig",
     "mailcore.delivery.apps.DeliveryConfig",
     "mailcore.contacts.apps.ContactsConfig",
+    "mailcore.audit.apps.AuditConfig",
+    "mailcore.stats.apps.StatsConfig",
     "mailcore.service",
     "panel",
     "webmail",
@@ -130,7 +132,7 @@ AUTHENTICATION_BACKENDS = [
     "mailcore.auth.backend.StaffBackend",
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "webmail:index"
+LOGIN_REDIRECT_URL = "home"  # panel.views.root sends each role on
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_ADAPTER = "webmail.signin.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username"}
@@ -235,6 +237,7 @@ HOPTHU_MAX_MESSAGE_SIZE = env_size("HOPTHU_MAX_MESSAGE_SIZE", 50 * 1024**2)
 HOPTHU_TLS_CERT = Path(env_str("HOPTHU_TLS_CERT", str(VAR_DIR / "tls" / "cert.pem")))
 HOPTHU_TLS_KEY = Path(env_str("HOPTHU_TLS_KEY", str(VAR_DIR / "tls" / "key.pem")))
 HOPTHU_HEARTBEAT_SECONDS = env_int("HOPTHU_HEARTBEAT_SECONDS", 10)
+HOPTHU_AUDIT_RETENTION_DAYS = env_int("HOPTHU_AUDIT_RETENTION_DAYS", 365)  # 0 keeps the audit log forever
 HOPTHU_BLOB_GC_GRACE_SECONDS = env_int("HOPTHU_BLOB_GC_GRACE_SECONDS", 3600)
 # Production ports; HOPTHU_DEV_PORTS=1 (the make run default) uses the unprivileged set.
 HOPTHU_DEV_PORTS = env_bool("HOPTHU_DEV_PORTS", False)

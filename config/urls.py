@@ -11,6 +11,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    # Before mail/: Thunderbird fetches /mail/config-v1.1.xml from the mail host.
+    path("", include("panel.public_urls")),
     path("mail/", include("webmail.urls")),
-    path("", include("panel.urls")),
+    path("panel/", include("panel.urls")),
 ]

@@ -1,10 +1,15 @@
-"""Panel routes. The full panel comes with its own issue; health and home exist now."""
-from django.urls import path
+"""Panel routes under /panel/, one include per area; every name lives in the "panel" namespace."""
+from django.urls import include, path
 
 from . import views
 
 app_name = "panel"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("domains/", include("panel.domains.urls")),
+    path("accounts/", include("panel.accounts.urls")),
+    path("rules/", include("panel.rules.urls")),
+    path("dns/", include("panel.dns.urls")),
+    path("clients/", include("panel.clients.urls")),
+    path("activity/", include("panel.activity.urls")),
 ]

@@ -34,6 +34,7 @@ class QueuedMessage(models.Model):
     helo = models.CharField(max_length=255, blank=True)
     smtputf8 = models.BooleanField(default=False)
     received_at = models.DateTimeField()
+    message_id = models.CharField(_("message ID"), max_length=998, blank=True)  # for the delivery log
 
     class Meta:
         verbose_name = _("queued message")
@@ -131,3 +132,34 @@ class VacationLog(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "sender"], name="vacation_log_unique")]
+
+
+class MailRule(models.Model):
+    """One server-side rule of an account, run in `position` order at local delivery.
+
+    conditions: [{"field": "from"|"to"|"subject"|"size"|"header", "header": name,
+    "op": ..., "value": ...}]; actions: [{"action": "move", "folder": ...}, {"action":
+    "mark_read"}, {"action": "flag"}, {"action": "forward", "address": ...},
+    {"action": "discard"}, {"action": "stop"}]. user_rules.py gives them meaning.
+    """
+
+    class Match(models.TextChoices):
+        ALL = "all", _("all conditions")
+        ANY = "any", _("any condition")
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="mail_rules")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=100)
+    active = models.BooleanField(_("active"), default=True)
+    match = models.CharField(_("match"), max_length=3, choices=Match.choices, default=Match.ALL)
+    conditions = models.JSONField(_("conditions"), default=list)
+    actions = models.JSONField(_("actions"), default=list)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["account", "position", "id"]
+        verbose_name = _("mail rule")
+        verbose_name_plural = _("mail rules")
+
+    def __str__(self):
+        return self.name

@@ -31,6 +31,9 @@ class Domain(models.Model):
     max_accounts = models.PositiveIntegerField(
         _("maximum accounts"), default=0, help_text=_("0 means unlimited.")
     )
+    max_aliases = models.PositiveIntegerField(
+        _("maximum aliases"), default=0, help_text=_("0 means unlimited.")
+    )
     total_quota = models.BigIntegerField(
         _("total quota"), default=0, help_text=_("Bytes shared by all accounts; 0 means unlimited.")
     )
@@ -51,6 +54,26 @@ class Domain(models.Model):
     @property
     def unicode_name(self):
         return domain_to_unicode(self.name)
+
+
+class DomainAdmin(models.Model):
+    """A grant: this user administers this domain, within the limits a superadmin set on it.
+
+    Superadmins (User.is_superuser) need no grant; mail users have none.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="domain_grants", verbose_name=_("user")
+    )
+    domain = models.ForeignKey(
+        Domain, on_delete=models.CASCADE, related_name="admin_grants", verbose_name=_("domain")
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "domain"], name="domain_admin_unique")]
+        verbose_name = _("domain administrator")
+        verbose_name_plural = _("domain administrators")
 
 
 class DomainAlias(models.Model):

@@ -1,0 +1,2 @@
+"""Public client-setup URLs (autoconfig, autodiscover); built by the clients area."""
+urlpatterns = []

@@ -1,0 +1,8 @@
+"""Routes of the panel's dns area (names in the "panel" namespace)."""
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("<str:name>/", views.placeholder, name="dns_records"),
+]

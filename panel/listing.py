@@ -1,0 +1,64 @@
+"""Every panel list is paged, sortable and searchable the same way: ?q=, ?sort=, ?page=.
+
+A view builds a Listing from its queryset and the columns it allows sorting by; the
+templates panel/includes/list_search.html, sort_header (a tag) and pager.html render it.
+Only whitelisted sort keys reach order_by, so a crafted ?sort= cannot probe other fields.
+"""
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+
+PER_PAGE = 50
+
+
+@dataclass
+class Listing:
+    page: object  # django.core.paginator.Page
+    query: str
+    sort: str  # the key, "-" prefixed when descending
+    params: dict = field(default_factory=dict)  # the other filters, kept across links
+
+    @property
+    def objects(self):
+        return self.page.object_list
+
+    def url(self, **changes) -> str:
+        """The query string for this list with some parameters changed."""
+        params = {**self.params, "q": self.query, "sort": self.sort, "page": self.page.number, **changes}
+        return "?" + urlencode({key: value for key, value in params.items() if value not in ("", None, 1)})
+
+    def sort_url(self, key: str) -> str:
+        descending = self.sort == key  # clicking the current column flips it
+        return self.url(sort=f"-{key}" if descending else key, page=1)
+
+    def sort_state(self, key: str) -> str:
+        if self.sort == key:
+            return "ascending"
+        if self.sort == f"-{key}":
+            return "descending"
+        return "none"
+
+
+def build_listing(request, queryset, *, sorts: dict, default: str, search: tuple = (),
+                  per_page: int = PER_PAGE, params: dict | None = None) -> Listing:
+    """Filter by ?q= over `search` fields, order by a whitelisted ?sort=, then page.
+
+    sorts maps a public key to an order_by expression or a tuple of them.
+    """
+    query = request.GET.get("q", "").strip()[:200]
+    if query and search:
+        queryset = queryset.filter(reduce(or_, (Q(**{f"{name}__icontains": query}) for name in search)))
+    sort = request.GET.get("sort", default)
+    key = sort.removeprefix("-")
+    if key not in sorts:
+        sort, key = default, default.removeprefix("-")
+    order = sorts[key] if isinstance(sorts[key], tuple) else (sorts[key],)
+    if sort.startswith("-"):
+        order = tuple(f"-{name}" if not name.startswith("-") else name[1:] for name in order)
+    queryset = queryset.order_by(*order, "-pk" if sort.startswith("-") else "pk")
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return Listing(page=page, query=query, sort=sort, params=params or {})

@@ -1,0 +1,30 @@
+// HopThu control panel: small progressive enhancements; every page works without them.
+"use strict";
+(function () {
+  // Copy buttons: <button data-copy="#element-id">; copies the element's text.
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-copy]");
+    if (!button) return;
+    const source = document.querySelector(button.dataset.copy);
+    if (!source || !navigator.clipboard) return;
+    navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+      const label = button.textContent;
+      button.textContent = button.dataset.copied || "✓";
+      setTimeout(function () { button.textContent = label; }, 1500);
+    });
+  });
+  // <select data-autosubmit> submits its form on change (the language picker).
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();
+  });
+  // <form data-confirm="text">: ask before a destructive POST.
+  document.addEventListener("submit", function (event) {
+    const message = event.target.dataset && event.target.dataset.confirm;
+    if (message && !window.confirm(message)) event.preventDefault();
+  });
+  // Mark the current section in the navigation.
+  document.querySelectorAll(".pn-nav a").forEach(function (link) {
+    const path = new URL(link.href).pathname;
+    if (path !== "/panel/" && location.pathname.startsWith(path)) link.setAttribute("aria-current", "page");
+  });
+})();

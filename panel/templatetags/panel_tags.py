@@ -1,0 +1,28 @@
+"""Template helpers shared by the panel's lists."""
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def sort_header(listing, key, label):
+    """A column header that sorts the list by `key`, with aria-sort for screen readers."""
+    state = listing.sort_state(key)
+    arrow = {"ascending": " ▲", "descending": " ▼"}.get(state, "")
+    return format_html('<th scope="col" aria-sort="{}"><a href="{}">{}{}</a></th>',
+                       state, listing.sort_url(key), label, arrow)
+
+
+@register.simple_tag
+def list_url(listing, **changes):
+    return listing.url(**changes)
+
+
+@register.filter
+def percent(part, whole):
+    """0–100 for a usage bar; 0 when there is no limit."""
+    try:
+        return min(100, round(100 * int(part) / int(whole))) if whole else 0
+    except (TypeError, ValueError, ZeroDivisionError):
+        return 0

@@ -53,7 +53,8 @@ def _check_non_negative(field, value):
 
 
 @transaction.atomic
-def create_domain(name, *, default_quota=None, max_accounts=0, total_quota=0, active=True, dmarc_reject=None):
+def create_domain(name, *, default_quota=None, max_accounts=0, total_quota=0, active=True, dmarc_reject=None,
+                  max_aliases=0):
     from django.conf import settings
 
     alabel = normalize_domain(name)
@@ -66,30 +67,32 @@ def create_domain(name, *, default_quota=None, max_accounts=0, total_quota=0, ac
     if dmarc_reject is None:
         dmarc_reject = settings.HOPTHU_DMARC_REJECT
     for field, value in (("default_quota", default_quota), ("max_accounts", max_accounts),
-                         ("total_quota", total_quota)):
+                         ("max_aliases", max_aliases), ("total_quota", total_quota)):
         _check_non_negative(field, value)
     if total_quota and default_quota and default_quota > total_quota:
         raise _error("default_quota", _("The default mailbox quota is larger than the domain's total quota."))
     return Domain.objects.create(
-        name=alabel, default_quota=default_quota, max_accounts=max_accounts,
+        name=alabel, default_quota=default_quota, max_accounts=max_accounts, max_aliases=max_aliases,
         total_quota=total_quota, active=active, dmarc_reject=dmarc_reject,
     )
 
 
 @transaction.atomic
 def update_domain(name, **changes):
-    """Change active, default_quota, max_accounts, total_quota or dmarc_reject of a domain."""
+    """Change active, default_quota, max_accounts, max_aliases, total_quota or dmarc_reject of a domain."""
     domain = _get_domain(name)
-    allowed = {"active", "default_quota", "max_accounts", "total_quota", "dmarc_reject"}
+    allowed = {"active", "default_quota", "max_accounts", "max_aliases", "total_quota", "dmarc_reject"}
     unknown = set(changes) - allowed
     if unknown:
         raise _error(sorted(unknown)[0], _("This field cannot be changed."))
-    for field in ("default_quota", "max_accounts", "total_quota"):
+    for field in ("default_quota", "max_accounts", "max_aliases", "total_quota"):
         if field in changes:
             _check_non_negative(field, changes[field])
     accounts = domain.accounts.all()
     if changes.get("max_accounts") and accounts.count() > changes["max_accounts"]:
         raise _error("max_accounts", _("The domain already has %(count)d accounts."), count=accounts.count())
+    if changes.get("max_aliases") and domain.aliases.count() > changes["max_aliases"]:
+        raise _error("max_aliases", _("The domain already has %(count)d aliases."), count=domain.aliases.count())
     if changes.get("total_quota"):
         total = changes["total_quota"]
         used = accounts.aggregate(s=Sum("used_bytes"))["s"] or 0
@@ -380,6 +383,9 @@ def create_alias(source, targets, *, active=True):
         raise _error("source", _("The alias %(address)s already exists."), address=address.display)
     if not address.is_catchall and Account.objects.filter(domain=domain, localpart=address.localpart).exists():
         raise _error("source", _("%(address)s is already an account."), address=address.display)
+    if domain.max_aliases and domain.aliases.count() >= domain.max_aliases:
+        raise _error("source", _("The domain %(domain)s has reached its limit of %(count)d aliases."),
+                     domain=domain.unicode_name, count=domain.max_aliases)
     cleaned = _clean_targets(targets, address)
     alias = Alias.objects.create(domain=domain, localpart=address.localpart, active=active)
     AliasTarget.objects.bulk_create(AliasTarget(alias=alias, address=t) for t in cleaned)

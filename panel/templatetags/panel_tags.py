@@ -26,3 +26,12 @@ def percent(part, whole):
         return min(100, round(100 * int(part) / int(whole))) if whole else 0
     except (TypeError, ValueError, ZeroDivisionError):
         return 0
+
+
+@register.filter
+def width_class(percentage):
+    """The .w-N class (N a multiple of 5) nearest a 0–100 value: bars without inline style."""
+    try:
+        return f"w-{min(100, max(0, 5 * round(float(percentage) / 5)))}"
+    except (TypeError, ValueError):
+        return "w-0"

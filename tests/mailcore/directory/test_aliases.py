@@ -12,6 +12,7 @@ from mailcore.directory.services import (
     remove_alias,
     set_alias_targets,
     set_forward,
+    update_domain,
 )
 from tests.conftest import PASSWORD
 
@@ -183,3 +184,12 @@ def test_removing_the_only_target_of_another_alias_is_refused(domain):
     create_alias("team@example.test", ["sales@example.test"])
     assert "source" in error_of(remove_alias, "sales@example.test")
     assert alias_targets("team@example.test") == ["sales@example.test"]
+
+
+def test_the_domain_alias_limit_holds(alice, bob, domain):
+    update_domain("example.test", max_aliases=1)
+    create_alias("sales@example.test", ["alice@example.test"])
+    assert "source" in error_of(create_alias, "info@example.test", ["bob@example.test"])
+    update_domain("example.test", max_aliases=0)
+    create_alias("info@example.test", ["bob@example.test"])
+    assert "max_aliases" in error_of(update_domain, "example.test", max_aliases=1)

@@ -6,6 +6,10 @@ VAR_DIR/dkim) and never logged or printed; the database keeps the selector and t
 public key, which are public anyway. A rotated-out key stays published (and listed by
 published_keys) for HOPTHU_DKIM_GRACE_DAYS, so mail signed with it just before the
 rotation still verifies when it arrives; prune_keys() then removes it.
+
+The panel rotates in two steps instead: prepare_key() makes a pending key (published,
+not signing), and activate_pending() switches to it once its record is visible in DNS
+(check.py), so no mail is ever signed with a selector receivers cannot find yet.
 """
 import base64
 import logging
@@ -20,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mailcore.directory.addresses import normalize_domain
 from mailcore.directory.models import Domain
@@ -58,15 +63,64 @@ def rotate_key(domain: Domain | str) -> DkimKey:
     return _install(_domain(domain), replace=True)
 
 
+def prepare_key(domain: Domain | str) -> DkimKey:
+    """Make the next key without signing with it yet: the panel's safe rotation, step one.
+
+    Signing with a selector whose record is not in DNS yet would fail DKIM at every
+    receiver (RFC 6376 §6.1.2: no key, PERMFAIL), so the new key waits, pending, until the
+    admin has published its record; activate_pending() then switches. A domain with no
+    key at all gets an active one at once (nothing is signed before it anyway).
+    """
+    domain = _domain(domain)
+    if not DkimKey.objects.filter(domain=domain, active=True).exists():
+        return _install(domain, replace=False)
+    return pending_key(domain) or _install(domain, replace=False, pending=True)
+
+
+def pending_key(domain: Domain | str) -> DkimKey | None:
+    """The key prepared but not signing yet (never active, never retired)."""
+    return (DkimKey.objects.filter(domain=_domain(domain), active=False, retired__isnull=True)
+            .select_related("domain").order_by("-pk").first())
+
+
+def activate_pending(domain: Domain | str) -> DkimKey:
+    """Sign with the pending key from now on; the old one is retired and stays published."""
+    domain = _domain(domain)
+    with transaction.atomic():
+        Domain.objects.select_for_update().filter(pk=domain.pk).first()  # one rotation at a time
+        key = pending_key(domain)
+        if key is None:
+            raise ValidationError({"key": _("There is no new key waiting to be used.")})
+        DkimKey.objects.filter(domain=domain, active=True).update(active=False, retired=timezone.now())
+        DkimKey.objects.filter(pk=key.pk).update(active=True)
+    key.active = True
+    return key
+
+
+def discard_pending(domain: Domain | str) -> bool:
+    """Forget the pending key (its file goes with its row, signals.py); False if there was none."""
+    key = pending_key(domain)
+    if key is None:
+        return False
+    key.delete()
+    return True
+
+
 def current_key(domain: Domain | str) -> DkimKey | None:
     return DkimKey.objects.filter(domain=_domain(domain), active=True).select_related("domain").first()
 
 
 def published_keys(domain: Domain | str) -> list[DkimKey]:
-    """The keys whose records must be in DNS now: the active one and those within the grace period."""
+    """The keys whose records must be in DNS now: the active one, a pending one (about to
+    sign) and retired ones within the grace period; the active key first."""
     cutoff = timezone.now() - _grace()
     keys = DkimKey.objects.filter(domain=_domain(domain)).select_related("domain").order_by("-active", "-pk")
-    return [key for key in keys if key.active or (key.retired and key.retired > cutoff)]
+    return [key for key in keys if key.active or not key.retired or key.retired > cutoff]
+
+
+def grace_ends(key: DkimKey):
+    """When a retired key's record may leave DNS (None for a key still in use)."""
+    return key.retired + _grace() if key.retired else None
 
 
 def dns_record(domain: Domain | str) -> tuple[str, str] | None:
@@ -110,8 +164,8 @@ def _domain(domain: Domain | str) -> Domain:
     return Domain.objects.get(name=normalize_domain(domain))
 
 
-def _install(domain: Domain, *, replace: bool) -> DkimKey:
-    if not replace and (existing := DkimKey.objects.filter(domain=domain, active=True).first()):
+def _install(domain: Domain, *, replace: bool, pending: bool = False) -> DkimKey:
+    if not replace and not pending and (existing := DkimKey.objects.filter(domain=domain, active=True).first()):
         return existing
     # The RSA prime search (~50 ms) runs before the transaction, not while holding its lock.
     private = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
@@ -120,16 +174,18 @@ def _install(domain: Domain, *, replace: bool) -> DkimKey:
         with transaction.atomic():
             Domain.objects.select_for_update().filter(pk=domain.pk).first()  # one rotation at a time
             current = DkimKey.objects.filter(domain=domain, active=True).first()
-            if current and not replace:
+            if pending and (waiting := pending_key(domain)):
+                return waiting  # prepared by a concurrent request meanwhile
+            if current and not replace and not pending:
                 return current  # made by a concurrent create_key meanwhile
             selector = _free_selector(domain)
             key_file = f"{domain.name}.{selector}.pem"
             written = key_dir() / key_file
             _write_private(written, private)
-            if current:
+            if current and not pending:
                 DkimKey.objects.filter(pk=current.pk).update(active=False, retired=timezone.now())
             key = DkimKey.objects.create(domain=domain, selector=selector, public_key=_public_b64(private),
-                                         key_file=key_file)
+                                         key_file=key_file, active=not pending)
     except BaseException:
         if written is not None:
             written.unlink(missing_ok=True)  # no row points at it: do not leave a secret lying around

@@ -1,4 +1,5 @@
-"""Local delivery: queued local recipients → alias expansion and forwards → INBOX.
+"""Local delivery: queued local recipients → alias expansion and forwards → the account's
+rules (rules.py) → INBOX or the folder they chose.
 
 A batch of due recipients is delivered in one transaction with their status change, so
 after a crash a recipient is either delivered and marked, or neither: never twice.
@@ -22,6 +23,7 @@ from . import rules, trace
 from .expand import expand, mailbox_of
 from .models import QueuedMessage, QueueRecipient
 from .queue import Envelope, enqueue_batch
+from .user_rules import MailView, RuleBook
 from .vacation import Delivered, reply_after_delivery
 
 log = logging.getLogger(__name__)
@@ -51,10 +53,14 @@ def deliver_due_local(limit: int = 100) -> int:
         by_message[recipient.message].append(recipient)
     outcome = _Outcome(now)
     expansions = {}  # one round delivers many messages to the same few addresses
+    for recipient in due:
+        _expansion(recipient, expansions)
+    # Every account's rules in one query for the round, not one per recipient.
+    book = RuleBook({account for expansion in expansions.values() for account in expansion.accounts})
     items, owners = [], []
     for message, recipients in by_message.items():
         raw = blobs.read(message.blob.digest)
-        targets, target_owners = _plan(message, raw, recipients, outcome, expansions)
+        targets, target_owners = _plan(message, raw, recipients, outcome, expansions, book)
         if targets:
             items.append((raw, targets))
             owners.append((targets, target_owners))
@@ -73,7 +79,12 @@ def deliver_due_local(limit: int = 100) -> int:
             for result, target, recipients_of_target in zip(target_results, targets, target_owners, strict=True):
                 if isinstance(result, StoreError):
                     outcome.mailbox_failed(recipients_of_target, target, f"452 4.2.2 {result}")
-                elif target.folder == "INBOX":
+                    continue
+                # A rule's forwards leave with the stored copy, not before: a copy retried
+                # later (a full mailbox) forwards once, when it is finally stored.
+                _forward_by_rule(recipients_of_target[0].message, raw, target.mailbox_address, target.forwards,
+                                 outcome)
+                if target.folder == "INBOX":
                     in_inbox.append(Delivered(raw, recipients_of_target[0].message.mail_from, target.account_id))
         outcome.save(due)
     # After the commit, so an auto-reply never delays, fails or repeats a delivery.
@@ -159,9 +170,17 @@ def retry_delay(attempts: int) -> timedelta:
 @dataclass(frozen=True)
 class _MailboxTarget(Target):
     mailbox_address: str = ""  # the address the mailbox was reached as
+    forwards: tuple = ()  # addresses the account's rules send this copy on to
 
 
-def _plan(message: QueuedMessage, raw: bytes, recipients, outcome: _Outcome, expansions: dict):
+def _expansion(recipient, expansions: dict):
+    key = (recipient.address, recipient.mailbox_only)
+    if key not in expansions:
+        expansions[key] = mailbox_of(recipient.address) if recipient.mailbox_only else expand(recipient.address)
+    return expansions[key]
+
+
+def _plan(message: QueuedMessage, raw: bytes, recipients, outcome: _Outcome, expansions: dict, book: RuleBook):
     """Return the store targets of one message and, for each, the recipients it serves."""
     if trace.hop_count(raw) > trace.MAX_HOPS:
         for recipient in recipients:
@@ -177,18 +196,14 @@ def _plan(message: QueuedMessage, raw: bytes, recipients, outcome: _Outcome, exp
             outcome.done(recipient, f"250 2.0.0 discarded by a filter: {verdict.reason}")
         return [], []
     filter_fields = b"".join(verdict.headers)
-    default_folder = "Junk" if verdict.action == "junk" else "INBOX"
-    headers = trace.parsed_header(raw) if rules.has_hooks() else None
+    view = MailView(raw, message.size)
     already = trace.delivered_to(raw)
     by_account: dict[int, list] = {}
     fields: dict[int, bytes] = {}
     reached: dict[int, str] = {}
     forwarded: dict[str, str] = {}
     for recipient in recipients:
-        key = (recipient.address, recipient.mailbox_only)
-        if key not in expansions:
-            expansions[key] = mailbox_of(recipient.address) if recipient.mailbox_only else expand(recipient.address)
-        expansion = expansions[key]
+        expansion = _expansion(recipient, expansions)
         outcome.reached[recipient.pk] = set(expansion.accounts)
         if expansion.empty:
             outcome.fail(recipient, "550 5.1.1 no such mailbox here any more")
@@ -206,10 +221,31 @@ def _plan(message: QueuedMessage, raw: bytes, recipients, outcome: _Outcome, exp
             forwarded.setdefault(address, expansion.forwarded_by[address])
     if forwarded:
         _forward(message, raw, forwarded, outcome)
-    targets = [_MailboxTarget(account_id, rules.choose_folder(account_id, headers, default_folder),
-                              trace=fields[account_id], mailbox_address=reached[account_id])
-               for account_id in by_account]
-    return targets, list(by_account.values())
+    targets, owners, discarded = [], [], set()
+    for account_id, recipients_of_account in by_account.items():
+        plan = rules.plan_copy(account_id, view, book, junk=verdict.action == "junk")
+        forwards = tuple(address for address in plan.forwards if address.lower() not in already)
+        if plan.discard:
+            discarded.add(account_id)
+            _forward_by_rule(message, raw, reached[account_id], forwards, outcome)
+            continue
+        targets.append(_MailboxTarget(account_id, plan.folder, plan.flags, trace=fields[account_id],
+                                      mailbox_address=reached[account_id], forwards=forwards))
+        owners.append(recipients_of_account)
+    for recipient in recipients:
+        reached_accounts = outcome.reached.get(recipient.pk)
+        if recipient.pk not in outcome.results and reached_accounts and reached_accounts <= discarded:
+            outcome.done(recipient, "250 2.0.0 discarded by the mailbox's rules")
+    return targets, owners
+
+
+def _forward_by_rule(message: QueuedMessage, raw: bytes, via: str, addresses: tuple, outcome: _Outcome):
+    """Queue a rule's forwards of one account's copy, like a directory forward (SRS sender,
+    Delivered-To of the forwarding address). Addresses the message already passed through
+    were dropped by the caller: with the next hop's Delivered-To check, rules forwarding
+    to each other cannot loop."""
+    if addresses:
+        _forward(message, raw, dict.fromkeys(addresses, via), outcome)
 
 
 def _forward(message: QueuedMessage, raw: bytes, forwarded: dict[str, str], outcome: _Outcome):

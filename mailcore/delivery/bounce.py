@@ -4,8 +4,9 @@ Queued like any other message, with the null reverse-path so that a bounce never
 bounces (RFC 5321 §4.5.5), and in the same transaction as the failure it reports.
 """
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 
+from mailcore.stats import counts
 from mailcore.store import blobs
 
 from .dsn import build_dsn, should_bounce
@@ -26,6 +27,7 @@ def split_reply(text: str) -> tuple[int, str, str]:
 
 def bounce(failed_recipients) -> int:
     """Queue one DSN per message for its failed recipients; return how many were queued."""
+    counts.count_after_commit(Counter((_owner_domain(r), counts.Kind.BOUNCED) for r in failed_recipients))
     by_message = defaultdict(list)
     for recipient in failed_recipients:
         by_message[recipient.message].append(recipient)
@@ -41,3 +43,11 @@ def bounce(failed_recipients) -> int:
     if items:
         enqueue_batch(items)
     return len(items)
+
+
+def _owner_domain(recipient) -> str:
+    """Whose failure it is: the sender's domain for remote mail (its own user's mail did not
+    arrive), the recipient's for local mail (mail to it was given up)."""
+    if recipient.kind == "remote":
+        return recipient.message.mail_from.rpartition("@")[2]
+    return recipient.domain

@@ -6,6 +6,8 @@ mail is the server's responsibility; local recipients are delivered by local.py 
 remote ones by the outbound queue, each in the same transaction as its status change.
 """
 import logging
+import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -14,6 +16,7 @@ from django.utils import timezone
 
 from mailcore.directory.addresses import parse_address
 from mailcore.directory.lookup import hosted_domain
+from mailcore.stats import counts
 from mailcore.store.bodies import DurableBodies
 
 from .models import QueuedMessage, QueueRecipient
@@ -68,7 +71,7 @@ def enqueue_batch(items: list[tuple[bytes, Envelope]]) -> list[int]:
             QueuedMessage(
                 blob_id=blob_id, size=len(raw), mail_from=envelope.mail_from, source=envelope.source,
                 account_id=envelope.account_id, client_ip=envelope.client_ip or None, helo=envelope.helo[:255],
-                smtputf8=envelope.smtputf8, received_at=now,
+                smtputf8=envelope.smtputf8, received_at=now, message_id=message_id_of(raw),
             )
             for (raw, envelope), blob_id in zip(items, blob_ids, strict=True)
         ])
@@ -80,9 +83,21 @@ def enqueue_batch(items: list[tuple[bytes, Envelope]]) -> list[int]:
                 recipients.append(QueueRecipient(message=message, address=address, kind=kind, domain=domain,
                                                  next_attempt=now))
         QueueRecipient.objects.bulk_create(recipients)
+        counts.count_after_commit(Counter((r.domain, counts.Kind.RECEIVED) for r in recipients if r.kind == "local"))
         ids = [message.pk for message in messages]
         transaction.on_commit(lambda: _notify(kinds_queued))
     return ids
+
+
+# RFC 5322 §3.6.4; the value may be folded onto continuation lines (§2.2.3).
+_MESSAGE_ID_RE = re.compile(rb"^Message-ID:[ \t]*(.*(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
+
+
+def message_id_of(raw: bytes) -> str:
+    """The Message-ID field of the top-level header, for the delivery log ("" if none)."""
+    end = raw.find(b"\r\n\r\n")
+    match = _MESSAGE_ID_RE.search(raw if end < 0 else raw[:end + 2])
+    return b" ".join(match.group(1).split()).decode("utf-8", "replace")[:998] if match else ""
 
 
 def enqueue(raw: bytes, envelope: Envelope) -> int:

@@ -7,7 +7,7 @@ one transaction. A worker that dies mid-delivery leaves the lease to expire and 
 is tried again: at least once, as every MTA must when an answer is lost.
 """
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from mailcore.dns import TemporaryDNSError
+from mailcore.stats import counts
 from mailcore.store import blobs
 
 from .models import QueuedMessage, QueueRecipient
@@ -105,6 +106,8 @@ def _record(claimed, outcomes):
                 recipient.status, recipient.next_attempt = Status.DEFERRED, now + retry_delay(recipient.attempts)
         QueueRecipient.objects.bulk_update(claimed, ["status", "attempts", "last_result", "next_attempt",
                                                      "finished_at"])
+        counts.count_after_commit(Counter((r.message.mail_from.rpartition("@")[2], counts.Kind.SENT)
+                                          for r in claimed if r.status == Status.DELIVERED))
         if failed:
             from .bounce import bounce
 

@@ -13,6 +13,7 @@ from mailcore.delivery import trace
 from mailcore.delivery.models import QueuedMessage
 from mailcore.delivery.queue import Envelope
 from mailcore.relay import access as relay_access
+from mailcore.stats import pending as pending_counts
 
 from . import policy, submission
 from .auth import SubmissionAuth
@@ -94,6 +95,8 @@ class MailHandler(SubmissionAuth):
         verdict = policy.cached_recipient(address, may_relay=may_relay) or \
             await self.host.run_blocking(policy.check_recipient, address, may_relay=may_relay)
         if verdict.reply:
+            if verdict.domain and verdict.reply.startswith("5"):  # permanent refusals only: a 4xx is retried
+                pending_counts.note(verdict.domain, pending_counts.Kind.REJECTED)
             return verdict.reply
         if verdict.address not in envelope.rcpt_tos:
             if server.mode == "mx" and envelope.rcpt_tos and verdict.dmarc_reject != envelope.hopthu_dmarc_reject:
@@ -110,6 +113,14 @@ class MailHandler(SubmissionAuth):
     # --- DATA ----------------------------------------------------------------------------
 
     async def handle_DATA(self, server, session, envelope):
+        reply = await self._data(server, session, envelope)
+        if reply.startswith("5"):  # refused for every recipient: count each hosted one
+            for kind, domain in getattr(envelope, "hopthu_kinds", {}).values():
+                if kind == "local":
+                    pending_counts.note(domain, pending_counts.Kind.REJECTED)
+        return reply
+
+    async def _data(self, server, session, envelope):
         raw = envelope.original_content or b""
         if _has_bare_cr_or_lf(raw):
             return "554 5.6.0 Bare CR or LF in the message is not allowed (RFC 5321 section 2.3.8)"

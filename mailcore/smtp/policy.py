@@ -30,8 +30,9 @@ class Verdict:
     dmarc_reject: bool = True  # refuse mail failing DMARC p=reject (the hosted domain's choice)
 
 
-def refuse(reply: str) -> Verdict:
-    return Verdict(reply)
+def refuse(reply: str, domain: str = "") -> Verdict:
+    """A refusal; `domain` names the hosted domain refused for (its statistics count it)."""
+    return Verdict(reply, domain=domain)
 
 
 def parse_path(text: str) -> Address | None:
@@ -79,12 +80,13 @@ def _check_recipient(text: str, *, may_relay: bool) -> Verdict:
             "quota", "used_bytes").first()
         if account is None:
             if not Alias.objects.filter(domain=domain, localpart__in=[address.localpart, ""]).exists():
-                return refuse(NO_SUCH_MAILBOX)
+                return refuse(NO_SUCH_MAILBOX, domain.name)
         elif account.quota and account.used_bytes >= account.quota:
             return refuse("452 4.2.2 The mailbox is full; try again later")
         return Verdict(None, QueueRecipient.Kind.LOCAL, domain.name, str(address), domain.dmarc_reject)
-    if hosted_domain(address.domain) is not None:  # a disabled domain of ours
-        return refuse("550 5.2.1 This domain does not accept mail now")
+    disabled = hosted_domain(address.domain)
+    if disabled is not None:  # a disabled domain of ours
+        return refuse("550 5.2.1 This domain does not accept mail now", disabled.name)
     original = srs.reverse(str(address))
     if original is not None:  # a bounce coming back for mail we forwarded (srs.py)
         back = parse_path(original)

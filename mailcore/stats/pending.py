@@ -1,0 +1,83 @@
+"""Counts noted in memory and written in the background: for SMTP refusals.
+
+A refused RCPT is one recipient, and a dictionary attack sends thousands a second;
+writing each would turn an attack into a write storm on the database that also holds
+the queue. So the SMTP handler only notes a refusal here (a dict update under a lock,
+safe on the event loop), and a single background thread writes the sums at most every
+FLUSH_SECONDS: one upsert per (domain, kind) per flush. The first refusal after a quiet
+period is written at once. A crash loses at most FLUSH_SECONDS of refusal counts
+(statistics, not mail); normal shutdown flushes (atexit).
+"""
+import atexit
+import threading
+import time
+from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from django.db import close_old_connections, connection
+
+from .counts import Kind, count_safely  # noqa: F401  (Kind: for callers' convenience)
+
+FLUSH_SECONDS = 10.0
+
+_lock = threading.Lock()
+_pending: Counter = Counter()
+_next_flush = 0.0  # monotonic time before which notes only accumulate
+_flush_planned = False
+_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stats-flush")
+
+
+def note(domain: str, kind: str, n: int = 1) -> None:
+    """Add n to (domain, kind) of today; never touches the database in the caller's thread."""
+    global _flush_planned
+    if not domain or n <= 0:
+        return
+    with _lock:
+        _pending[(domain.lower(), kind)] += n
+        if _flush_planned:
+            return
+        _flush_planned = True
+        delay = _next_flush - time.monotonic()
+    if delay <= 0:
+        _executor.submit(_flush_in_background)
+    else:
+        timer = threading.Timer(delay, _executor.submit, args=(_flush_in_background,))
+        timer.daemon = True
+        timer.start()
+
+
+def flush(wait: bool = True) -> Future:
+    """Write what is pending now (tests, shutdown); with wait, after any flush in progress."""
+    future = _executor.submit(_flush_in_background)
+    if wait:
+        future.result()
+    return future
+
+
+def _take() -> Counter:
+    global _flush_planned, _next_flush
+    with _lock:
+        tallies = Counter(_pending)
+        _pending.clear()
+        _flush_planned = False
+        _next_flush = time.monotonic() + FLUSH_SECONDS
+    return tallies
+
+
+def _flush_in_background() -> None:
+    tallies = _take()
+    if not tallies:
+        return
+    close_old_connections()
+    try:
+        count_safely(tallies)
+    finally:
+        connection.close()  # this thread's own connection: not held between flushes
+
+
+def _flush_at_exit() -> None:
+    # The executor is already shut down when atexit runs: write in this thread.
+    count_safely(_take())
+
+
+atexit.register(_flush_at_exit)

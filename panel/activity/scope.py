@@ -1,0 +1,45 @@
+"""Which log rows an admin may see: a superadmin all, a domain admin their domains' only.
+
+Mail belongs to a domain admin when a recipient is at one of their domains (or its
+domain aliases), or when it left from one of their addresses. Mail arriving over the
+MX port counts by its recipients only: anyone can forge an MX sender, and that must not
+show a domain admin mail addressed to someone else's domain.
+"""
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+
+from mailcore.delivery.models import QueuedMessage
+from mailcore.directory.models import DomainAlias
+
+from ..access import managed_domains
+
+
+def managed_names(user) -> list[str] | None:
+    """The A-labels of the user's domains and their domain aliases; None for a superadmin."""
+    if user.is_superuser:
+        return None
+    domains = list(managed_domains(user).values_list("name", flat=True))
+    aliases = DomainAlias.objects.filter(target__name__in=domains).values_list("name", flat=True)
+    return domains + list(aliases)
+
+
+def mail_of(names: list[str]) -> Q:
+    """QueueRecipient rows whose recipient, or (not over MX) sender, is at one of `names`."""
+    if not names:
+        return Q(pk__in=[])
+    senders = reduce(or_, (Q(message__mail_from__iendswith=f"@{name}") for name in names))
+    return Q(domain__in=names) | (senders & ~Q(message__source=QueuedMessage.Source.MX))
+
+
+def visible_recipients(request, queryset):
+    names = managed_names(request.user)
+    return queryset if names is None else queryset.filter(mail_of(names))
+
+
+def owner_domain(recipient) -> str:
+    """The domain a queue row is recorded under in the audit log."""
+    if recipient.kind == "local":
+        return recipient.domain
+    return recipient.message.mail_from.rpartition("@")[2].lower()

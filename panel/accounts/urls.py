@@ -1,10 +1,22 @@
 """Routes of the panel's accounts area (names in the "panel" namespace)."""
 from django.urls import path
 
-from . import views
+from . import access_views, alias_views, csv_views, views
 
 urlpatterns = [
-    path("", views.placeholder, name="account_list"),
-    path("aliases/", views.placeholder, name="alias_list"),
-    path("<int:pk>/", views.placeholder, name="account_detail"),
+    path("", views.account_list, name="account_list"),
+    path("new/", views.account_create, name="account_create"),
+    path("import/", csv_views.account_import, name="account_import"),
+    path("export.csv", csv_views.account_export, name="account_export"),
+    path("<int:pk>/", views.account_detail, name="account_detail"),
+    path("<int:pk>/delete/", views.account_delete, name="account_delete"),
+    path("<int:pk>/password/", access_views.account_password, name="account_password"),
+    path("<int:pk>/forward/", access_views.account_forward, name="account_forward"),
+    path("<int:pk>/app-passwords/", access_views.app_password_create, name="app_password_create"),
+    path("<int:pk>/app-passwords/<int:app_pk>/revoke/", access_views.app_password_revoke,
+         name="app_password_revoke"),
+    path("aliases/", alias_views.alias_list, name="alias_list"),
+    path("aliases/new/", alias_views.alias_create, name="alias_create"),
+    path("aliases/<int:pk>/", alias_views.alias_detail, name="alias_detail"),
+    path("aliases/<int:pk>/delete/", alias_views.alias_delete, name="alias_delete"),
 ]

@@ -1,6 +1,139 @@
-"""Placeholder until this area is built: every URL answers 404."""
-from django.http import Http404
+"""Accounts: the list, creating one, its page (edit display name, quota, active) and deleting it.
+
+Every account is reached through managed_domains (panel/access.py), so a domain admin
+who guesses another domain's account id gets a 404. The rules themselves (limits,
+duplicates, quota sums) are mailcore.directory.services'; these views map its errors
+onto form fields and write an audit entry for each change.
+"""
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from mailcore.audit.log import changed
+from mailcore.directory import services
+from mailcore.directory.models import Account, Alias
+
+from ..access import account_or_404, admin_required, audit, domain_or_404, managed_domains
+from ..listing import build_listing
+from .forms import (
+    AccountCreateForm,
+    AccountEditForm,
+    AppPasswordForm,
+    DeleteForm,
+    ForwardForm,
+    PasswordForm,
+    apply_errors,
+)
+
+ACCOUNT_SORTS = {
+    "address": ("domain__name", "localpart"),
+    "display_name": "display_name",
+    "quota": "quota",
+    "used": "used_bytes",
+    "last_login": "user__last_login",
+    "active": "active",
+}
 
 
-def placeholder(request, **kwargs):
-    raise Http404
+def snapshot(account: Account) -> dict:
+    """The fields an audit entry compares (never the password)."""
+    return {"display_name": account.display_name, "quota": account.quota, "active": account.active}
+
+
+@admin_required
+def account_list(request):
+    domains = managed_domains(request.user)
+    accounts = Account.objects.filter(domain__in=domains).select_related("domain", "user")
+    params = {}
+    if request.GET.get("domain"):
+        domain = domain_or_404(request, request.GET["domain"])
+        accounts, params = accounts.filter(domain=domain), {"domain": domain.name}
+    listing = build_listing(request, accounts, sorts=ACCOUNT_SORTS, default="address",
+                            search=("localpart", "domain__name", "display_name"), params=params)
+    return render(request, "panel/accounts/account_list.html", {
+        "listing": listing, "domains": domains.only("name"), "current_domain": params.get("domain", ""),
+    })
+
+
+@admin_required
+def account_create(request):
+    managed = set(managed_domains(request.user).values_list("name", flat=True))
+    form = AccountCreateForm(request.POST or None, managed=managed, initial={
+        "address": f"@{request.GET['domain']}" if request.GET.get("domain") in managed else ""})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account = services.create_account(data["address"], data["password"], quota=data["quota"],
+                                               display_name=data["display_name"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            audit(request, "account.create", account, domain=account.domain.name, after=snapshot(account))
+            messages.success(request, _("The account %(address)s was created.") % {"address": account})
+            return redirect("panel:account_detail", pk=account.pk)
+    return render(request, "panel/accounts/account_create.html", {"form": form})
+
+
+def render_detail(request, account, status=200, **forms):
+    """The account page, with any bound forms passed in (so their errors show)."""
+    forward = getattr(account, "forward", None)
+    forms.setdefault("edit_form", AccountEditForm(initial=snapshot(account)))
+    forms.setdefault("password_form", PasswordForm())
+    forms.setdefault("forward_form", ForwardForm(initial={
+        "targets": "\n".join(t.address for t in forward.targets.all()) if forward else "",
+        "keep_copy": forward.keep_copy if forward else True}))
+    forms.setdefault("app_password_form", AppPasswordForm())
+    return render(request, "panel/accounts/account_detail.html", {
+        "account": account, "forward": forward, "aliases": aliases_pointing_at(request, account),
+        "app_passwords": account.app_passwords.all(), **forms,
+    }, status=status)
+
+
+def aliases_pointing_at(request, account):
+    """Aliases (of domains this admin manages) with the account among their targets."""
+    names = [account.domain.name, *account.domain.domain_aliases.values_list("name", flat=True)]
+    forms = [f"{account.localpart}@{name}" for name in names]
+    return (Alias.objects.filter(domain__in=managed_domains(request.user), targets__address__in=forms)
+            .select_related("domain").distinct())
+
+
+@admin_required
+def account_detail(request, pk):
+    account = account_or_404(request, pk)
+    if request.method != "POST":
+        return render_detail(request, account)
+    form = AccountEditForm(request.POST)
+    if not form.is_valid():
+        return render_detail(request, account, status=400, edit_form=form)
+    before, data = snapshot(account), form.cleaned_data
+    try:
+        with transaction.atomic():  # all three changes or none
+            services.set_display_name(account.address, data["display_name"])
+            services.set_quota(account.address, data["quota"])
+            account = services.set_account_active(account.address, data["active"])
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return render_detail(request, account, status=400, edit_form=form)
+    old, new = changed(before, snapshot(account))
+    if new:
+        audit(request, "account.update", account, domain=account.domain.name, before=old, after=new)
+    messages.success(request, _("Saved."))
+    return redirect("panel:account_detail", pk=account.pk)
+
+
+@admin_required
+def account_delete(request, pk):
+    account = account_or_404(request, pk)
+    form = DeleteForm(request.POST or None, expected=(account.address, account.display_address.lower()))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.remove_account(account.address)
+        except ValidationError as exc:
+            form.add_error(None, [m for messages_ in exc.message_dict.values() for m in messages_])
+        else:
+            audit(request, "account.delete", account, domain=account.domain.name, before=snapshot(account))
+            messages.success(request, _("The account %(address)s and its mail were deleted.") % {"address": account})
+            return redirect("panel:account_list")
+    return render(request, "panel/accounts/account_delete.html", {"account": account, "form": form})

@@ -1,0 +1,92 @@
+"""Aliases: an address (or the catch-all `@domain`) delivered to one or more targets.
+
+services.create_alias enforces the domain's alias limit, refuses unknown local targets
+and loops; these views put its errors on the form and audit each change.
+"""
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mailcore.directory import services
+from mailcore.directory.models import Alias
+
+from ..access import admin_required, alias_or_404, audit, domain_or_404, managed_domains
+from ..listing import build_listing
+from .forms import AliasForm, AliasTargetsForm, apply_errors
+
+ALIAS_SORTS = {"address": ("domain__name", "localpart"), "active": "active", "created": "created"}
+
+
+def _targets(alias) -> list[str]:
+    return [target.address for target in alias.targets.all()]
+
+
+@admin_required
+def alias_list(request):
+    domains = managed_domains(request.user)
+    aliases = Alias.objects.filter(domain__in=domains).select_related("domain").prefetch_related("targets")
+    params = {}
+    if request.GET.get("domain"):
+        domain = domain_or_404(request, request.GET["domain"])
+        aliases, params = aliases.filter(domain=domain), {"domain": domain.name}
+    listing = build_listing(request, aliases.distinct(), sorts=ALIAS_SORTS, default="address",
+                            search=("localpart", "domain__name", "targets__address"), params=params)
+    return render(request, "panel/accounts/alias_list.html", {
+        "listing": listing, "domains": domains.only("name"), "current_domain": params.get("domain", ""),
+    })
+
+
+@admin_required
+def alias_create(request):
+    managed = set(managed_domains(request.user).values_list("name", flat=True))
+    initial = {"source": f"@{request.GET['domain']}"} if request.GET.get("domain") in managed else {}
+    form = AliasForm(request.POST or None, managed=managed, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            alias = services.create_alias(form.cleaned_data["source"], form.cleaned_data["targets"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            audit(request, "alias.create", alias, domain=alias.domain.name, after={"targets": _targets(alias)})
+            messages.success(request, _("The alias %(address)s was created.") % {"address": alias})
+            return redirect("panel:alias_list")
+    return render(request, "panel/accounts/alias_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@admin_required
+def alias_detail(request, pk):
+    alias = alias_or_404(request, pk)
+    before = _targets(alias)
+    form = AliasTargetsForm(request.POST or None, initial={"targets": "\n".join(before)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_alias_targets(alias.address, form.cleaned_data["targets"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            after = _targets(alias)
+            if after != before:
+                audit(request, "alias.update", alias, domain=alias.domain.name,
+                      before={"targets": before}, after={"targets": after})
+            messages.success(request, _("Saved."))
+            return redirect("panel:alias_list")
+    return render(request, "panel/accounts/alias_form.html", {"form": form, "alias": alias},
+                  status=400 if form.errors else 200)
+
+
+@require_POST
+@admin_required
+def alias_delete(request, pk):
+    alias = alias_or_404(request, pk)
+    before = _targets(alias)
+    try:
+        services.remove_alias(alias.address)
+    except ValidationError as exc:
+        for message in (m for messages_ in exc.message_dict.values() for m in messages_):
+            messages.error(request, message)
+        return redirect("panel:alias_detail", pk=alias.pk)
+    audit(request, "alias.delete", alias, domain=alias.domain.name, before={"targets": before})
+    messages.success(request, _("The alias %(address)s was deleted.") % {"address": alias})
+    return redirect("panel:alias_list")

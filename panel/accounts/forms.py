@@ -1,0 +1,167 @@
+"""Forms of the accounts area. They check shape and permission; mailcore.directory.services
+checks the rules (limits, duplicates, loops) and its errors are put on these fields."""
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mailcore.directory.addresses import domain_to_unicode, parse_address
+from mailcore.sizes import format_size, parse_size
+
+
+def apply_errors(form, exc: ValidationError):
+    """Put a services ValidationError on the form fields it names (else on the form)."""
+    for name, messages in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages)
+
+
+def split_addresses(text: str) -> list[str]:
+    """Targets typed one per line, or separated by commas, semicolons or spaces."""
+    return [part for part in re.split(r"[\s,;]+", text or "") if part]
+
+
+def exact_size(nbytes: int) -> str:
+    """2G when that is exact, else the byte count: saving a form unchanged must not round."""
+    text = format_size(nbytes) if nbytes else "0"
+    return text if parse_size(text) == nbytes else str(nbytes)
+
+
+class SizeField(forms.CharField):
+    """A byte size typed the way admins write it: 2 GB, 500M, 0 for unlimited."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", gettext_lazy("Such as 2 GB or 500 MB; 0 means unlimited."))
+        super().__init__(**kwargs)
+        self.widget.attrs["maxlength"] = "40"
+
+    def prepare_value(self, value):
+        return exact_size(value) if isinstance(value, int) else value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if len(value) > 40:
+            raise ValidationError(_("Write a size such as 2 GB."))
+        try:
+            return parse_size(value)
+        except ValueError:
+            raise ValidationError(_("%(value)s is not a size; write e.g. 2 GB, 500 MB or 0 for unlimited."),
+                                  params={"value": value}) from None
+
+
+class PasswordPairMixin:
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return data
+
+
+def _password_fields():
+    return (
+        forms.CharField(label=gettext_lazy("Password"), strip=False, widget=forms.PasswordInput(
+            attrs={"autocomplete": "new-password"})),
+        forms.CharField(label=gettext_lazy("Password again"), strip=False, widget=forms.PasswordInput(
+            attrs={"autocomplete": "new-password"})),
+    )
+
+
+class AccountCreateForm(PasswordPairMixin, forms.Form):
+    address = forms.CharField(label=gettext_lazy("Address"), max_length=254)
+    display_name = forms.CharField(label=gettext_lazy("Display name"), max_length=200, required=False)
+    password, password2 = _password_fields()
+    quota = SizeField(label=gettext_lazy("Quota"), required=False,
+                      help_text=gettext_lazy("Such as 2 GB or 500 MB; 0 means unlimited; empty takes the "
+                                             "domain's default."))
+
+    def __init__(self, *args, managed: set[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.managed = managed
+
+    def clean_address(self):
+        address = _managed_address(self.cleaned_data["address"], "address", self.managed)
+        return str(address)
+
+
+class AccountEditForm(forms.Form):
+    display_name = forms.CharField(label=gettext_lazy("Display name"), max_length=200, required=False)
+    quota = SizeField(label=gettext_lazy("Quota"))
+    active = forms.BooleanField(label=gettext_lazy("Active (may sign in and receive mail)"), required=False)
+
+
+class PasswordForm(PasswordPairMixin, forms.Form):
+    password, password2 = _password_fields()
+
+
+class DeleteForm(forms.Form):
+    """Typed confirmation: the admin writes the address being deleted."""
+
+    confirm = forms.CharField(label=gettext_lazy("Type the address to confirm"), max_length=254)
+
+    def __init__(self, *args, expected: tuple[str, ...], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.expected = expected
+
+    def clean_confirm(self):
+        value = self.cleaned_data["confirm"].strip().lower()
+        if value not in self.expected:
+            raise ValidationError(_("Type the address exactly as shown to delete it."))
+        return value
+
+
+class ForwardForm(forms.Form):
+    targets = forms.CharField(label=gettext_lazy("Forward to"), required=False, widget=forms.Textarea(
+        attrs={"rows": 3}), help_text=gettext_lazy("One address per line. Empty stops forwarding."))
+    keep_copy = forms.BooleanField(label=gettext_lazy("Keep a copy in this mailbox"), required=False)
+
+    def clean_targets(self):
+        return split_addresses(self.cleaned_data["targets"])
+
+
+class AppPasswordForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100,
+                           help_text=gettext_lazy("The device or program it is for, such as “Phone”."))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("CSV file"))
+
+
+class AliasForm(forms.Form):
+    source = forms.CharField(label=gettext_lazy("Alias address"), max_length=254, help_text=gettext_lazy(
+        "Such as sales@example.com, or @example.com for the catch-all (every address nothing else takes)."))
+    targets = forms.CharField(label=gettext_lazy("Deliver to"), widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text=gettext_lazy("One address per line, or separated by commas."))
+
+    def __init__(self, *args, managed: set[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.managed = managed
+
+    def clean_source(self):
+        return str(_managed_address(self.cleaned_data["source"], "source", self.managed, allow_catchall=True))
+
+    def clean_targets(self):
+        targets = split_addresses(self.cleaned_data["targets"])
+        if not targets:
+            raise ValidationError(_("At least one target is required."))
+        return targets
+
+
+class AliasTargetsForm(forms.Form):
+    targets = AliasForm.base_fields["targets"]
+
+    clean_targets = AliasForm.clean_targets
+
+
+def _managed_address(text, field, managed, allow_catchall=False):
+    try:
+        address = parse_address(text, field, allow_catchall=allow_catchall)
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict[field]) from None
+    if address.domain not in managed:
+        raise ValidationError(_("You do not manage the domain %(domain)s."),
+                              params={"domain": domain_to_unicode(address.domain)})
+    return address

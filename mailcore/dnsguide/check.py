@@ -5,7 +5,8 @@ error (DNS did not answer now), with what was found and, unless ok, a specific f
 lookups go through mailcore.dns (HOPTHU_DNS_SERVERS, HOPTHU_DNS_TIMEOUT bound each one)
 and run in a small thread pool, so a whole check takes about two lookup timeouts at worst
 even when every server is silent. Reports are cached for a minute per domain and language
-(CACHE_SECONDS): reloading the panel page does not ask DNS again; "check now" does.
+(CACHE_SECONDS): reloading the panel page does not ask DNS again; "check now" does, past
+the resolver's own cache (the upstream resolver may still cache for the records' TTL).
 """
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -54,6 +55,9 @@ def check_domain(domain: Domain, records: list[Record] | None = None, *, refresh
     key = f"dnsguide:{domain.name}:{language}"
     if not refresh and (cached := cache.get(key)) is not None:
         return cached
+    # The resolver keeps answers for their TTL (up to hours): a record the owner just fixed
+    # must be asked for again. This empties this process's cache only (the web process's).
+    mail_dns.flush_cache()
     report = _run(domain.name, records if records is not None else expected_records(domain), language)
     cache.set(key, report, CACHE_SECONDS)
     return report

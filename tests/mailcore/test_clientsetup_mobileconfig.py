@@ -1,8 +1,27 @@
-"""The Apple profile parses as a plist and holds what iOS and macOS Mail require."""
+"""The Apple profile parses as a plist and holds what iOS and macOS Mail require; it is
+signed with the mail host's certificate when there is one (checked with openssl)."""
 import plistlib
+import shutil
+import subprocess
+
+import pytest
 
 from mailcore.clientsetup.mobileconfig import mobileconfig
+from mailcore.service.tls import generate_self_signed
 from tests.conftest import PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def no_certificate(settings, tmp_path):
+    settings.HOPTHU_TLS_CERT = tmp_path / "missing" / "cert.pem"
+    settings.HOPTHU_TLS_KEY = tmp_path / "missing" / "key.pem"
+
+
+@pytest.fixture
+def certificate(settings, tmp_path):
+    settings.HOPTHU_TLS_CERT, settings.HOPTHU_TLS_KEY = tmp_path / "cert.pem", tmp_path / "key.pem"
+    generate_self_signed(settings.HOPTHU_TLS_CERT, settings.HOPTHU_TLS_KEY, ["mail.example.test"])
+    return settings.HOPTHU_TLS_CERT
 
 MAIL_KEYS = {
     "PayloadType", "PayloadVersion", "PayloadIdentifier", "PayloadUUID", "EmailAccountType", "EmailAddress",
@@ -48,3 +67,22 @@ def test_identifiers_are_stable_per_account_and_differ_between_accounts(alice, b
         assert first[key] == again[key] != other[key]
         assert first["PayloadContent"][0][key] == again["PayloadContent"][0][key] != other["PayloadContent"][0][key]
     assert first["PayloadUUID"] != first["PayloadContent"][0]["PayloadUUID"]
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+def test_with_a_certificate_the_profile_is_signed_and_openssl_verifies_it(alice, certificate, tmp_path):
+    signed = tmp_path / "profile.mobileconfig"
+    signed.write_bytes(mobileconfig(alice))
+
+    result = subprocess.run(
+        ["openssl", "smime", "-verify", "-inform", "DER", "-in", str(signed), "-CAfile", str(certificate),
+         "-purpose", "any"], capture_output=True, check=False)
+
+    assert result.returncode == 0, result.stderr
+    assert plistlib.loads(result.stdout)["PayloadContent"][0]["EmailAddress"] == "alice@example.test"
+
+
+def test_an_unreadable_key_serves_the_profile_unsigned(alice, certificate, settings):
+    settings.HOPTHU_TLS_KEY.write_text("not a key")
+
+    assert plistlib.loads(mobileconfig(alice))["PayloadType"] == "Configuration"

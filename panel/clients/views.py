@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from mailcore import clientsetup
 from mailcore.clientsetup import autodiscover as pox
@@ -82,7 +82,7 @@ def my_profile(request):
     return _profile(request.account)
 
 
-@require_GET
+@require_safe
 def autoconfig(request):
     """Thunderbird: ?emailaddress= if given, else the host it asked (autoconfig.<domain>)."""
     if "emailaddress" in request.GET:

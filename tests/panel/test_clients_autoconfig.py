@@ -94,3 +94,7 @@ def test_only_get_is_allowed(client, domain):
 def test_the_webmail_below_mail_is_not_shadowed(client, domain):
     # /mail/config-v1.1.xml sits in the webmail's prefix: other /mail/ URLs still reach the webmail.
     assert client.get("/mail/").status_code == 302
+
+
+def test_head_is_answered_for_clients_that_probe_first(client, domain):
+    assert client.head(MAIL, {"emailaddress": "a@example.test"}).status_code == 200

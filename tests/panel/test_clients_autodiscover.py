@@ -151,3 +151,7 @@ def test_the_capitalised_path_outlook_also_uses_works(client, alice):
 
 def test_other_methods_are_refused(client, domain):
     assert client.put(URL, outlook_request("alice@example.test")).status_code == 405
+
+
+def test_get_without_an_address_gets_error_600(client, domain):
+    assert error_code(ET.fromstring(client.get(URL).content)) == "600"

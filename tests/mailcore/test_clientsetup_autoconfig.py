@@ -1,6 +1,7 @@
 """The autoconfig file, read the way Thunderbird reads it.
 
-thunderbird_read() follows comm-central's readFromXML (mail/components/accountcreation):
+thunderbird_read() follows comm-central's readFromXML
+(mail/components/accountcreation/modules/readFromXML.sys.mjs):
 emailProvider@id and every <domain> must be host names, each incomingServer needs type
 imap|pop3, hostname, port 1..65535, username, a socketType of plain|SSL|STARTTLS and a
 known authentication; each outgoingServer needs type smtp and the same. Anything it would
@@ -30,6 +31,7 @@ def _server(element, types):
     assert 1 <= port <= 65535
     socket = next(s.text for s in element.findall("socketType") if s.text in SOCKET_TYPES)
     auth = next(a.text for a in element.findall("authentication") if a.text in AUTH)
+    assert element.findtext("username")  # Sanitizer.string throws on a missing one
     return {"type": element.get("type"), "hostname": _hostname(element.findtext("hostname")), "port": port,
             "socketType": socket, "auth": auth, "username": element.findtext("username")}
 

@@ -4,5 +4,6 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("<str:name>/", views.placeholder, name="dns_records"),
+    path("<str:name>/", views.records, name="dns_records"),
+    path("<str:name>/zone/", views.zone, name="dns_zone"),
 ]

@@ -7,7 +7,8 @@ def editor_post(name="Invoices", match="all", active=True, conditions=(), action
     if active:
         data["active"] = "on"
     for prefix, rows in (("conditions", conditions), ("actions", actions)):
-        data.update({f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": str(len(rows) if editing else 0),
+        data.update({f"{prefix}-TOTAL_FORMS": str(len(rows)),
+                     f"{prefix}-INITIAL_FORMS": str(len(rows) if editing else 0),
                      f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
         for index, row in enumerate(rows):
             data.update({f"{prefix}-{index}-{key}": value for key, value in row.items()})

@@ -114,7 +114,7 @@ def test_saving_the_edit_page_unchanged_keeps_the_rule(owner_client, alice):
 
 
 def test_moving_up_and_down_swaps_neighbours(owner_client, alice):
-    a, b, c = (make(alice, name, i) for i, name in enumerate("abc"))
+    a, _b, c = (make(alice, name, i) for i, name in enumerate("abc"))
     owner_client.post(reverse("panel:rule_move", args=[alice.pk, c.pk]), {"direction": "up"})
     owner_client.post(reverse("panel:rule_move", args=[alice.pk, a.pk]), {"direction": "down"})
     assert list(MailRule.objects.filter(account=alice).values_list("name", flat=True)) == ["c", "a", "b"]
@@ -136,7 +136,7 @@ def test_turning_off_and_on(owner_client, alice):
 
 
 def test_deleting_renumbers_the_rest(owner_client, alice):
-    a, b, c = (make(alice, name, i) for i, name in enumerate("abc"))
+    b = [make(alice, name, i) for i, name in enumerate("abc")][1]
     response = owner_client.post(reverse("panel:rule_delete", args=[alice.pk, b.pk]))
     assert response.status_code == 302
     assert list(MailRule.objects.filter(account=alice).values_list("name", "position")) == [("a", 0), ("c", 1)]

@@ -12,14 +12,13 @@ from django.views.decorators.http import require_POST
 
 from mailcore.audit.log import changed
 from mailcore.directory import services
-from mailcore.directory.addresses import normalize_domain
 from mailcore.directory.models import Alias
 from mailcore.dkim import keys
 from panel.access import admin_required, audit, domain_or_404, managed_domains, superadmin_required
 from panel.listing import build_listing
 
 from .forms import CatchAllForm, DeleteForm, DomainAddForm, DomainAliasForm, LimitsForm, PolicyForm, add_service_errors
-from .queries import with_usage
+from .queries import to_alabels, with_usage
 
 LIMIT_FIELDS = ("max_accounts", "max_aliases", "total_quota", "default_quota")
 SORTS = {"name": "name", "active": ("active", "name"), "accounts": "account_count", "aliases": "alias_count",
@@ -31,12 +30,10 @@ def domain_list(request):
     domains = with_usage(managed_domains(request.user))
     query = request.GET.get("q", "").strip()
     search = ("name",)
-    if query and not query.isascii():  # a U-label: stored names are A-labels
+    if query and not query.isascii():  # U-labels: stored names are A-labels
         search = ()
-        try:
-            domains = domains.filter(name__icontains=normalize_domain(query))
-        except ValidationError:
-            domains = domains.none()
+        alabels = to_alabels(query)
+        domains = domains.filter(name__icontains=alabels) if alabels else domains.none()
     listing = build_listing(request, domains, sorts=SORTS, default="name", search=search)
     return render(request, "panel/domains/list.html", {"listing": listing})
 

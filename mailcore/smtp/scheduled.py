@@ -66,7 +66,13 @@ def send_due(now=None, batch: int = BATCH) -> int:
     now = now or timezone.now()
     due = list(ScheduledMessage.objects.filter(status=ScheduledMessage.Status.WAITING, send_at__lte=now)
                .order_by("send_at").values_list("pk", flat=True)[:batch])
-    return sum(_send_one(pk, now) for pk in due)
+    handled = 0
+    for pk in due:
+        try:
+            handled += _send_one(pk, now)
+        except Exception:  # one broken row must not hold back every later send on the server
+            log.exception("Scheduled message %s could not be sent; it is tried again at the next sweep", pk)
+    return handled
 
 
 def _send_one(pk: int, now) -> int:
@@ -76,8 +82,14 @@ def _send_one(pk: int, now) -> int:
         if row is None:
             return 0  # sent or cancelled meanwhile
         try:
-            row.queued_message_id = submission.submit(row.account, blobs.read(row.blob.digest), row.recipients,
-                                                      client_ip=row.client_ip)
+            raw = blobs.read(row.blob.digest)
+        except FileNotFoundError:  # the body is gone (disk restored from an older backup): nothing to send
+            log.error("Scheduled message %s has lost its body %s", pk, row.blob.digest)
+            row.status, row.error = ScheduledMessage.Status.FAILED, _("The message body is missing from storage.")
+            row.save(update_fields=["status", "error"])
+            return 1
+        try:
+            row.queued_message_id = submission.submit(row.account, raw, row.recipients, client_ip=row.client_ip)
             row.status = ScheduledMessage.Status.SENT
         except ValidationError as error:  # a recipient gone, the From no longer allowed, the rate
             row.status = ScheduledMessage.Status.FAILED

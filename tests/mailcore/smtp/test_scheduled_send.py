@@ -78,8 +78,7 @@ def test_a_crash_while_sending_leaves_it_waiting_with_nothing_queued(alice, bob,
         raise RuntimeError("the process died here")  # after the queue rows were written
 
     monkeypatch.setattr(submission, "_keep_sent_copy", crash)
-    with pytest.raises(RuntimeError):
-        scheduled.send_due(later)
+    assert scheduled.send_due(later) == 0  # logged, rolled back, tried again at the next sweep
     row.refresh_from_db()
     assert row.status == "waiting" and not QueueRecipient.objects.exists()
     monkeypatch.setattr(submission, "_keep_sent_copy", real_keep)
@@ -90,3 +89,33 @@ def test_a_crash_while_sending_leaves_it_waiting_with_nothing_queued(alice, bob,
 def test_beat_sweeps_often_enough_for_the_30_second_promise():
     sweep = settings.CELERY_BEAT_SCHEDULE["scheduled-send-sweep"]
     assert sweep["task"] == scheduled.send_scheduled.name and sweep["schedule"] <= 30
+
+
+def test_a_message_whose_body_is_lost_fails_without_holding_back_the_others(alice, bob, later):
+    from mailcore.store import blobs
+
+    broken = scheduled.schedule(alice, RAW.replace(b"Later", b"Lost"), ["bob@example.test"], later)
+    fine = scheduled.schedule(alice, RAW, ["bob@example.test"], later + dt.timedelta(seconds=1))
+    blobs.blob_path(broken.blob.digest).unlink()
+    assert scheduled.send_due(later + dt.timedelta(minutes=1)) == 2
+    broken.refresh_from_db()
+    fine.refresh_from_db()
+    assert (broken.status, fine.status) == ("failed", "sent")
+    assert "missing" in broken.error
+
+
+def test_an_unexpected_error_on_one_message_leaves_it_waiting_and_sends_the_rest(alice, bob, later, monkeypatch):
+    first = scheduled.schedule(alice, RAW.replace(b"Later", b"First"), ["bob@example.test"], later)
+    second = scheduled.schedule(alice, RAW, ["bob@example.test"], later + dt.timedelta(seconds=1))
+    real_submit = submission.submit
+
+    def submit_failing_first(account, raw, *args, **kwargs):
+        if b"First" in raw:
+            raise OSError("disk full")
+        return real_submit(account, raw, *args, **kwargs)
+
+    monkeypatch.setattr(submission, "submit", submit_failing_first)
+    assert scheduled.send_due(later + dt.timedelta(minutes=1)) == 1
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("waiting", "sent")

@@ -1,4 +1,6 @@
-"""Accounts in and out as CSV: the bulk import and export behind the panel (docs/panel-accounts.md).
+"""Accounts and aliases in and out as CSV: the bulk import and export behind the panel.
+
+The formats are documented in docs/panel-accounts.md.
 
 Import is forgiving per row and strict per file. A file that cannot be read as CSV at
 all (not UTF-8, binary, too big, no `address`/`password` header) is refused whole,
@@ -12,6 +14,7 @@ that escape, so an export read back gives the same values.
 """
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -31,11 +34,24 @@ MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_ROWS = 500
 MAX_FIELD_CHARS = 1000
 
-IMPORT_COLUMNS = ("address", "password", "display_name", "quota", "active")
-REQUIRED_COLUMNS = ("address", "password")
-# Written by the export for the admin's information; read back, they are ignored.
-EXPORT_ONLY_COLUMNS = ("used", "last_login")
-EXPORT_COLUMNS = ("address", "password", "display_name", "quota", "active", *EXPORT_ONLY_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Format:
+    columns: tuple  # read by the import
+    required: tuple
+    informational: tuple = ()  # written by the export for the admin's information; ignored on import
+
+    @property
+    def export_columns(self):
+        return (*self.columns, *self.informational)
+
+
+ACCOUNTS = Format(columns=("address", "password", "display_name", "quota", "active"),
+                  required=("address", "password"), informational=("used", "last_login"))
+ALIASES = Format(columns=("source", "targets"), required=("source", "targets"))
+IMPORT_COLUMNS = ACCOUNTS.columns
+EXPORT_COLUMNS = ACCOUNTS.export_columns
 
 _TRUE = {"1", "yes", "y", "true", "on", "có", "co"}
 _FALSE = {"0", "no", "n", "false", "off", "không", "khong"}
@@ -84,7 +100,7 @@ def unescape_cell(value: str) -> str:
     return value
 
 
-def read_rows(data: bytes) -> list[Row]:
+def read_rows(data: bytes, fmt: Format = ACCOUNTS) -> list[Row]:
     """Parse an uploaded file into rows keyed by column name, or raise CsvFileError."""
     if len(data) > MAX_IMPORT_BYTES:
         raise CsvFileError(_("The file is larger than %(size)s.") % {"size": format_size(MAX_IMPORT_BYTES)})
@@ -102,31 +118,31 @@ def read_rows(data: bytes) -> list[Row]:
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        header = _read_header(next(reader))
+        header = _read_header(next(reader), fmt)
         rows = []
         start = reader.line_num + 1
         for cells in reader:
             if any(cell.strip() for cell in cells):
-                rows.append(_row(start, header, cells))
+                rows.append(_row(start, header, cells, fmt))
                 if len(rows) > MAX_IMPORT_ROWS:
-                    raise CsvFileError(_("The file has more than %(count)d accounts; split it into several files.")
+                    raise CsvFileError(_("The file has more than %(count)d rows; split it into several files.")
                                        % {"count": MAX_IMPORT_ROWS})
             start = reader.line_num + 1
     except csv.Error as exc:
         raise CsvFileError(_("The file is not valid CSV (line %(line)d: %(reason)s).")
                            % {"line": reader.line_num, "reason": exc}) from None
     if not rows:
-        raise CsvFileError(_("The file has a header but no accounts."))
+        raise CsvFileError(_("The file has a header but no rows."))
     return rows
 
 
-def _read_header(cells: list[str]) -> list[str]:
+def _read_header(cells: list[str], fmt: Format) -> list[str]:
     header = [cell.strip().lower() for cell in cells]
-    unknown = [name for name in header if name not in EXPORT_COLUMNS]
+    unknown = [name for name in header if name not in fmt.export_columns]
     if unknown:
         raise CsvFileError(_("Unknown column %(name)s on line 1; the columns are: %(columns)s.")
-                           % {"name": repr(unknown[0][:40]), "columns": ", ".join(IMPORT_COLUMNS)})
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+                           % {"name": repr(unknown[0][:40]), "columns": ", ".join(fmt.columns)})
+    missing = [name for name in fmt.required if name not in header]
     if missing:
         raise CsvFileError(_("Line 1 must be a header naming the columns; %(name)s is missing.")
                            % {"name": missing[0]})
@@ -135,10 +151,10 @@ def _read_header(cells: list[str]) -> list[str]:
     return header
 
 
-def _row(line: int, header: list[str], cells: list[str]) -> Row:
+def _row(line: int, header: list[str], cells: list[str], fmt: Format) -> Row:
     values = {}
     for name, cell in zip(header, cells, strict=False):
-        if name in IMPORT_COLUMNS:
+        if name in fmt.columns:
             values[name] = unescape_cell(cell.strip())[:MAX_FIELD_CHARS]
     if len(cells) > len(header):
         values["_extra"] = True
@@ -170,10 +186,14 @@ def import_accounts(rows: Iterable[Row], managed_domains: set[str]) -> ImportRes
     managed_domains holds the A-labels the importing admin may add accounts to; a row
     for any other domain is refused, as the panel's form would refuse it.
     """
+    return _import_each(rows, lambda row: _import_row(row, managed_domains))
+
+
+def _import_each(rows, import_row) -> ImportResult:
     result = ImportResult()
     for row in rows:
         try:
-            result.created.append(_import_row(row, managed_domains))
+            result.created.append(import_row(row))
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 for message in messages:
@@ -212,7 +232,7 @@ def export_lines(accounts: Iterable[Account]) -> Iterator[str]:
     directory streams in chunks instead of loading at once.
     """
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
+    yield "\ufeff" + writer.writerow(ACCOUNTS.export_columns)
     for account in accounts:
         last_login = account.user.last_login
         cells = (account.address, "", account.display_name, _exact_size(account.quota),
@@ -227,6 +247,32 @@ def _exact_size(nbytes: int) -> str:
     return text if parse_size(text) == nbytes else str(nbytes)
 
 
+def import_aliases(rows: Iterable[Row], managed_domains: set[str]) -> ImportResult:
+    """Create one alias per row (targets separated by spaces, commas or semicolons)."""
+    return _import_each(rows, lambda row: _import_alias_row(row, managed_domains))
+
+
+def _import_alias_row(row: Row, managed_domains: set[str]):
+    if row.values.get("_extra"):
+        raise ValidationError({"source": _("The row has more cells than the header has columns.")})
+    source = parse_address(row.values.get("source", ""), "source", allow_catchall=True)
+    if source.domain not in managed_domains:
+        raise ValidationError({"source": _("You do not manage the domain %(domain)s.")
+                               % {"domain": domain_to_unicode(source.domain)}})
+    targets = [t for t in re.split(r"[\s,;]+", row.values.get("targets", "")) if t]
+    with transaction.atomic():
+        return services.create_alias(str(source), targets)
+
+
+def export_alias_lines(aliases) -> Iterator[str]:
+    """CSV lines for aliases (prefetch their targets); targets joined by spaces."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(ALIASES.export_columns)
+    for alias in aliases:
+        cells = (alias.address, " ".join(target.address for target in alias.targets.all()))
+        yield writer.writerow([escape_cell(cell) for cell in cells])
+
+
 # For templates documenting the format (kept next to the columns they describe).
 COLUMN_HELP = (
     ("address", gettext_lazy("Required. The new address, at a domain you manage.")),
@@ -234,4 +280,8 @@ COLUMN_HELP = (
     ("display_name", gettext_lazy("Optional. The name shown with the address.")),
     ("quota", gettext_lazy("Optional. Such as 2 GB or 500 MB; 0 is unlimited; empty takes the domain's default.")),
     ("active", gettext_lazy("Optional. yes or no; empty means yes.")),
+)
+ALIAS_COLUMN_HELP = (
+    ("source", gettext_lazy("Required. The alias address, or @domain for the catch-all.")),
+    ("targets", gettext_lazy("Required. Where its mail goes: addresses separated by spaces.")),
 )

@@ -17,6 +17,8 @@ urlpatterns = [
          name="app_password_revoke"),
     path("aliases/", alias_views.alias_list, name="alias_list"),
     path("aliases/new/", alias_views.alias_create, name="alias_create"),
+    path("aliases/import/", csv_views.alias_import, name="alias_import"),
+    path("aliases/export.csv", csv_views.alias_export, name="alias_export"),
     path("aliases/<int:pk>/", alias_views.alias_detail, name="alias_detail"),
     path("aliases/<int:pk>/delete/", alias_views.alias_delete, name="alias_delete"),
 ]

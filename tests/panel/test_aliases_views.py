@@ -115,3 +115,19 @@ def test_a_domain_admin_cannot_create_an_alias_at_another_domain(owner_client, c
     response = owner_client.post(CREATE, {"source": "@example.org", "targets": "x@elsewhere.example"})
     assert "You do not manage" in response.context["form"].errors["source"][0]
     assert not Alias.objects.exists()
+
+
+def test_aliases_import_and_export_through_the_panel(owner_client, alice, charlie):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    services.create_alias("info@example.org", ["charlie@example.org"])
+    data = b"source,targets\nsales@example.test,alice@example.test\ninfo2@example.org,charlie@example.org\n"
+    response = owner_client.post(reverse("panel:alias_import"), {"file": SimpleUploadedFile("a.csv", data)})
+    assert [(e.line, e.field) for e in response.context["result"].errors] == [(3, "source")]
+    assert AuditEntry.objects.get(action="alias.create").object_repr == "sales@example.test"
+    body = b"".join(owner_client.get(reverse("panel:alias_export")).streaming_content).decode("utf-8-sig")
+    assert "sales@example.test,alice@example.test" in body and "example.org" not in body
+
+
+def test_a_domain_admin_cannot_export_another_domains_aliases(owner_client, charlie):
+    assert owner_client.get(reverse("panel:alias_export"), {"domain": "example.org"}).status_code == 404

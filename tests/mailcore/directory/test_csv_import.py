@@ -98,7 +98,7 @@ def test_an_escaped_formula_cell_is_read_back_unescaped(domain):
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "not a CSV"),
     (b"email,password\nan@example.test,x\n", "Unknown column"),
     (b"address,display_name\nan@example.test,x\n", "password is missing"),
-    (b"address,password\n", "no accounts"),
+    (b"address,password\n", "no rows"),
     (b'address,password\n"an@example.test,x\n', "not valid CSV"),
 ])
 def test_a_file_that_cannot_be_read_is_refused_whole(domain, data, reason):

@@ -272,6 +272,9 @@ HOPTHU_DELIVERY_PROCESS = env_bool("HOPTHU_DELIVERY_PROCESS", True)
 HOPTHU_FILTERS = tuple(env_list("HOPTHU_FILTERS", []))
 HOPTHU_RULE_HOOKS = tuple(env_list("HOPTHU_RULE_HOOKS", []))
 HOPTHU_DIRECTORY_CACHE_SECONDS = env_int("HOPTHU_DIRECTORY_CACHE_SECONDS", 5)  # hosted-domain answers
+# The host mail clients connect to; empty: HOPTHU_HOSTNAME (docs/clients.md).
+HOPTHU_CLIENT_HOSTNAME = env_str("HOPTHU_CLIENT_HOSTNAME", "")
+HOPTHU_SIGN_PROFILES = env_bool("HOPTHU_SIGN_PROFILES", True)  # sign Apple profiles with the TLS certificate
 HOPTHU_SRS_DOMAIN = env_str("HOPTHU_SRS_DOMAIN", "")  # empty: HOPTHU_HOSTNAME
 HOPTHU_SRS_SECRET = env_str("HOPTHU_SRS_SECRET", "")  # empty: derived from SECRET_KEY
 # Refuse mail failing DMARC when the From domain publishes p=reject (docs/inbound-checks.md)

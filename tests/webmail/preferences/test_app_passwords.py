@@ -78,3 +78,9 @@ def test_deleting_needs_a_post(alice_client, alice):
     row, _secret = create_app_password(alice.address, "Phone")
     assert alice_client.get(f"/mail/settings/app-passwords/{row.pk}/delete/").status_code == 405
     assert alice.app_passwords.count() == 1
+
+
+def test_the_page_links_to_the_mail_app_setup_page(alice_client):
+    response = alice_client.get("/mail/settings/app-passwords/")
+    assert b'href="/setup/"' in response.content
+    assert alice_client.get("/setup/").status_code == 200

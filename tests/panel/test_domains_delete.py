@@ -11,7 +11,7 @@ RAW = b"From: a@example.net\r\nTo: alice@example.test\r\nSubject: kept\r\n\r\nhe
 def test_the_page_says_what_the_domain_holds(super_client, alice):
     append(alice.pk, "INBOX", RAW)
     html = super_client.get("/panel/domains/example.test/delete/").content.decode()
-    assert "1 account holding 1 messages" in html
+    assert "1 account." in html and "They hold 1 message (" in html
 
 
 def test_a_wrong_name_is_refused_on_the_confirm_field(super_client, domain):

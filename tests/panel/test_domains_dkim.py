@@ -110,3 +110,13 @@ def test_throwing_the_new_key_away_deletes_it_and_its_file(owner_client, domain,
 def test_preparing_twice_gives_the_same_pending_key(domain):
     keys.create_key(domain)
     assert keys.prepare_key(domain).pk == keys.prepare_key(domain).pk
+
+
+def test_the_daily_task_forgets_retired_keys_past_the_grace_period(domain, settings):
+    from mailcore.dkim.tasks import prune_retired_keys
+
+    settings.HOPTHU_DKIM_GRACE_DAYS = 0
+    keys.create_key(domain)
+    keys.rotate_key(domain)
+    assert prune_retired_keys() == 1
+    assert [k.active for k in DkimKey.objects.all()] == [True]

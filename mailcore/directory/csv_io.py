@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -186,10 +186,10 @@ def import_accounts(rows: Iterable[Row], managed_domains: set[str]) -> ImportRes
     managed_domains holds the A-labels the importing admin may add accounts to; a row
     for any other domain is refused, as the panel's form would refuse it.
     """
-    return _import_each(rows, lambda row: _import_row(row, managed_domains))
+    return _import_each(rows, lambda row: _import_row(row, managed_domains), "address")
 
 
-def _import_each(rows, import_row) -> ImportResult:
+def _import_each(rows, import_row, key_field) -> ImportResult:
     result = ImportResult()
     for row in rows:
         try:
@@ -198,6 +198,12 @@ def _import_each(rows, import_row) -> ImportResult:
             for name, messages in exc.message_dict.items():
                 for message in messages:
                     result.errors.append(RowError(row.line, name, message))
+        except IntegrityError:
+            # Another admin created the same address between our check and our insert:
+            # the row's transaction rolled back whole, so report it like any bad row.
+            result.errors.append(RowError(row.line, key_field,
+                                          _("This row conflicts with a change made at the same time; "
+                                            "import it again.")))
     return result
 
 
@@ -249,7 +255,7 @@ def _exact_size(nbytes: int) -> str:
 
 def import_aliases(rows: Iterable[Row], managed_domains: set[str]) -> ImportResult:
     """Create one alias per row (targets separated by spaces, commas or semicolons)."""
-    return _import_each(rows, lambda row: _import_alias_row(row, managed_domains))
+    return _import_each(rows, lambda row: _import_alias_row(row, managed_domains), "source")
 
 
 def _import_alias_row(row: Row, managed_domains: set[str]):

@@ -120,3 +120,26 @@ def test_a_file_with_too_many_rows_is_refused(domain):
 def test_a_row_with_more_cells_than_columns_is_refused(domain):
     result = load(f"address,password\nan@example.test,{PASSWORD},surplus\n")
     assert [(e.line, e.field) for e in result.errors] == [(2, "address")]
+
+
+def test_a_row_failing_after_its_login_and_first_folder_are_written_leaves_nothing(domain, monkeypatch):
+    # Fault injection: the database refuses the row half-way through (as a concurrent
+    # insert of the same address would); its login, account and folders must all go.
+    from django.db import IntegrityError
+
+    from mailcore.store import folders
+
+    real = folders.create_default_folders
+
+    def fail_for_binh(account):
+        real(account)
+        if account.localpart == "binh":
+            raise IntegrityError("injected")
+
+    monkeypatch.setattr(folders, "create_default_folders", fail_for_binh)
+    result = load(f"address,password\nan@example.test,{PASSWORD}\nbinh@example.test,{PASSWORD}\n"
+                  f"chi@example.test,{PASSWORD}\n")
+    assert [(e.line, e.field) for e in result.errors] == [(3, "address")]
+    assert sorted(Account.objects.values_list("localpart", flat=True)) == ["an", "chi"]
+    assert not User.objects.filter(username="binh@example.test").exists()
+    assert not Folder.objects.filter(account__localpart="binh").exists()

@@ -9,6 +9,7 @@ period is written at once. A crash loses at most FLUSH_SECONDS of refusal counts
 (statistics, not mail); normal shutdown flushes (atexit).
 """
 import atexit
+import os
 import threading
 import time
 from collections import Counter
@@ -80,4 +81,14 @@ def _flush_at_exit() -> None:
     count_safely(_take())
 
 
+def _reset_in_child() -> None:
+    # A forked child (a Celery pool process) inherits the lock and the executor but not its
+    # thread: start afresh; the parent still holds, and writes, what it had noted.
+    global _lock, _executor, _flush_planned, _next_flush
+    _lock, _executor = threading.Lock(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="stats-flush")
+    _pending.clear()
+    _flush_planned, _next_flush = False, 0.0
+
+
 atexit.register(_flush_at_exit)
+os.register_at_fork(after_in_child=_reset_in_child)

@@ -131,3 +131,11 @@ def test_aliases_import_and_export_through_the_panel(owner_client, alice, charli
 
 def test_a_domain_admin_cannot_export_another_domains_aliases(owner_client, charlie):
     assert owner_client.get(reverse("panel:alias_export"), {"domain": "example.org"}).status_code == 404
+
+
+def test_the_catch_all_can_be_edited_and_shows_on_its_accounts_page(owner_client, alice, bob):
+    alias = services.create_alias("@example.test", ["alice@example.test"])
+    owner_client.post(reverse("panel:alias_detail", args=[alias.pk]), {"targets": "bob@example.test"})
+    assert [t.address for t in alias.targets.all()] == ["bob@example.test"]
+    content = owner_client.get(reverse("panel:account_detail", args=[bob.pk])).content.decode()
+    assert "@example.test (catch-all)" in content

@@ -11,6 +11,7 @@ from operator import or_
 from django.db.models import Q
 
 from mailcore.delivery.models import QueuedMessage
+from mailcore.directory.lookup import hosted_domain
 from mailcore.directory.models import DomainAlias
 
 from ..access import managed_domains
@@ -39,7 +40,8 @@ def visible_recipients(request, queryset):
 
 
 def owner_domain(recipient) -> str:
-    """The domain a queue row is recorded under in the audit log."""
-    if recipient.kind == "local":
-        return recipient.domain
-    return recipient.message.mail_from.rpartition("@")[2].lower()
+    """The domain a queue row is filed under in the audit log: the recipient's for local
+    mail, the sender's for outgoing mail; a domain alias files under its target."""
+    name = recipient.domain if recipient.kind == "local" else recipient.message.mail_from.rpartition("@")[2]
+    domain = hosted_domain(name.lower()) if name else None
+    return domain.name if domain is not None else name.lower()

@@ -74,3 +74,12 @@ def test_one_foreign_id_refuses_the_whole_request(owner_client, alice, charlie):
 
 def test_a_bad_id_is_a_404(super_client):
     assert super_client.post(reverse("panel:queue_retry"), {"id": "x"}).status_code == 404
+
+
+def test_mail_to_a_domain_alias_is_audited_under_its_target(owner_client, alice):
+    from mailcore.directory.services import create_domain_alias
+
+    create_domain_alias("example.vn", "example.test")
+    row = queued("alice@example.vn")
+    assert owner_client.post(reverse("panel:queue_retry"), {"id": row.pk}).status_code == 302
+    assert AuditEntry.objects.get(action="queue.retry").domain == "example.test"

@@ -273,6 +273,10 @@ HOPTHU_DELIVERY_PROCESS = env_bool("HOPTHU_DELIVERY_PROCESS", True)
 HOPTHU_FILTERS = tuple(env_list("HOPTHU_FILTERS", []))
 HOPTHU_RULE_HOOKS = tuple(env_list("HOPTHU_RULE_HOOKS", []))
 HOPTHU_DIRECTORY_CACHE_SECONDS = env_int("HOPTHU_DIRECTORY_CACHE_SECONDS", 5)  # hosted-domain answers
+HOPTHU_PUBLIC_IPV4 = env_str("HOPTHU_PUBLIC_IPV4", "")  # comma-separated; the mail host's A records (docs/dns.md)
+HOPTHU_PUBLIC_IPV6 = env_str("HOPTHU_PUBLIC_IPV6", "")  # empty: no IPv6 mail
+HOPTHU_MTA_STS_MODE = env_str("HOPTHU_MTA_STS_MODE", "testing")  # testing | enforce | none (RFC 8461 §5)
+HOPTHU_MTA_STS_MAX_AGE = env_int("HOPTHU_MTA_STS_MAX_AGE", 604800)  # seconds; at most 31557600
 # The host mail clients connect to; empty: HOPTHU_HOSTNAME (docs/clients.md).
 HOPTHU_CLIENT_HOSTNAME = env_str("HOPTHU_CLIENT_HOSTNAME", "")
 HOPTHU_SIGN_PROFILES = env_bool("HOPTHU_SIGN_PROFILES", True)  # sign Apple profiles with the TLS certificate

@@ -34,3 +34,10 @@ def test_outlook_reaches_autodiscover_on_its_host(client, domain, strict_hosts):
     response = client.post("/autodiscover/autodiscover.xml", body, content_type="text/xml",
                            HTTP_HOST="autodiscover.example.test")
     assert response.status_code == 200 and b"<Protocol>" in response.content
+
+
+def test_a_domain_alias_service_host_is_answered_too(client, domain, strict_hosts):
+    from mailcore.directory.services import create_domain_alias
+
+    create_domain_alias("example.net", "example.test")
+    assert client.get("/.well-known/mta-sts.txt", HTTP_HOST="mta-sts.example.net").status_code == 200

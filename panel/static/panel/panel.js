@@ -22,9 +22,14 @@
     const message = event.target.dataset && event.target.dataset.confirm;
     if (message && !window.confirm(message)) event.preventDefault();
   });
-  // Mark the current section in the navigation.
+  // Mark the current section in the navigation: the link with the longest matching path
+  // (/panel/accounts/aliases/ is Aliases, not Accounts too).
+  let current = null;
   document.querySelectorAll(".pn-nav a").forEach(function (link) {
     const path = new URL(link.href).pathname;
-    if (path !== "/panel/" && location.pathname.startsWith(path)) link.setAttribute("aria-current", "page");
+    if (location.pathname.startsWith(path) && (!current || path.length > current.path.length)) {
+      current = { link: link, path: path };
+    }
   });
+  if (current) current.link.setAttribute("aria-current", "page");
 })();

@@ -22,3 +22,10 @@ def format_size(nbytes: int) -> str:
             value = nbytes / factor
             return f"{value:.1f}".rstrip("0").rstrip(".") + unit
     return f"{nbytes}B"
+
+
+def format_size_exact(nbytes: int) -> str:
+    """2G when that is exact, else the byte count: a value shown in a form or an export
+    must read back unchanged (format_size rounds)."""
+    text = format_size(nbytes) if nbytes else "0"
+    return text if parse_size(text) == nbytes else str(nbytes)

@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mailcore.sizes import format_size, parse_size
+from mailcore.sizes import format_size, format_size_exact, parse_size
 
 from . import services
 from .addresses import domain_to_unicode, parse_address
@@ -241,16 +241,10 @@ def export_lines(accounts: Iterable[Account]) -> Iterator[str]:
     yield "\ufeff" + writer.writerow(ACCOUNTS.export_columns)
     for account in accounts:
         last_login = account.user.last_login
-        cells = (account.address, "", account.display_name, _exact_size(account.quota),
-                 "yes" if account.active else "no", _exact_size(account.used_bytes),
+        cells = (account.address, "", account.display_name, format_size_exact(account.quota),
+                 "yes" if account.active else "no", format_size_exact(account.used_bytes),
                  last_login.isoformat(timespec="seconds") if last_login else "")
         yield writer.writerow([escape_cell(cell) for cell in cells])
-
-
-def _exact_size(nbytes: int) -> str:
-    """2G when that is exact, else the plain byte count: an export must read back the same."""
-    text = format_size(nbytes) if nbytes else "0"
-    return text if parse_size(text) == nbytes else str(nbytes)
 
 
 def import_aliases(rows: Iterable[Row], managed_domains: set[str]) -> ImportResult:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mailcore.directory.addresses import domain_to_unicode, parse_address
-from mailcore.sizes import format_size, parse_size
+from mailcore.sizes import format_size_exact, parse_size
 
 
 def apply_errors(form, exc: ValidationError):
@@ -22,12 +22,6 @@ def split_addresses(text: str) -> list[str]:
     return [part for part in re.split(r"[\s,;]+", text or "") if part]
 
 
-def exact_size(nbytes: int) -> str:
-    """2G when that is exact, else the byte count: saving a form unchanged must not round."""
-    text = format_size(nbytes) if nbytes else "0"
-    return text if parse_size(text) == nbytes else str(nbytes)
-
-
 class SizeField(forms.CharField):
     """A byte size typed the way admins write it: 2 GB, 500M, 0 for unlimited."""
 
@@ -37,7 +31,7 @@ class SizeField(forms.CharField):
         self.widget.attrs["maxlength"] = "40"
 
     def prepare_value(self, value):
-        return exact_size(value) if isinstance(value, int) else value
+        return format_size_exact(value) if isinstance(value, int) else value
 
     def to_python(self, value):
         value = super().to_python(value)

@@ -7,7 +7,6 @@ rows given, so a form can put each message next to the input it is about.
 """
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from mailcore.directory.addresses import parse_address
@@ -154,11 +153,12 @@ def describe_condition(condition: dict) -> dict:
 def create_rule(account, data: dict) -> MailRule:
     cleaned = clean_rule(data, account)
     with transaction.atomic():
-        rules = MailRule.objects.select_for_update().filter(account=account)
-        if rules.count() >= MAX_RULES:
+        # The rows themselves are locked (PostgreSQL allows no FOR UPDATE with COUNT or MAX).
+        positions = list(MailRule.objects.select_for_update().filter(account=account).values_list(
+            "position", flat=True))
+        if len(positions) >= MAX_RULES:
             raise ValidationError({"name": _("An account may have at most %(count)d rules.") % {"count": MAX_RULES}})
-        last = rules.aggregate(last=Max("position"))["last"]
-        return MailRule.objects.create(account=account, position=0 if last is None else last + 1, **cleaned)
+        return MailRule.objects.create(account=account, position=max(positions, default=-1) + 1, **cleaned)
 
 
 def update_rule(rule: MailRule, data: dict) -> MailRule:

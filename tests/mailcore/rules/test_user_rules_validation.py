@@ -62,3 +62,22 @@ def test_a_forward_back_to_the_account_is_refused(alice):
     for address in ("alice@example.test", "ALICE@example.test", "team@example.test"):
         assert "actions.0.address" in errors_of(valid(actions=[{"action": "forward", "address": address}]), alice)
     assert clean_rule(valid(actions=[{"action": "forward", "address": "bob@example.org"}]), alice)
+
+
+def test_an_account_has_at_most_max_rules(alice):
+    from mailcore.delivery.models import MailRule
+    from mailcore.delivery.rule_edits import MAX_RULES, create_rule
+
+    first = create_rule(alice, valid())
+    assert first.position == 0 and create_rule(alice, valid()).position == 1
+    MailRule.objects.bulk_create([MailRule(account=alice, name=f"r{i}", position=i + 2, actions=[{"action": "flag"}])
+                                  for i in range(MAX_RULES - 2)])
+    assert "name" in errors_of_create(alice)
+
+
+def errors_of_create(account):
+    from mailcore.delivery.rule_edits import create_rule
+
+    with pytest.raises(ValidationError) as caught:
+        create_rule(account, valid())
+    return caught.value.message_dict

@@ -9,7 +9,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("hopthu")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["mailcore.service", "mailcore.store", "mailcore.delivery", "mailcore.smtp"])
+app.autodiscover_tasks(["mailcore.service", "mailcore.store", "mailcore.delivery", "mailcore.smtp",
+                       "mailcore.dkim", "mailcore.audit"])
 
 app.user_options["worker"].add(
     Option(

@@ -229,6 +229,10 @@ CELERY_BEAT_SCHEDULE = {
     # Scheduled send leaves within 30 s of its time even when its own task was lost.
     "scheduled-send-sweep": {"task": "mailcore.smtp.send_scheduled",
                              "schedule": float(env_int("HOPTHU_SCHEDULED_SWEEP_SECONDS", 10))},
+    # Message bodies nothing refers to any more (expunged, cancelled, bounced).
+    "store-garbage": {"task": "mailcore.store.collect_garbage", "schedule": 3600.0},
+    "dkim-prune": {"task": "mailcore.dkim.prune", "schedule": 86400.0},
+    "audit-prune": {"task": "mailcore.audit.prune", "schedule": 86400.0},
 }
 
 # --- Mail core -------------------------------------------------------------------------

@@ -114,7 +114,12 @@ def expected_records(domain: Domain) -> list[Record]:
     records.append(Record("spf", name, "TXT", spf_value(),
                           _("SPF: only the domain's mail servers may send mail from it; receivers refuse forgeries.")))
     for key in published_keys(domain):
-        state = _("the key in use") if key.active else _("the previous key, kept until mail signed with it is read")
+        if key.active:
+            state = _("the key in use")
+        elif key.retired is None:  # prepared by a rotation, not signing yet
+            state = _("the next key: publish it before the panel switches to it")
+        else:
+            state = _("the previous key, kept until mail signed with it is read")
         records.append(Record(f"dkim:{key.selector}", key.dns_name, "TXT", key.dns_value,
                               _("DKIM: receivers check the signature HopThu puts on outgoing mail (%(state)s).")
                               % {"state": state}))

@@ -55,6 +55,11 @@ def flush(wait: bool = True) -> Future:
     return future
 
 
+def discard() -> None:
+    """Forget what is pending (tests: a test's refusals must not be written into the next's)."""
+    _take()
+
+
 def _take() -> Counter:
     global _flush_planned, _next_flush
     with _lock:

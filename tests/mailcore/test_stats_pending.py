@@ -43,3 +43,11 @@ def test_domains_that_are_not_hosted_are_never_written(hosted):
     pending.note("made-up.example", "rejected", 3)
     pending.flush()
     assert not DailyCount.objects.filter(domain="made-up.example").exists()
+
+
+def test_discard_forgets_pending_notes(hosted, monkeypatch):
+    monkeypatch.setattr(pending, "_next_flush", time.monotonic() + 60)
+    pending.note("example.test", "rejected")
+    pending.discard()
+    pending.flush()
+    assert total("example.test") == 0

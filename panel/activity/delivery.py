@@ -12,7 +12,7 @@ from mailcore.delivery.models import QueuedMessage, QueueRecipient
 from ..access import admin_required, audit, managed_domains
 from ..listing import build_listing
 from .forms import DeliveryFilterForm
-from .scope import mail_of, owner_domain, visible_recipients
+from .scope import mail_of, owner_domain, visible_recipients, with_aliases
 
 COLUMNS = ("message", "address", "kind", "domain", "status", "attempts", "next_attempt", "last_result", "finished_at",
            "message__received_at", "message__mail_from", "message__message_id", "message__source",
@@ -43,7 +43,7 @@ def _filtered(request, rows):
     elif direction == "local":
         rows = rows.filter(kind=QueueRecipient.Kind.LOCAL).exclude(message__source=QueuedMessage.Source.MX)
     if data["domain"]:
-        rows = rows.filter(mail_of([data["domain"]]))
+        rows = rows.filter(mail_of(with_aliases(data["domain"])))
     start, end = form.time_range()
     if start:
         rows = rows.filter(message__received_at__gte=start)

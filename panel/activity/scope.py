@@ -26,6 +26,11 @@ def managed_names(user) -> list[str] | None:
     return domains + list(aliases)
 
 
+def with_aliases(name: str) -> list[str]:
+    """A domain's A-label and those of its domain aliases."""
+    return [name, *DomainAlias.objects.filter(target__name=name).values_list("name", flat=True)]
+
+
 def mail_of(names: list[str]) -> Q:
     """QueueRecipient rows whose recipient, or (not over MX) sender, is at one of `names`."""
     if not names:

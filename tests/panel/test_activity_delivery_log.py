@@ -102,3 +102,11 @@ def test_the_page_costs_the_same_queries_for_many_rows(owner_client, alice, djan
     with django_assert_max_num_queries(16):
         response = owner_client.get(URL)
     assert len(response.context["listing"].objects) == 30
+
+
+def test_the_domain_filter_includes_its_domain_aliases(owner_client, alice):
+    from mailcore.directory.services import create_domain_alias
+
+    create_domain_alias("example.vn", "example.test")
+    queued("alice@example.vn")
+    assert addresses(owner_client.get(URL, {"domain": "example.test"})) == ["alice@example.vn"]

@@ -37,6 +37,7 @@ class QueuedMessage(models.Model):
     message_id = models.CharField(_("message ID"), max_length=998, blank=True)  # for the delivery log
 
     class Meta:
+        indexes = [models.Index(fields=["received_at"], name="queued_received")]  # the delivery log's order
         verbose_name = _("queued message")
         verbose_name_plural = _("queued messages")
 
@@ -72,6 +73,9 @@ class QueueRecipient(models.Model):
         verbose_name_plural = _("queue recipients")
         indexes = [
             models.Index(fields=["kind", "status", "next_attempt"], name="queue_due"),
+            # The delivery log's domain scope and status filter.
+            models.Index(fields=["domain"], name="queue_recipient_domain"),
+            models.Index(fields=["status"], name="queue_recipient_status"),
         ]
 
 

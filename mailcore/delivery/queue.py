@@ -85,7 +85,7 @@ def enqueue_batch(items: list[tuple[bytes, Envelope]]) -> list[int]:
         QueueRecipient.objects.bulk_create(recipients)
         counts.count_after_commit(Counter((r.domain, counts.Kind.RECEIVED) for r in recipients if r.kind == "local"))
         ids = [message.pk for message in messages]
-        transaction.on_commit(lambda: _notify(kinds_queued))
+        transaction.on_commit(lambda: notify(kinds_queued))
     return ids
 
 
@@ -104,7 +104,7 @@ def enqueue(raw: bytes, envelope: Envelope) -> int:
     return enqueue_batch([(raw, envelope)])[0]
 
 
-def _notify(kinds: set[str]):
+def notify(kinds: set[str]):
     # After the commit: the mail is safe whatever a listener does, so a failing one
     # (a broker that is down) is logged, never raised into the session that queued it.
     for listener in list(_listeners):

@@ -36,6 +36,6 @@ def remove(recipients) -> int:
 def _wake(kinds: set[str]) -> None:
     # The same wake-up as newly queued mail (queue.on_enqueued listeners): the outbound
     # task for remote mail; local delivery also sweeps every few seconds by itself.
-    from .queue import _notify
+    from .queue import notify
 
-    _notify(kinds)
+    notify(kinds)

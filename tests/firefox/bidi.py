@@ -40,7 +40,7 @@ class Session:
             "unhandledPromptBehavior": {"default": "dismiss"}}})
         self.command("session.subscribe", events=[
             "log.entryAdded", "browsingContext.userPromptOpened", "browsingContext.contextCreated",
-            "network.beforeRequestSent"])
+            "network.beforeRequestSent", "network.responseCompleted"])
 
     def command(self, method, **params):
         command_id = next(self.ids)
@@ -85,6 +85,13 @@ def from_remote(value):
         return {key if isinstance(key, str) else from_remote(key): from_remote(item)
                 for key, item in value.get("value", [])}
     return value  # node, window, function...: kept as the remote reference itself
+
+
+def where(entry):
+    """The innermost script position of a log entry, "URL:LINE:COLUMN" (1-based)."""
+    frames = (entry.get("stackTrace") or {}).get("callFrames") or [{}]
+    frame = frames[0]
+    return f"{frame.get('url', '?')}:{frame.get('lineNumber', -1) + 1}:{frame.get('columnNumber', -1) + 1}"
 
 
 class Tab:
@@ -237,7 +244,7 @@ class Tab:
 
     def errors(self):
         """Uncaught JavaScript errors and console.error calls since this tab opened."""
-        return [f"{entry['type']}: {entry['text']}" for entry in self.events("log.entryAdded")
+        return [f"{entry['type']}: {entry['text']} at {where(entry)}" for entry in self.events("log.entryAdded")
                 if entry["type"] == "javascript" or entry["level"] == "error"]
 
     def requests(self):
@@ -250,6 +257,17 @@ class Tab:
         """Top-level browsing contexts (tabs, windows) opened since this tab was."""
         return [event["url"] for event in self.events("browsingContext.contextCreated")
                 if event["parent"] is None and event["context"] != self.context]
+
+    def wait_for_request(self, fragment, done=True, timeout=10.0):
+        """Wait until a request whose URL contains fragment has been answered (done) or
+        only sent: what a script fetches in the background shows in no URL."""
+        method = "network.responseCompleted" if done else "network.beforeRequestSent"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(fragment in event["request"]["url"] for event in self.events(method)):
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"no request for {fragment!r} within {timeout:.0f} s")
 
     def dialogs(self):
         return [event["message"] for event in self.events("browsingContext.userPromptOpened")]

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "mailcore.contacts.apps.ContactsConfig",
     "mailcore.audit.apps.AuditConfig",
     "mailcore.stats.apps.StatsConfig",
+    "mailcore.filters.apps.FiltersConfig",
     "mailcore.service",
     "panel",
     "webmail",

@@ -35,6 +35,9 @@ class QueuedMessage(models.Model):
     smtputf8 = models.BooleanField(default=False)
     received_at = models.DateTimeField()
     message_id = models.CharField(_("message ID"), max_length=998, blank=True)  # for the delivery log
+    # The filter scan at DATA (mailcore/filters/scan.py): the spam score, and each rule's part in it.
+    spam_score = models.FloatField(_("spam score"), null=True, blank=True)
+    spam_report = models.JSONField(_("spam report"), null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["received_at"], name="queued_received")]  # the delivery log's order

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FiltersConfig(AppConfig):
+    name = "mailcore.filters"
+    label = "filters"
+    verbose_name = _("Spam and virus filtering")

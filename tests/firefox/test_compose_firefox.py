@@ -42,9 +42,6 @@ def test_c_opens_compose_and_a_typed_message_reaches_bob(alice_tab, alice, bob):
     assert tab.errors() == []
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "webmail/static/webmail/compose.js:220-222: the address suggestions' fetch has no .catch, "
-    "so leaving the page while it loads is an uncaught NetworkError in Firefox"))
 def test_leaving_compose_while_suggestions_load_logs_no_error(alice_tab, alice, monkeypatch):
     def slow_suggest(*args, **kwargs):
         time.sleep(1)  # a slow server: the fetch is still open when the page goes

@@ -219,7 +219,8 @@
       timer = window.setTimeout(function () {
         fetch(form.dataset.contactsUrl + "?q=" + encodeURIComponent(token), { credentials: "same-origin" })
           .then(function (response) { return response.json(); })
-          .then(function (data) { if (lastToken(input.value).token === token) show(data.results); });
+          .then(function (data) { if (lastToken(input.value).token === token) show(data.results); })
+          .catch(function () { /* page left or offline: no suggestions this time */ });
       }, 150);
     });
     input.addEventListener("keydown", function (event) {

@@ -103,7 +103,8 @@
       data.set("target", target.getAttribute("data-drop-folder"));
       fetch(bulk.getAttribute("action"), {method: "POST", body: data, credentials: "same-origin",
                           headers: {"Accept": "application/json", "X-CSRFToken": csrfToken()}})
-        .then(function () { refreshList(true); });
+        .then(function () { refreshList(true); })
+        .catch(function () { window.location.reload(); });  // show what the server has
     });
   });
 
@@ -133,7 +134,8 @@
         document.querySelectorAll("table.messages tbody input[type=checkbox]").forEach(function (box) { if (checked[box.value]) box.checked = true; });
         markSelected();
         if (cursor >= 0) moveCursor(cursor);
-      });
+      })
+      .catch(function () { /* offline for a moment: the next poll refreshes it */ });
   }
 
   function poll() {

@@ -278,6 +278,13 @@ HOPTHU_DELIVERY_PROCESS = env_bool("HOPTHU_DELIVERY_PROCESS", True)
 HOPTHU_FILTERS = tuple(env_list("HOPTHU_FILTERS", []))
 HOPTHU_RULE_HOOKS = tuple(env_list("HOPTHU_RULE_HOOKS", []))
 HOPTHU_DIRECTORY_CACHE_SECONDS = env_int("HOPTHU_DIRECTORY_CACHE_SECONDS", 5)  # hosted-domain answers
+# Virus and spam engines (docs/filters.md).
+HOPTHU_CLAMD = env_str("HOPTHU_CLAMD", "")  # "127.0.0.1:3310"; "" = no virus scanning
+HOPTHU_CLAMD_TIMEOUT = env_int("HOPTHU_CLAMD_TIMEOUT", 30)
+HOPTHU_RSPAMD_URL = env_str("HOPTHU_RSPAMD_URL", "")  # e.g. "http://127.0.0.1:11333"
+HOPTHU_RSPAMD_CONTROLLER_URL = env_str("HOPTHU_RSPAMD_CONTROLLER_URL", "")  # "" = learning not forwarded
+HOPTHU_RSPAMD_PASSWORD = env_str("HOPTHU_RSPAMD_PASSWORD", "")  # the controller's enable_password
+HOPTHU_RSPAMD_TIMEOUT = env_int("HOPTHU_RSPAMD_TIMEOUT", 15)
 HOPTHU_PUBLIC_IPV4 = env_str("HOPTHU_PUBLIC_IPV4", "")  # comma-separated; the mail host's A records (docs/dns.md)
 HOPTHU_PUBLIC_IPV6 = env_str("HOPTHU_PUBLIC_IPV6", "")  # empty: no IPv6 mail
 HOPTHU_MTA_STS_MODE = env_str("HOPTHU_MTA_STS_MODE", "testing")  # testing | enforce | none (RFC 8461 §5)

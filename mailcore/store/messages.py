@@ -4,6 +4,7 @@ Each operation runs in one transaction with the folder rows locked, takes one ne
 for everything it changes (RFC 7162 §3.1), and keeps quota counters and the search index
 in step. Messages are addressed by folder and UID, the way IMAP addresses them.
 """
+import logging
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -18,6 +19,9 @@ from .errors import FolderNotFound, QuotaExceeded
 from .flags import SYSTEM_FLAGS, merge_keywords, split_flags
 from .folders import get_folder
 from .models import Expunged, Folder, Message
+from .signals import messages_moved
+
+log = logging.getLogger(__name__)
 
 FLAG_FIELDS = ["seen", "answered", "flagged", "deleted", "draft", "keywords"]
 
@@ -114,6 +118,21 @@ def _folder_id(account_id, folder) -> int:
     return get_folder(account_id, folder).pk
 
 
+def _announce_move(account_id, src, dst, message_ids, copied):
+    """Send messages_moved after commit (signals.py), only if something listens."""
+    if not messages_moved.has_listeners() or not message_ids:
+        return
+
+    def send():
+        for receiver, result in messages_moved.send_robust(
+                sender=Message, account_id=account_id, source=src, target=dst, message_ids=message_ids,
+                copied=copied):
+            if isinstance(result, Exception):
+                log.error("messages_moved receiver %r failed", receiver, exc_info=result)
+
+    transaction.on_commit(send)
+
+
 def _locked_pair(account_id, source, target) -> tuple[Folder, Folder]:
     # Lock in id order so two opposite moves cannot deadlock (PostgreSQL).
     src_id, dst_id = _folder_id(account_id, source), _folder_id(account_id, target)
@@ -147,6 +166,7 @@ def copy_messages(account_id, source, uids, target) -> list[tuple[int, int]]:
         used_bytes=F("used_bytes") + sum(m.size for m in messages),
         message_count=F("message_count") + len(messages),
     )
+    _announce_move(account_id, src, dst, originals, copied=True)
     return pairs
 
 
@@ -171,6 +191,7 @@ def move_messages(account_id, source, uids, target) -> list[tuple[int, int]]:
         message.modseq = modseq
     Message.objects.bulk_update(messages, ["folder", "uid", "modseq"], batch_size=500)
     Expunged.objects.bulk_create(Expunged(folder=src, uid=old, modseq=gone_modseq) for old, _new in pairs)
+    _announce_move(account_id, src, dst, [m.pk for m in messages], copied=False)
     return pairs
 
 

@@ -6,7 +6,7 @@ after a crash a recipient is either delivered and marked, or neither: never twic
 Trace fields (Return-Path, Delivered-To) are per copy; every copy shares the queued blob.
 """
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,6 +15,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from mailcore.filters import run_filters
+from mailcore.filters.junk import junk_accounts
+from mailcore.stats import counts
 from mailcore.store import blobs
 from mailcore.store.append import Target, prepare_batch, write_batch
 from mailcore.store.errors import StoreError
@@ -101,6 +103,7 @@ class _Outcome:
         self.forwards: list[tuple[bytes, Envelope]] = []
         self.retries: list[QueueRecipient] = []
         self.reached: dict[int, set[int]] = {}  # recipient id -> the accounts it expanded to
+        self.spam: set[tuple[int, str]] = set()  # (message id, domain) put in Junk by its score
 
     def done(self, recipient, text):
         self.results[recipient.pk] = (Status.DELIVERED, text)
@@ -153,6 +156,8 @@ class _Outcome:
                 status=status, last_result=text, attempts=attempts, next_attempt=next_attempt,
                 finished_at=finished_at)
         QueueRecipient.objects.bulk_create(self.retries)
+        # Spam is counted once per message per domain, with the delivery that sorted it.
+        counts.count_after_commit(Counter((domain, counts.Kind.SPAM) for _message, domain in self.spam))
         if self.forwards:
             enqueue_batch(self.forwards)
         failed = [r for r in due if r.status == Status.FAILED]
@@ -222,8 +227,10 @@ def _plan(message: QueuedMessage, raw: bytes, recipients, outcome: _Outcome, exp
     if forwarded:
         _forward(message, raw, forwarded, outcome)
     targets, owners, discarded = [], [], set()
+    junked = junk_accounts(message.spam_score, by_account)  # by each account's domain's junk_score
+    outcome.spam.update((message.pk, domain) for domain in junked.values())
     for account_id, recipients_of_account in by_account.items():
-        plan = rules.plan_copy(account_id, view, book, junk=verdict.action == "junk")
+        plan = rules.plan_copy(account_id, view, book, junk=verdict.action == "junk" or account_id in junked)
         forwards = tuple(address for address in plan.forwards if address.lower() not in already)
         if plan.discard:
             discarded.add(account_id)

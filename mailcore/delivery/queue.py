@@ -38,6 +38,8 @@ class Envelope:
     helo: str = ""
     smtputf8: bool = False
     kinds: dict = field(default_factory=dict)  # recipient -> "local"/"remote" when already known
+    spam_score: float | None = None  # the MX's scan (mailcore.filters.scan); None: not scanned
+    spam_report: dict | None = None
 
 
 def on_enqueued(listener: Callable[[set[str]], None]):
@@ -72,6 +74,7 @@ def enqueue_batch(items: list[tuple[bytes, Envelope]]) -> list[int]:
                 blob_id=blob_id, size=len(raw), mail_from=envelope.mail_from, source=envelope.source,
                 account_id=envelope.account_id, client_ip=envelope.client_ip or None, helo=envelope.helo[:255],
                 smtputf8=envelope.smtputf8, received_at=now, message_id=message_id_of(raw),
+                spam_score=envelope.spam_score, spam_report=envelope.spam_report,
             )
             for (raw, envelope), blob_id in zip(items, blob_ids, strict=True)
         ])

@@ -241,7 +241,7 @@ def _imitates(host: str, from_org: str) -> bool:
     label = org.split(".")[0]
     if label == brand:
         return False  # the same name under another suffix: often the sender's own too
-    if brand in host.split(".") or brand in label.replace("-", ""):
+    if brand in host.split(".")[:-1] or brand in label.replace("-", ""):  # the last label is a suffix
         return True
     return len(brand) >= 5 and _distance(label, brand) <= 1
 

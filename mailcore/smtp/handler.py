@@ -12,6 +12,8 @@ from mailcore.auth.errors import RateLimited
 from mailcore.delivery import trace
 from mailcore.delivery.models import QueuedMessage
 from mailcore.delivery.queue import Envelope
+from mailcore.filters import greylist
+from mailcore.filters import scan as filter_scan
 from mailcore.relay import access as relay_access
 from mailcore.stats import pending as pending_counts
 
@@ -98,6 +100,11 @@ class MailHandler(SubmissionAuth):
             if verdict.domain and verdict.reply.startswith("5"):  # permanent refusals only: a 4xx is retried
                 pending_counts.note(verdict.domain, pending_counts.Kind.REJECTED)
             return verdict.reply
+        if server.mode == "mx" and verdict.kind == "local" and not greylist.may_skip(verdict.domain):
+            reply = await self.host.run_blocking(greylist.check, verdict.domain, server.client_ip(),
+                                                 envelope.mail_from, verdict.address)
+            if reply:
+                return reply
         if verdict.address not in envelope.rcpt_tos:
             if server.mode == "mx" and envelope.rcpt_tos and verdict.dmarc_reject != envelope.hopthu_dmarc_reject:
                 # One DATA reply answers for every recipient, so recipients whose domains
@@ -122,6 +129,7 @@ class MailHandler(SubmissionAuth):
 
     async def _data(self, server, session, envelope):
         raw = envelope.original_content or b""
+        scanned = None
         if _has_bare_cr_or_lf(raw):
             return "554 5.6.0 Bare CR or LF in the message is not allowed (RFC 5321 section 2.3.8)"
         if trace.hop_count(raw) >= trace.MAX_HOPS:
@@ -140,6 +148,11 @@ class MailHandler(SubmissionAuth):
                 getattr(envelope, "hopthu_dmarc_reject", True))
             if reply:
                 return reply
+            raw, scanned = await self.host.run_blocking(
+                filter_scan.filter_mx, raw, mail_from=envelope.mail_from, recipients=list(envelope.rcpt_tos),
+                client_ip=server.client_ip(), helo=session.host_name or "")
+            if scanned.reply:  # refused, to be retried, or held in quarantine
+                return scanned.reply
         header = trace.received(
             helo=session.host_name or "", client_ip=server.client_ip(), hostname=settings.HOPTHU_HOSTNAME,
             protocol=_protocol(server, session, envelope), queue_id=id(envelope) & 0xFFFFFFFF,
@@ -151,6 +164,8 @@ class MailHandler(SubmissionAuth):
             account_id=session.auth_data.pk if session.authenticated and server.mode != "relay" else None,
             client_ip=server.client_ip(), helo=session.host_name or "", smtputf8=envelope.smtp_utf8,
             kinds=getattr(envelope, "hopthu_kinds", {}),
+            spam_score=scanned.spam.score if scanned and scanned.spam else None,
+            spam_report=filter_scan.report(scanned.spam) if scanned else None,
         )
         queue_id = await self.committer.commit(header + raw, queued)
         return f"250 2.0.0 OK: queued as {queue_id}"

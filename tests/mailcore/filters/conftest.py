@@ -42,9 +42,15 @@ def spammy_message(to="alice@example.test") -> bytes:
     ).encode()
 
 
+def crlf(raw: bytes) -> bytes:
+    """Lines ending in CRLF (EmailMessage.as_bytes() ends them in LF; the MX refuses bare LF)."""
+    return raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
+
 def send_raw(port: int, raw: bytes, *, helo="mail.example.net", sender="bob@example.net",
              recipients=("alice@example.test",)):
     """(RCPT replies, DATA reply) of one transaction; the DATA reply is None when no RCPT passed."""
+    raw = crlf(raw)
     with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
         client.ehlo(helo)
         client.mail(sender)

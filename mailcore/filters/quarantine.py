@@ -30,7 +30,7 @@ from mailcore.directory.addresses import parse_address
 from mailcore.directory.lookup import hosted_domain
 from mailcore.directory.models import Domain
 from mailcore.mime.headers import decode_words
-from mailcore.mime.structure import parse_message
+from mailcore.mime.structure import parse_header_block, parse_message, split_header
 from mailcore.store import blobs
 from mailcore.store.bodies import DurableBodies
 
@@ -171,6 +171,19 @@ def expire(now=None) -> int:
             return total
         QuarantinedMessage.objects.filter(pk__in=ids).delete()
         total += len(ids)
+
+
+SUMMARY_FIELDS = ("From", "Reply-To", "To", "Cc", "Subject", "Date", "Message-ID")
+
+
+def header_summary(message: QuarantinedMessage) -> list[tuple[str, str]]:
+    """The top-level header fields a person judges held mail by, decoded (RFC 2047) for showing."""
+    head = blobs.read_range(message.blob.digest, 0, min(message.size, 64 * 1024))
+    try:
+        fields = parse_header_block(head[:split_header(head, 0, len(head))])
+    except Exception:  # a damaged header block: show nothing rather than fail the page
+        return []
+    return [(name, decode_words(fields.get(name))) for name in SUMMARY_FIELDS if fields.get(name)]
 
 
 def _name(actor) -> str:

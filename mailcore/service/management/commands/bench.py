@@ -29,6 +29,12 @@ class Command(BaseCommand):
         imap.add_argument("--seconds", type=float, default=20, help="how long the clients run (default 20)")
         imap.add_argument("--idle", type=int, default=1_000, help="idle IDLE connections to measure (default 1,000)")
 
+        spam = benches.add_parser("spam", help="Spam caught, ham sent to Junk, and filter throughput, "
+                                               "after learning half of a ham/spam corpus.")
+        spam.add_argument("--ham", type=int, default=1_000, help="ham messages in the corpus (default 1,000)")
+        spam.add_argument("--spam", type=int, default=1_000, help="spam messages in the corpus (default 1,000)")
+        spam.add_argument("--seed", type=int, default=1)
+
     def handle(self, *args, **options):
         if options["bench"] == "imap":
             from mailcore.bench import imap
@@ -43,3 +49,7 @@ class Command(BaseCommand):
 
             store.run(options["messages"], options["searches"], self.stdout, seed=options["seed"],
                       batch=options["batch"], singles=options["singles"], processes=options["processes"])
+        if options["bench"] == "spam":
+            from mailcore.bench import spam
+
+            spam.run(options["ham"], options["spam"], self.stdout, seed=options["seed"])

@@ -79,7 +79,6 @@ def test_expire_forgets_stale_attempts_and_unused_passes(greylisting):
     assert GreylistEntry.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
 def test_the_mx_refuses_a_new_triplet_at_rcpt_and_takes_the_retry(alice, mail_host, settings):
     FilterPolicy.objects.create(domain=alice.domain, greylisting=True)
     settings.HOPTHU_GREYLIST_DELAY_SECONDS = 1

@@ -1,5 +1,4 @@
 """The scan through the real MX: headers on clean mail, Junk for spam, 554 for the worst."""
-import pytest
 
 from mailcore.delivery.models import QueuedMessage
 from mailcore.filters.models import FilterPolicy
@@ -82,7 +81,6 @@ def test_x_spam_fields_from_the_sender_are_stripped(alice, mail_host):
     assert raw.count(b"X-Spam-Status:") == 1
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_listed_client_is_scored_by_the_block_list(alice, mail_host, settings, dns_server):
     settings.HOPTHU_DNSBL_ZONES = "bl.example:7"
     dns_server.add("1.0.0.127.bl.example", "A", "127.0.0.2")

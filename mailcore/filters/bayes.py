@@ -156,6 +156,7 @@ def train_many(account_id: int, messages: Iterable[tuple[bytes, str | None]], sp
     into_global=False teaches the account's classifier alone (the bench does, so its
     made-up corpus never reaches the classifier real mail is scored with).
     """
+    spam = bool(spam)  # compared with `is` against the stored booleans below
     wanted = {}
     for raw, digest in messages:
         wanted.setdefault(digest or message_digest(raw), raw)

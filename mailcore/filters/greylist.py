@@ -98,7 +98,8 @@ def allowlisted(client_ip: str) -> bool:
         address = ipaddress.ip_address((client_ip or "").split("%", 1)[0])
     except ValueError:
         return False
-    for item in getattr(settings, "HOPTHU_GREYLIST_ALLOW_NETWORKS", ()):
+    networks = getattr(settings, "HOPTHU_GREYLIST_ALLOW_NETWORKS", ())
+    for item in networks.split(",") if isinstance(networks, str) else networks:
         try:
             if address in ipaddress.ip_network(item.strip(), strict=False):
                 return True

@@ -63,7 +63,7 @@ def test_a_domain_without_greylisting_is_never_greylisted(domain):
 
 
 def test_allowlisted_and_relay_networks_are_never_greylisted(greylisting, settings):
-    settings.HOPTHU_GREYLIST_ALLOW_NETWORKS = ["198.51.100.0/24"]
+    settings.HOPTHU_GREYLIST_ALLOW_NETWORKS = "192.0.2.0/28, 198.51.100.0/24"
     assert check(timezone.now(), ip="198.51.100.7") is None
     create_network("example.test", "printers", "203.0.113.0/24")
     assert check(timezone.now(), ip="203.0.113.9") is None

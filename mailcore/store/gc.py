@@ -25,11 +25,14 @@ class Collected:
 def _unreferenced():
     """Blobs that no row refers to: messages, and whatever else holds a body (the queue).
 
-    Every foreign key to Blob counts, so a new holder needs no change here.
+    Every foreign key to Blob counts, so a new holder needs no change here; hidden ones too
+    (related_name="+": the queue, scheduled sends, quarantine), which related_objects skips.
     """
+    holders = [relation for relation in Blob._meta.get_fields(include_hidden=True)
+               if relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one)]
     conditions = [
         ~Exists(relation.related_model._base_manager.filter(**{relation.field.name: OuterRef("pk")}))
-        for relation in Blob._meta.related_objects
+        for relation in holders
     ]
     return Blob.objects.filter(*conditions)
 

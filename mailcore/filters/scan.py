@@ -17,15 +17,13 @@ only if every domain would refuse it). docs/filters.md.
 
 Blocking (clamd, rspamd, DNS, database): run through host.run_blocking.
 """
-import importlib
 import logging
 import re
-
-from django.conf import settings
 
 from mailcore.directory.lookup import hosted_domain
 from mailcore.stats import pending as pending_counts
 
+from . import attachments, clamav, quarantine, rspamd, spam_rules
 from .models import FilterPolicy
 from .policy import policy_for
 from .types import ScannerUnavailable, ScanResult, SpamResult
@@ -71,16 +69,12 @@ def recipient_policies(recipients: list[str]) -> dict[str, FilterPolicy]:
 
 
 def spam_score(raw: bytes, *, mail_from, recipients, client_ip, helo, policies) -> SpamResult:
-    from . import spam_rules
-
     if all(policy.engine == FilterPolicy.Engine.RSPAMD for policy in policies.values()):
-        rspamd = _neighbour("rspamd")
-        if rspamd is not None:
-            try:
-                return rspamd.check(raw, mail_from=mail_from, recipients=recipients, client_ip=client_ip,
-                                    helo=helo)
-            except ScannerUnavailable as error:
-                log.warning("rspamd unavailable, scoring with the built-in rules: %s", error)
+        try:
+            return rspamd.check(raw, mail_from=mail_from, recipients=recipients, client_ip=client_ip or "",
+                                helo=helo)
+        except ScannerUnavailable as error:
+            log.warning("rspamd unavailable, scoring with the built-in rules: %s", error)
     return spam_rules.score(raw, client_ip=client_ip, helo=helo, account_ids=_account_ids(recipients))
 
 
@@ -123,14 +117,10 @@ def filter_mx(raw: bytes, *, mail_from: str, recipients: list[str], client_ip: s
     raw = strip_spam_fields(raw)
     result = scan_inbound(raw, mail_from=mail_from, recipients=recipients, client_ip=client_ip, helo=helo)
     if result.action == "quarantine":
-        quarantine = _neighbour("quarantine")
-        if quarantine is None:  # never deliver what a policy holds: refuse instead
-            result.action, result.reply = "reject", f"554 5.7.1 Message refused: {_printable(result.reason)}"
-        else:
-            held = quarantine.hold(raw, mail_from=mail_from, recipients=recipients, kind=result.kind,
-                                   reason=result.reason, score=result.spam.score if result.spam else None,
-                                   client_ip=client_ip, helo=helo)
-            result.reply = f"250 2.0.0 OK: held as Q{held.pk}"
+        held = quarantine.hold(raw, mail_from=mail_from, recipients=recipients, kind=result.kind,
+                               reason=result.reason, score=result.spam.score if result.spam else None,
+                               client_ip=client_ip, helo=helo)
+        result.reply = f"250 2.0.0 OK: held as Q{held.pk}"
     if result.action in ("reject", "quarantine"):
         for domain in recipient_policies(recipients):
             pending_counts.note(domain, result.kind)
@@ -143,9 +133,6 @@ def filter_mx(raw: bytes, *, mail_from: str, recipients: list[str], client_ip: s
 
 
 def _blocked_attachments(raw: bytes, policies) -> list[tuple[FilterPolicy, str]]:
-    attachments = _neighbour("attachments")
-    if attachments is None:
-        return []
     found = []
     for policy in policies.values():
         reason = attachments.blocked(raw, policy)
@@ -155,10 +142,7 @@ def _blocked_attachments(raw: bytes, policies) -> list[tuple[FilterPolicy, str]]
 
 
 def _virus_check(raw: bytes, policies) -> ScanResult | None:
-    if not getattr(settings, "HOPTHU_CLAMD", ""):
-        return None
-    clamav = _neighbour("clamav")
-    if clamav is None:
+    if not clamav.enabled():
         return None
     try:
         verdict = clamav.scan(raw)
@@ -195,16 +179,6 @@ def _account_ids(recipients: list[str]) -> list[int]:
             if account_id not in ids:
                 ids.append(account_id)
     return ids
-
-
-def _neighbour(name: str):
-    """mailcore.filters.<name>, or None while another helper has not written it yet."""
-    try:
-        return importlib.import_module(f"mailcore.filters.{name}")
-    except ModuleNotFoundError as error:
-        if error.name != f"mailcore.filters.{name}":
-            raise
-        return None
 
 
 def _printable(text: str, limit: int = 120) -> str:

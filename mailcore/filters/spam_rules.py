@@ -16,6 +16,7 @@ from mailcore.mime.structure import iter_leaves, parse_message
 from mailcore.mime.text import decode_part_text
 from mailcore.smtp.checks import organizational_domain
 
+from . import bayes, dnsbl
 from .spam_html import read_html, shown_host
 from .types import Finding, SpamResult
 
@@ -100,8 +101,6 @@ def read_auth_results(headers, hostname: str) -> AuthSeen:
 
 def score(raw: bytes, *, client_ip: str | None = None, helo: str = "", account_ids=()) -> SpamResult:
     """The built-in engine: the rules below, the DNS block lists and the Bayes classifier."""
-    from . import dnsbl
-
     findings = rule_findings(raw, helo=helo)
     findings += dnsbl.findings(client_ip)
     findings += bayes_findings(raw, list(account_ids))
@@ -138,10 +137,6 @@ def rule_findings(raw: bytes, *, helo: str = "") -> list[Finding]:
 
 def bayes_findings(raw: bytes, account_ids: list[int]) -> list[Finding]:
     """The classifier's probability as points; untrained (None) adds nothing."""
-    try:
-        from . import bayes
-    except ImportError:  # the Bayes module is another helper's, still being written
-        return []
     probability = bayes.spam_probability(raw, account_ids)
     if probability is None:
         return []

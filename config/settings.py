@@ -234,6 +234,7 @@ CELERY_BEAT_SCHEDULE = {
     "store-garbage": {"task": "mailcore.store.collect_garbage", "schedule": 3600.0},
     "dkim-prune": {"task": "mailcore.dkim.prune", "schedule": 86400.0},
     "audit-prune": {"task": "mailcore.audit.prune", "schedule": 86400.0},
+    "quarantine-expire": {"task": "mailcore.filters.expire_quarantine", "schedule": 3600.0},
 }
 
 # --- Mail core -------------------------------------------------------------------------

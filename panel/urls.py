@@ -12,4 +12,5 @@ urlpatterns = [
     path("dns/", include("panel.dns.urls")),
     path("clients/", include("panel.clients.urls")),
     path("activity/", include("panel.activity.urls")),
+    path("filters/", include("panel.filters.urls")),
 ]

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("webmail.reading.urls")),
     path("", include("webmail.compose.urls")),
     path("settings/", include("webmail.preferences.urls")),
+    path("quarantine/", include("webmail.quarantine.urls")),
 ]

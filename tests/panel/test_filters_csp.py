@@ -5,9 +5,6 @@ import re
 import pytest
 
 from mailcore.filters.quarantine import hold
-from tests.panel.test_filters_urlconf import URLCONF
-
-pytestmark = pytest.mark.urls(URLCONF)
 
 
 def _assert_csp_clean(page: str):

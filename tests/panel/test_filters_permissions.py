@@ -5,9 +5,6 @@ import pytest
 from mailcore.filters.models import FilterPolicy, QuarantinedMessage
 from mailcore.filters.quarantine import hold
 from tests.panel.roles import assert_not_found, assert_refuses_mail_user, assert_sends_to_sign_in
-from tests.panel.test_filters_urlconf import URLCONF
-
-pytestmark = pytest.mark.urls(URLCONF)
 
 
 @pytest.fixture

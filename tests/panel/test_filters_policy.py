@@ -3,9 +3,7 @@ import pytest
 
 from mailcore.audit.models import AuditEntry
 from mailcore.filters.models import DEFAULT_BLOCKED_EXTENSIONS, FilterPolicy
-from tests.panel.test_filters_urlconf import URLCONF
 
-pytestmark = pytest.mark.urls(URLCONF)
 URL = "/panel/filters/domain/example.test/"
 VALID = {"engine": "builtin", "header_score": "4", "junk_score": "6", "reject_score": "12", "virus_action": "reject",
          "scanner_down": "tempfail", "blocked_extensions": "exe, .SCR js", "blocked_types": "application/x-msdownload",

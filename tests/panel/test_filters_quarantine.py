@@ -1,13 +1,10 @@
 """The panel's quarantine: list (filtered, sorted, searched, paged), detail, release, delete."""
-import pytest
 
 from mailcore.audit.models import AuditEntry
 from mailcore.delivery.models import QueueRecipient
 from mailcore.filters.models import QuarantinedMessage
 from mailcore.filters.quarantine import hold
-from tests.panel.test_filters_urlconf import URLCONF
 
-pytestmark = pytest.mark.urls(URLCONF)
 LIST = "/panel/filters/quarantine/"
 
 

@@ -9,9 +9,7 @@ from mailcore.filters.models import QuarantinedMessage
 from mailcore.filters.quarantine import hold
 from mailcore.store import blobs
 from mailcore.store.models import Message
-from tests.panel.test_filters_urlconf import URLCONF
 
-pytestmark = pytest.mark.urls(URLCONF)
 LIST = "/mail/quarantine/"
 
 

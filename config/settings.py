@@ -235,6 +235,7 @@ CELERY_BEAT_SCHEDULE = {
     "dkim-prune": {"task": "mailcore.dkim.prune", "schedule": 86400.0},
     "audit-prune": {"task": "mailcore.audit.prune", "schedule": 86400.0},
     "quarantine-expire": {"task": "mailcore.filters.expire_quarantine", "schedule": 3600.0},
+    "greylist-expire": {"task": "mailcore.filters.expire_greylist", "schedule": 3600.0},
 }
 
 # --- Mail core -------------------------------------------------------------------------
@@ -286,6 +287,12 @@ HOPTHU_RSPAMD_URL = env_str("HOPTHU_RSPAMD_URL", "")  # e.g. "http://127.0.0.1:1
 HOPTHU_RSPAMD_CONTROLLER_URL = env_str("HOPTHU_RSPAMD_CONTROLLER_URL", "")  # "" = learning not forwarded
 HOPTHU_RSPAMD_PASSWORD = env_str("HOPTHU_RSPAMD_PASSWORD", "")  # the controller's enable_password
 HOPTHU_RSPAMD_TIMEOUT = env_int("HOPTHU_RSPAMD_TIMEOUT", 15)
+# Spam filtering (docs/filters.md).
+HOPTHU_DNSBL_ZONES = env_str("HOPTHU_DNSBL_ZONES", "")  # "zen.spamhaus.org:6,bl.spamcop.net:3"; "" = none
+HOPTHU_GREYLIST_DELAY_SECONDS = env_int("HOPTHU_GREYLIST_DELAY_SECONDS", 300)
+HOPTHU_GREYLIST_RETRY_WINDOW_SECONDS = env_int("HOPTHU_GREYLIST_RETRY_WINDOW_SECONDS", 2 * 86400)
+HOPTHU_GREYLIST_KEEP_DAYS = env_int("HOPTHU_GREYLIST_KEEP_DAYS", 35)
+HOPTHU_GREYLIST_ALLOW_NETWORKS = env_list("HOPTHU_GREYLIST_ALLOW_NETWORKS", [])
 HOPTHU_PUBLIC_IPV4 = env_str("HOPTHU_PUBLIC_IPV4", "")  # comma-separated; the mail host's A records (docs/dns.md)
 HOPTHU_PUBLIC_IPV6 = env_str("HOPTHU_PUBLIC_IPV6", "")  # empty: no IPv6 mail
 HOPTHU_MTA_STS_MODE = env_str("HOPTHU_MTA_STS_MODE", "testing")  # testing | enforce | none (RFC 8461 §5)

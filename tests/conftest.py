@@ -25,16 +25,17 @@ def plain_static_files(settings):
 def fresh_directory_cache():
     # Test databases are flushed or rolled back without model signals: start clean.
     from mailcore.directory.lookup import clear_cache
+    from mailcore.filters.greylist import clear_cache as clear_greylist_domains
     from mailcore.relay.access import clear_cache as clear_relay_networks
     from mailcore.smtp.policy import clear_recipient_cache
 
-    for clear in (clear_cache, clear_relay_networks, clear_recipient_cache):
+    for clear in (clear_cache, clear_relay_networks, clear_recipient_cache, clear_greylist_domains):
         clear()
     yield
     from mailcore.stats import pending
 
     # SMTP refusals counted in memory by one test must not be written during the next.
-    for clear in (clear_cache, clear_relay_networks, clear_recipient_cache, pending.discard):
+    for clear in (clear_cache, clear_relay_networks, clear_recipient_cache, clear_greylist_domains, pending.discard):
         clear()
 
 

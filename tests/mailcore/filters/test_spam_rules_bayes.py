@@ -29,7 +29,7 @@ def test_an_untrained_classifier_adds_nothing(alice):
 
 def test_taught_spam_scores_the_top_bayes_rule(taught):
     [finding] = bayes_findings(message(SPAM_WORDS, 99), [taught.pk])
-    assert finding.rule == "BAYES_99" and finding.score == RULES["BAYES_99"][0]
+    assert finding.rule == "BAYES_999" and finding.score == RULES["BAYES_999"][0]
 
 
 def test_taught_ham_takes_points_off(taught):
@@ -38,4 +38,4 @@ def test_taught_ham_takes_points_off(taught):
 
 
 def test_the_built_in_score_includes_bayes(taught):
-    assert score(message(SPAM_WORDS, 99), account_ids=[taught.pk]).score == RULES["BAYES_99"][0]
+    assert score(message(SPAM_WORDS, 99), account_ids=[taught.pk]).score == RULES["BAYES_999"][0]

@@ -36,7 +36,8 @@ def check(raw: bytes, *, mail_from: str, recipients, client_ip: str = "", helo: 
         raise ScannerUnavailable(f"rspamd /checkv2 answered {reply.status}: {_error(reply.body)}")
     try:
         data = json.loads(reply.body)
-        return SpamResult(score=float(data["score"]), findings=_findings(data), engine="rspamd")
+        return SpamResult(score=float(data["score"]), findings=_findings(data), engine="rspamd",
+                          action=str(data.get("action", "")))
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ScannerUnavailable(f"rspamd /checkv2 reply is not a verdict: {exc}") from exc
 

@@ -48,7 +48,13 @@ def scan_inbound(raw: bytes, *, mail_from: str, recipients: list[str], client_ip
     spam = spam_score(raw, mail_from=mail_from, recipients=recipients, client_ip=client_ip, helo=helo,
                       policies=policies)
     reject_scores = [policy.reject_score for policy in policies.values()]
-    if reject_scores and all(0 < limit <= spam.score for limit in reject_scores):
+    # rspamd's verdict maps onto the same actions: its "reject" (GTUBE, a forced action)
+    # refuses wherever the domains refuse at all, its "soft reject" asks for a retry.
+    if spam.action == "soft reject":
+        return ScanResult(action="tempfail", kind="spam", reason="rspamd: soft reject", spam=spam,
+                          reply="451 4.7.1 Try again later")
+    forced = spam.action == "reject" and all(limit > 0 for limit in reject_scores)
+    if forced or (reject_scores and all(0 < limit <= spam.score for limit in reject_scores)):
         return ScanResult(action="reject", kind="spam", reason=f"spam score {spam.score:g}", spam=spam,
                           reply=f"554 5.7.1 Message refused as spam (score {spam.score:g})")
     return ScanResult(action="accept", spam=spam, headers=spam_headers(spam, policies))

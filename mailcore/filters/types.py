@@ -20,6 +20,7 @@ class SpamResult:
     score: float
     findings: list[Finding] = field(default_factory=list)
     engine: str = "builtin"
+    action: str = ""  # rspamd's own verdict ("reject", "soft reject", "add header", "no action" …)
 
 
 @dataclass(frozen=True)

@@ -110,9 +110,19 @@ def start_rspamd(workdir: Path) -> tuple[subprocess.Popen, Rspamd]:
     command = [rspamd, "-f", *user, "-c", "/etc/rspamd/rspamd.conf",
                *(f"--var={name}={value}" for name, value in variables.items())]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _wait(process, lambda: _http_pong(normal) and _http_pong(controller),
-          workdir / "log" / "rspamd.log", "rspamd")
+    log = workdir / "log" / "rspamd.log"
+    _wait(process, lambda: _http_pong(normal) and _http_pong(controller) and bayes_ready(log), log, "rspamd")
     return process, Rspamd(f"http://127.0.0.1:{normal}", f"http://127.0.0.1:{controller}", password)
+
+
+def bayes_ready(log: Path) -> bool:
+    """Both workers have opened the Bayes statfiles: they answer /ping before that, and a
+    learn or check sent in between fails ("cannot find statfile backend")."""
+    if not log.exists():
+        return False
+    ready = [line for line in log.read_text(errors="replace").splitlines()
+             if "added backend sqlite3 for symbol BAYES_HAM" in line]
+    return any("(controller)" in line for line in ready) and any("(normal)" in line for line in ready)
 
 
 def _http_pong(port: int) -> bool:

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         if not user_model.objects.filter(username=ADMIN_USERNAME).exists():
             password = new_password()
             user_model.objects.create_superuser(ADMIN_USERNAME, email="", password=password)
-            created.append(("Administrator (web /admin/)", ADMIN_USERNAME, password))
+            created.append(("Administrator (control panel /panel/)", ADMIN_USERNAME, password))
         if not Domain.objects.filter(name=DEMO_DOMAIN).exists():
             create_domain(DEMO_DOMAIN)
             created.append(("Domain", DEMO_DOMAIN, None))

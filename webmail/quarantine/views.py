@@ -35,7 +35,8 @@ def _message_or_404(request, pk) -> QuarantinedMessage:
 
 
 def user_may_release(message) -> bool:
-    return message.kind == QuarantinedMessage.Kind.SPAM
+    # A virus is never handed to a user by the user's own click: only an admin can.
+    return message.kind != QuarantinedMessage.Kind.VIRUS
 
 
 @account_required

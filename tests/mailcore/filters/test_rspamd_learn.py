@@ -69,9 +69,16 @@ def test_what_rspamd_learned_shows_in_its_next_verdict():
         engine.learn(newsletter(), spam=True)
         engine.learn(letter(), spam=False)
 
-    result = engine.check(newsletter(), mail_from="deals@example.net", recipients=["alice@example.test"])
-
-    assert "BAYES_SPAM" in {finding.rule for finding in result.findings}
+    # Learning is written asynchronously by the controller and read by the scanning worker:
+    # the verdict shows it within a few seconds, not necessarily at once.
+    deadline = time.monotonic() + 10
+    while True:
+        result = engine.check(newsletter(), mail_from="deals@example.net", recipients=["alice@example.test"])
+        rules = {finding.rule for finding in result.findings}
+        if "BAYES_SPAM" in rules or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert "BAYES_SPAM" in rules
 
 
 def letter() -> bytes:

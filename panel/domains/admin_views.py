@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mailcore.directory import services
+from mailcore.directory import admins
 from mailcore.directory.models import Domain
 from panel.access import audit, superadmin_required
 from panel.listing import build_listing
@@ -47,11 +47,11 @@ def _make_admin(request, form):
     domain = form.cleaned_data["domain"]
     with transaction.atomic():  # a refused grant leaves no login behind
         if isinstance(form, NewAdminForm):
-            user = services.create_domain_admin(form.cleaned_data["username"], form.cleaned_data["password"])
+            user = admins.create_domain_admin(form.cleaned_data["username"], form.cleaned_data["password"])
             audit(request, "domain_admin.create", user.get_username(), after={"username": user.get_username()})
         else:
             user = form.cleaned_data["existing"]
-        services.grant_domain(user, domain.name)
+        admins.grant_domain(user, domain.name)
         audit(request, "domain_admin.grant", user.get_username(), domain=domain.name, after={"domain": domain.name})
     messages.success(request, _("%(username)s administers %(name)s.")
                      % {"username": user.get_username(), "name": domain.unicode_name})
@@ -75,7 +75,7 @@ def admin_grant(request, pk):
     if form.is_valid():
         domain = form.cleaned_data["domain"]
         try:
-            services.grant_domain(user, domain.name)
+            admins.grant_domain(user, domain.name)
         except ValidationError as error:
             add_service_errors(form, error, rename={"user": "domain"})
         else:
@@ -92,7 +92,7 @@ def admin_grant(request, pk):
 def admin_revoke(request, pk, name):
     user = get_object_or_404(get_user_model(), pk=pk, is_superuser=False)
     domain = get_object_or_404(Domain, name=name, admin_grants__user=user)
-    services.revoke_domain(user, domain.name)
+    admins.revoke_domain(user, domain.name)
     audit(request, "domain_admin.revoke", user.get_username(), domain=domain.name, before={"domain": domain.name})
     messages.success(request, _("%(username)s no longer administers %(name)s.")
                      % {"username": user.get_username(), "name": domain.unicode_name})

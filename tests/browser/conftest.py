@@ -53,6 +53,9 @@ def page(browser, web):
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.csp_reports = []  # what the browser refused under the site's Content-Security-Policy
+    page.on("console", lambda message: "Content Security Policy" in message.text and
+            page.csp_reports.append(message.text))
     yield page
     context.close()
 
@@ -63,6 +66,16 @@ def sign_in(page, address, password=PASSWORD):
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url("**/mail/folder/**")
+
+
+def sign_in_admin(page, username, password=PASSWORD):
+    """Sign in to the control panel through the same form mail users use."""
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/panel/")
+    return page
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 import pytest
 
 from mailcore.directory.models import Account, Alias
-from tests.browser.conftest import browser, page, web  # noqa: F401 (fixtures)
+from tests.browser.conftest import browser, page, sign_in_admin, web  # noqa: F401 (fixtures)
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -10,15 +10,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def admin_page(page, superadmin, domain):  # noqa: F811
-    page.csp_reports = []
-    page.on("console", lambda message: "Content Security Policy" in message.text and
-            page.csp_reports.append(message.text))
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", "root")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/panel/")
-    return page
+    return sign_in_admin(page, "root")
 
 
 def test_an_admin_creates_an_account_forwards_it_and_aliases_it(admin_page):

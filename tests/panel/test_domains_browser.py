@@ -4,23 +4,14 @@ import pytest
 
 from mailcore.directory.models import Domain
 from mailcore.dkim.models import DkimKey
-from tests.browser.conftest import browser, page, web  # noqa: F401 (fixtures)
-from tests.conftest import PASSWORD
+from tests.browser.conftest import browser, page, sign_in_admin, web  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def root_page(page, superadmin):  # noqa: F811
-    page.csp_reports = []
-    page.on("console", lambda message: "Content Security Policy" in message.text and
-            page.csp_reports.append(message.text))
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", "root")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/panel/")
-    return page
+    return sign_in_admin(page, "root")
 
 
 def test_a_superadmin_adds_rotates_disables_and_deletes_a_domain(root_page):

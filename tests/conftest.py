@@ -25,17 +25,21 @@ def plain_static_files(settings):
 def fresh_directory_cache():
     # Test databases are flushed or rolled back without model signals: start clean.
     from mailcore.directory.lookup import clear_cache
+    from mailcore.filters.bayes import clear_cache as clear_trained_classifiers
     from mailcore.filters.greylist import clear_cache as clear_greylist_domains
+    from mailcore.filters.policy import clear_cache as clear_filter_policies
     from mailcore.relay.access import clear_cache as clear_relay_networks
     from mailcore.smtp.policy import clear_recipient_cache
 
-    for clear in (clear_cache, clear_relay_networks, clear_recipient_cache, clear_greylist_domains):
+    caches = (clear_cache, clear_relay_networks, clear_recipient_cache, clear_greylist_domains,
+              clear_trained_classifiers, clear_filter_policies)
+    for clear in caches:
         clear()
     yield
     from mailcore.stats import pending
 
     # SMTP refusals counted in memory by one test must not be written during the next.
-    for clear in (clear_cache, clear_relay_networks, clear_recipient_cache, clear_greylist_domains, pending.discard):
+    for clear in (*caches, pending.discard):
         clear()
 
 

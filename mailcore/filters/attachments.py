@@ -56,14 +56,17 @@ class _Blocked(Exception):
         self.reason = reason
 
 
-def blocked(raw: bytes, policy) -> str | None:
-    """Why this message breaks the domain's attachment policy, or None if it does not."""
+def blocked(raw: bytes, policy, structure: dict | None = None) -> str | None:
+    """Why this message breaks the domain's attachment policy, or None if it does not.
+
+    structure: raw's MIME tree when the caller parsed it already (the scan does, once).
+    """
     extensions, types = blocked_extensions(policy), blocked_types(policy)
     if not extensions and not types:
         return None
     budget = _Budget(MAX_TOTAL_BYTES)
     try:
-        for count, part in enumerate(_leaves(parse_structure(raw))):
+        for count, part in enumerate(_leaves(structure if structure is not None else parse_structure(raw))):
             if count >= MAX_PARTS:
                 break
             _check_part(raw, part, extensions, types, budget)

@@ -23,9 +23,11 @@ database write lock at BEGIN (transaction_mode IMMEDIATE); PostgreSQL locks the 
 """
 import hashlib
 import math
+import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
@@ -94,20 +96,52 @@ def _score(owner: int, corpus: BayesCorpus, tokens: list[int]) -> float:
     )
 
 
-def spam_probability(raw: bytes, account_ids: Iterable[int]) -> float | None:
+def trained_owners() -> frozenset:
+    """The owners whose classifier has enough training, kept for a few seconds.
+
+    The MX asks for every message, and on most servers nothing is trained yet: the answer
+    then costs no query and no alias expansion. Training in this process clears it at
+    once; training in another process (an IMAP move) shows within
+    HOPTHU_DIRECTORY_CACHE_SECONDS.
+    """
+    global _trained_cache
+    expires, owners = _trained_cache
+    if expires > time.monotonic():
+        return owners
+    owners = frozenset(BayesCorpus.objects.filter(spam__gte=MIN_TRAINED, ham__gte=MIN_TRAINED)
+                       .values_list("owner", flat=True))
+    _trained_cache = (time.monotonic() + int(getattr(settings, "HOPTHU_DIRECTORY_CACHE_SECONDS", 5)), owners)
+    return owners
+
+
+def clear_cache():
+    global _trained_cache
+    _trained_cache = (0.0, frozenset())
+
+
+_trained_cache = (0.0, frozenset())
+
+
+def spam_probability(raw: bytes, account_ids: Iterable[int] | Callable[[], Iterable[int]]) -> float | None:
     """How likely raw is spam (0..1) for these recipients, or None when untrained.
 
     Each recipient account with enough training of its own is scored by its own
     classifier; the mean is returned (one message, one verdict at SMTP time). When no
     recipient has, the global classifier decides, if it has enough training.
+    account_ids may be a callable, asked only when some classifier is trained.
     """
-    account_ids = sorted(set(account_ids))
-    corpora = {c.owner: c for c in BayesCorpus.objects.filter(owner__in=[GLOBAL, *account_ids])}
-    owners = [owner for owner in account_ids if _trained(corpora.get(owner))]
+    trained = trained_owners()
+    if not trained:
+        return None
+    account_ids = sorted(set(account_ids() if callable(account_ids) else account_ids))
+    candidates = [owner for owner in account_ids if owner in trained] or [GLOBAL]
+    corpora = {c.owner: c for c in BayesCorpus.objects.filter(owner__in=candidates)}
+    owners = [owner for owner in candidates if _trained(corpora.get(owner))]
+    if not owners and candidates != [GLOBAL]:
+        corpora = {c.owner: c for c in BayesCorpus.objects.filter(owner=GLOBAL)}
+        owners = [GLOBAL] if _trained(corpora.get(GLOBAL)) else []
     if not owners:
-        if not _trained(corpora.get(GLOBAL)):
-            return None
-        owners = [GLOBAL]
+        return None
     tokens = token_ids(raw)
     return sum(_score(owner, corpora[owner], tokens) for owner in owners) / len(owners)
 
@@ -192,6 +226,7 @@ def train_many(account_id: int, messages: Iterable[tuple[bytes, str | None]], sp
         BayesTrained.objects.bulk_create(
             [BayesTrained(account_id=account_id, digest=d, spam=spam) for d in todo if d not in before],
             batch_size=BATCH)
+    clear_cache()
     return learnt
 
 
@@ -204,6 +239,7 @@ def forget_account(account_id: int):
     """Remove an account's own classifier (its rows have no foreign key to cascade)."""
     BayesToken.objects.filter(owner=account_id).delete()
     BayesCorpus.objects.filter(owner=account_id).delete()
+    clear_cache()
 
 
 def counts(owner: int = GLOBAL) -> tuple[int, int]:

@@ -9,15 +9,17 @@ has no score and is not sorted here.
 from mailcore.directory.models import Account
 
 from .models import FilterPolicy
+from .policy import lowest_junk_score
 
 
 def junk_accounts(spam_score: float | None, account_ids) -> dict[int, str]:
     """{account id: its domain's name} for the accounts whose copy belongs in Junk.
 
-    Two queries per scored message: the accounts' domains, and those domains' policies.
+    Two queries per message scoring at least the lowest junk score of any domain: the
+    accounts' domains, and those domains' policies.
     """
-    if spam_score is None or not account_ids:
-        return {}
+    if spam_score is None or not account_ids or spam_score < lowest_junk_score():
+        return {}  # most mail: no query at all
     rows = list(Account.objects.filter(pk__in=list(account_ids)).values_list("pk", "domain_id", "domain__name"))
     domains = {account_id: domain_id for account_id, domain_id, _name in rows}
     names = {domain_id: name for _account_id, domain_id, name in rows}

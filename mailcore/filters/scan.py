@@ -21,11 +21,12 @@ import logging
 import re
 
 from mailcore.directory.lookup import hosted_domain
+from mailcore.mime.structure import parse_message
 from mailcore.stats import pending as pending_counts
 
 from . import attachments, clamav, quarantine, rspamd, spam_rules
 from .models import FilterPolicy
-from .policy import policy_for
+from .policy import cached_policy
 from .types import ScannerUnavailable, ScanResult, SpamResult
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,8 @@ def scan_inbound(raw: bytes, *, mail_from: str, recipients: list[str], client_ip
                  helo: str) -> ScanResult:
     """Decide what the MX answers to this message (types.ScanResult)."""
     policies = recipient_policies(recipients)
-    blocked = _blocked_attachments(raw, policies)
+    parsed = parse_message(raw)  # once, for the attachment policy and the spam rules
+    blocked = _blocked_attachments(raw, policies, parsed[0])
     if blocked:
         action = _hold_action([policy.attachment_action for policy, _reason in blocked])
         return _refusal(action, "policy", blocked[0][1], f"554 5.7.1 Message refused: {_printable(blocked[0][1])}")
@@ -46,7 +48,7 @@ def scan_inbound(raw: bytes, *, mail_from: str, recipients: list[str], client_ip
     if virus is not None:
         return virus
     spam = spam_score(raw, mail_from=mail_from, recipients=recipients, client_ip=client_ip, helo=helo,
-                      policies=policies)
+                      policies=policies, parsed=parsed)
     reject_scores = [policy.reject_score for policy in policies.values()]
     # rspamd's verdict maps onto the same actions: its "reject" (GTUBE, a forced action)
     # refuses wherever the domains refuse at all, its "soft reject" asks for a retry.
@@ -70,18 +72,19 @@ def recipient_policies(recipients: list[str]) -> dict[str, FilterPolicy]:
         except UnicodeError:
             domain = None
         if domain is not None and domain.name not in policies:
-            policies[domain.name] = policy_for(domain)
+            policies[domain.name] = cached_policy(domain)
     return policies or {"": FilterPolicy()}
 
 
-def spam_score(raw: bytes, *, mail_from, recipients, client_ip, helo, policies) -> SpamResult:
+def spam_score(raw: bytes, *, mail_from, recipients, client_ip, helo, policies, parsed=None) -> SpamResult:
     if all(policy.engine == FilterPolicy.Engine.RSPAMD for policy in policies.values()):
         try:
             return rspamd.check(raw, mail_from=mail_from, recipients=recipients, client_ip=client_ip or "",
                                 helo=helo)
         except ScannerUnavailable as error:
             log.warning("rspamd unavailable, scoring with the built-in rules: %s", error)
-    return spam_rules.score(raw, client_ip=client_ip, helo=helo, account_ids=_account_ids(recipients))
+    return spam_rules.score(raw, client_ip=client_ip, helo=helo, account_ids=lambda: _account_ids(recipients),
+                            parsed=parsed)
 
 
 def spam_headers(spam: SpamResult, policies: dict[str, FilterPolicy]) -> bytes:
@@ -138,10 +141,10 @@ def filter_mx(raw: bytes, *, mail_from: str, recipients: list[str], client_ip: s
 # --- the steps ------------------------------------------------------------------------
 
 
-def _blocked_attachments(raw: bytes, policies) -> list[tuple[FilterPolicy, str]]:
+def _blocked_attachments(raw: bytes, policies, structure) -> list[tuple[FilterPolicy, str]]:
     found = []
     for policy in policies.values():
-        reason = attachments.blocked(raw, policy)
+        reason = attachments.blocked(raw, policy, structure)
         if reason:
             found.append((policy, reason))
     return found

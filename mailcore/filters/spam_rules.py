@@ -102,19 +102,25 @@ def read_auth_results(headers, hostname: str) -> AuthSeen:
     return seen
 
 
-def score(raw: bytes, *, client_ip: str | None = None, helo: str = "", account_ids=()) -> SpamResult:
-    """The built-in engine: the rules below, the DNS block lists and the Bayes classifier."""
-    findings = rule_findings(raw, helo=helo)
+def score(raw: bytes, *, client_ip: str | None = None, helo: str = "", account_ids=(),
+          parsed: tuple | None = None) -> SpamResult:
+    """The built-in engine: the rules below, the DNS block lists and the Bayes classifier.
+
+    account_ids: the recipients' accounts, or a callable giving them (expanding aliases
+    costs queries, so it is done only when some classifier is trained).
+    """
+    findings = rule_findings(raw, helo=helo, parsed=parsed)
     findings += dnsbl.findings(client_ip)
-    findings += bayes_findings(raw, list(account_ids))
+    findings += bayes_findings(raw, account_ids)
     return SpamResult(score=round(sum(finding.score for finding in findings), 2), findings=findings,
                       engine="builtin")
 
 
-def rule_findings(raw: bytes, *, helo: str = "") -> list[Finding]:
-    """Every header and body rule that fires on raw; no network."""
+def rule_findings(raw: bytes, *, helo: str = "", parsed: tuple | None = None) -> list[Finding]:
+    """Every header and body rule that fires on raw; no network. parsed: parse_message(raw)
+    when the caller has it already."""
     hostname = settings.HOPTHU_HOSTNAME.lower()
-    structure, headers = parse_message(raw)
+    structure, headers = parsed if parsed is not None else parse_message(raw)
     found: list[Finding] = []
 
     def fire(rule: str, detail: str = ""):
@@ -138,7 +144,7 @@ def rule_findings(raw: bytes, *, helo: str = "") -> list[Finding]:
     return found
 
 
-def bayes_findings(raw: bytes, account_ids: list[int]) -> list[Finding]:
+def bayes_findings(raw: bytes, account_ids) -> list[Finding]:
     """The classifier's probability as points; untrained (None) adds nothing."""
     probability = bayes.spam_probability(raw, account_ids)
     if probability is None:

@@ -143,16 +143,11 @@ class MailHandler(SubmissionAuth):
             if reply:
                 return reply
         else:
-            raw, reply = await self.host.run_blocking(
-                _authenticate_sender, raw, server.client_ip(), session.host_name or "", envelope.mail_from,
-                getattr(envelope, "hopthu_dmarc_reject", True))
-            if reply:
+            raw, reply, scanned = await self.host.run_blocking(
+                _check_inbound, raw, server.client_ip(), session.host_name or "", envelope.mail_from,
+                getattr(envelope, "hopthu_dmarc_reject", True), list(envelope.rcpt_tos))
+            if reply:  # refused, to be retried, or held in quarantine
                 return reply
-            raw, scanned = await self.host.run_blocking(
-                filter_scan.filter_mx, raw, mail_from=envelope.mail_from, recipients=list(envelope.rcpt_tos),
-                client_ip=server.client_ip(), helo=session.host_name or "")
-            if scanned.reply:  # refused, to be retried, or held in quarantine
-                return scanned.reply
         header = trace.received(
             helo=session.host_name or "", client_ip=server.client_ip(), hostname=settings.HOPTHU_HOSTNAME,
             protocol=_protocol(server, session, envelope), queue_id=id(envelope) & 0xFFFFFFFF,
@@ -231,6 +226,18 @@ def _protocol(server, session, envelope) -> str:
         return "SMTP"
     name = "UTF8SMTP" if envelope.smtp_utf8 else "ESMTP"
     return name + ("S" if server.uses_tls else "") + ("A" if session.authenticated else "")
+
+
+def _check_inbound(raw: bytes, client_ip, helo: str, mail_from: str, dmarc_reject: bool,
+                   recipients: list[str]) -> tuple[bytes, str | None, object]:
+    """Mail from other servers: sender authentication, then the filter scan, in one trip to
+    the thread pool. Returns the message to queue, a refusal (or hold) reply, the scan."""
+    raw, reply = _authenticate_sender(raw, client_ip, helo, mail_from, dmarc_reject)
+    if reply:
+        return raw, reply, None
+    raw, scanned = filter_scan.filter_mx(raw, mail_from=mail_from, recipients=recipients, client_ip=client_ip,
+                                         helo=helo)
+    return raw, scanned.reply or None, scanned
 
 
 def _authenticate_sender(raw: bytes, client_ip, helo: str, mail_from: str,

@@ -55,11 +55,6 @@ def flush(wait: bool = True) -> Future:
     return future
 
 
-def write_now() -> None:
-    """Write what is pending in the caller's thread and connection (tests inside a transaction)."""
-    count_safely(_take())
-
-
 def discard() -> None:
     """Forget what is pending (tests: a test's refusals must not be written into the next's)."""
     _take()

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mailcore.directory import services
+from panel.fields import add_service_errors
 
 from ..access import account_or_404, admin_required, audit
-from .forms import AppPasswordForm, ForwardForm, PasswordForm, apply_errors
+from .forms import AppPasswordForm, ForwardForm, PasswordForm
 from .views import render_detail
 
 
@@ -25,7 +26,7 @@ def account_password(request, pk):
         try:
             services.set_password(account.address, form.cleaned_data["password"])
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
     if not form.is_valid():
         return render_detail(request, account, status=400, password_form=form)
     audit(request, "account.password", account, domain=account.domain.name)
@@ -51,7 +52,7 @@ def account_forward(request, pk):
             services.set_forward(account.address, form.cleaned_data["targets"],
                                  keep_copy=form.cleaned_data["keep_copy"])
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
     if not form.is_valid():
         return render_detail(request, account, status=400, forward_form=form)
     account = account_or_404(request, pk)  # the forward was replaced
@@ -71,7 +72,7 @@ def app_password_create(request, pk):
         try:
             app_password, plaintext = services.create_app_password(account.address, form.cleaned_data["name"])
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
     if not form.is_valid():
         return render_detail(request, account, status=400, app_password_form=form)
     audit(request, "account.app_password_create", account, domain=account.domain.name,

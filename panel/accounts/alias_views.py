@@ -11,10 +11,11 @@ from django.views.decorators.http import require_POST
 
 from mailcore.directory import services
 from mailcore.directory.models import Alias
+from panel.fields import add_service_errors
 
 from ..access import admin_required, alias_or_404, audit, domain_or_404, managed_domains
 from ..listing import build_listing
-from .forms import AliasForm, AliasTargetsForm, apply_errors
+from .forms import AliasForm, AliasTargetsForm
 
 ALIAS_SORTS = {"address": ("domain__name", "localpart"), "active": "active", "created": "created"}
 
@@ -47,7 +48,7 @@ def alias_create(request):
         try:
             alias = services.create_alias(form.cleaned_data["source"], form.cleaned_data["targets"])
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             audit(request, "alias.create", alias, domain=alias.domain.name, after={"targets": _targets(alias)})
             messages.success(request, _("The alias %(address)s was created.") % {"address": alias})
@@ -64,7 +65,7 @@ def alias_detail(request, pk):
         try:
             services.set_alias_targets(alias.address, form.cleaned_data["targets"])
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             after = _targets(alias)
             if after != before:

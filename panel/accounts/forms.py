@@ -8,42 +8,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mailcore.directory.addresses import domain_to_unicode, parse_address
-from mailcore.sizes import format_size_exact, parse_size
-
-
-def apply_errors(form, exc: ValidationError):
-    """Put a services ValidationError on the form fields it names (else on the form)."""
-    for name, messages in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages)
+from panel.fields import SizeField
 
 
 def split_addresses(text: str) -> list[str]:
     """Targets typed one per line, or separated by commas, semicolons or spaces."""
     return [part for part in re.split(r"[\s,;]+", text or "") if part]
-
-
-class SizeField(forms.CharField):
-    """A byte size typed the way admins write it: 2 GB, 500M, 0 for unlimited."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", gettext_lazy("Such as 2 GB or 500 MB; 0 means unlimited."))
-        super().__init__(**kwargs)
-        self.widget.attrs["maxlength"] = "40"
-
-    def prepare_value(self, value):
-        return format_size_exact(value) if isinstance(value, int) else value
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        if len(value) > 40:
-            raise ValidationError(_("Write a size such as 2 GB."))
-        try:
-            return parse_size(value)
-        except ValueError:
-            raise ValidationError(_("%(value)s is not a size; write e.g. 2 GB, 500 MB or 0 for unlimited."),
-                                  params={"value": value}) from None
 
 
 class PasswordPairMixin:
@@ -67,7 +37,7 @@ class AccountCreateForm(PasswordPairMixin, forms.Form):
     address = forms.CharField(label=gettext_lazy("Address"), max_length=254)
     display_name = forms.CharField(label=gettext_lazy("Display name"), max_length=200, required=False)
     password, password2 = _password_fields()
-    quota = SizeField(label=gettext_lazy("Quota"), required=False,
+    quota = SizeField(label=gettext_lazy("Quota"), empty_bytes=None,
                       help_text=gettext_lazy("Such as 2 GB or 500 MB; 0 means unlimited; empty takes the "
                                              "domain's default."))
 
@@ -82,7 +52,7 @@ class AccountCreateForm(PasswordPairMixin, forms.Form):
 
 class AccountEditForm(forms.Form):
     display_name = forms.CharField(label=gettext_lazy("Display name"), max_length=200, required=False)
-    quota = SizeField(label=gettext_lazy("Quota"))
+    quota = SizeField(label=gettext_lazy("Quota"), required=True)
     active = forms.BooleanField(label=gettext_lazy("Active (may sign in and receive mail)"), required=False)
 
 

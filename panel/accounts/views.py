@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from mailcore.audit.log import changed
 from mailcore.directory import services
 from mailcore.directory.models import Account, Alias
+from panel.fields import add_service_errors
 
 from ..access import account_or_404, admin_required, audit, domain_or_404, managed_domains
 from ..listing import build_listing
@@ -24,7 +25,6 @@ from .forms import (
     DeleteForm,
     ForwardForm,
     PasswordForm,
-    apply_errors,
 )
 
 ACCOUNT_SORTS = {
@@ -68,7 +68,7 @@ def account_create(request):
             account = services.create_account(data["address"], data["password"], quota=data["quota"],
                                                display_name=data["display_name"])
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             audit(request, "account.create", account, domain=account.domain.name, after=snapshot(account))
             messages.success(request, _("The account %(address)s was created.") % {"address": account})
@@ -114,7 +114,7 @@ def account_detail(request, pk):
             services.set_quota(account.address, data["quota"])
             account = services.set_account_active(account.address, data["active"])
     except ValidationError as exc:
-        apply_errors(form, exc)
+        add_service_errors(form, exc)
         return render_detail(request, account, status=400, edit_form=form)
     old, new = changed(before, snapshot(account))
     if new:

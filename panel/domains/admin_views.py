@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 from mailcore.directory import admins
 from mailcore.directory.models import Domain
 from panel.access import audit, superadmin_required
+from panel.fields import add_service_errors
 from panel.listing import build_listing
 
-from .forms import ExistingAdminForm, GrantForm, NewAdminForm, add_service_errors
+from .forms import ExistingAdminForm, GrantForm, NewAdminForm
 
 SORTS = {"username": "username", "domains": "grant_count", "last_login": "last_login"}
 

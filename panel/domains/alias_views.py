@@ -11,8 +11,9 @@ from mailcore.directory import services
 from mailcore.directory.addresses import domain_to_unicode, normalize_domain
 from mailcore.directory.models import Alias
 from panel.access import admin_required, audit, domain_or_404, superadmin_required
+from panel.fields import add_service_errors
 
-from .forms import CatchAllForm, DomainAliasForm, add_service_errors
+from .forms import CatchAllForm, DomainAliasForm
 from .views import render_detail
 
 

@@ -7,19 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mailcore.directory.addresses import normalize_domain
 from mailcore.directory.models import Domain
-
-from .fields import SizeField
-
-
-def add_service_errors(form, error: ValidationError, rename: dict | None = None):
-    """Put a services ValidationError on the form: each key on its field, the rest on top."""
-    rename = rename or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for key, messages in error.message_dict.items():
-        field = rename.get(key, key)
-        form.add_error(field if field in form.fields else None, messages)
+from panel.fields import SizeField
 
 
 class LimitsForm(forms.Form):

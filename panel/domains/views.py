@@ -15,9 +15,10 @@ from mailcore.directory import services
 from mailcore.directory.models import Alias
 from mailcore.dkim import keys
 from panel.access import admin_required, audit, domain_or_404, managed_domains, superadmin_required
+from panel.fields import add_service_errors
 from panel.listing import build_listing
 
-from .forms import CatchAllForm, DeleteForm, DomainAddForm, DomainAliasForm, LimitsForm, PolicyForm, add_service_errors
+from .forms import CatchAllForm, DeleteForm, DomainAddForm, DomainAliasForm, LimitsForm, PolicyForm
 from .queries import to_alabels, with_usage
 
 LIMIT_FIELDS = ("max_accounts", "max_aliases", "total_quota", "default_quota")

@@ -2,7 +2,7 @@
 import pytest
 from django import forms
 
-from panel.domains.fields import SizeField
+from panel.fields import SizeField
 
 
 class QuotaForm(forms.Form):

@@ -31,3 +31,14 @@ def test_long_txt_records_are_joined_and_big_answers_come_over_tcp(dns_server):
         dns_server.add_txt("many.example.net", f"record {index} " + "x" * 60)
     assert mail_dns.txt_strings("sel._domainkey.example.net") == [key]
     assert len(mail_dns.txt_strings("many.example.net")) == 40
+
+
+def test_answers_are_kept_for_their_ttl_and_flush_forgets_them(dns_server):
+    dns_server.add_txt("cached.example.net", "v=spf1 -all")
+    assert mail_dns.txt_strings("cached.example.net") == ["v=spf1 -all"]
+    asked = dns_server.queries.count(("cached.example.net", "TXT"))
+    assert mail_dns.txt_strings("CACHED.example.net") == ["v=spf1 -all"]
+    assert dns_server.queries.count(("cached.example.net", "TXT")) == asked  # from the cache
+    mail_dns.flush_cache()
+    assert mail_dns.txt_strings("cached.example.net") == ["v=spf1 -all"]
+    assert dns_server.queries.count(("cached.example.net", "TXT")) == asked + 1

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from mailcore.directory.addresses import parse_address
 from mailcore.directory.lookup import hosted_domain
-from mailcore.stats import counts
+from mailcore.stats import pending as pending_counts
 from mailcore.store.bodies import DurableBodies
 
 from .models import QueuedMessage, QueueRecipient
@@ -86,10 +86,18 @@ def enqueue_batch(items: list[tuple[bytes, Envelope]]) -> list[int]:
                 recipients.append(QueueRecipient(message=message, address=address, kind=kind, domain=domain,
                                                  next_attempt=now))
         QueueRecipient.objects.bulk_create(recipients)
-        counts.count_after_commit(Counter((r.domain, counts.Kind.RECEIVED) for r in recipients if r.kind == "local"))
+        received = Counter(r.domain for r in recipients if r.kind == "local")
         ids = [message.pk for message in messages]
         transaction.on_commit(lambda: notify(kinds_queued))
+        # Noted in memory and written every few seconds in the background: a write per
+        # group commit would compete with the queue for SQLite's one writer.
+        transaction.on_commit(lambda: _note_received(received))
     return ids
+
+
+def _note_received(received: Counter):
+    for domain, n in received.items():
+        pending_counts.note(domain, pending_counts.Kind.RECEIVED, n)
 
 
 # RFC 5322 §3.6.4; the value may be folded onto continuation lines (§2.2.3).

@@ -1,12 +1,19 @@
-"""Counts noted in memory and written in the background: for SMTP refusals.
+"""Counts noted in memory and written in the background: SMTP refusals and received mail.
 
 A refused RCPT is one recipient, and a dictionary attack sends thousands a second;
 writing each would turn an attack into a write storm on the database that also holds
-the queue. So the SMTP handler only notes a refusal here (a dict update under a lock,
+the queue; and a write per group commit of received mail would compete with the queue
+for SQLite's one writer. So the SMTP handler and the queue only note counts here (a dict update under a lock,
 safe on the event loop), and a single background thread writes the sums at most every
 FLUSH_SECONDS: one upsert per (domain, kind) per flush. The first refusal after a quiet
-period is written at once. A crash loses at most FLUSH_SECONDS of refusal counts
+period is written at once. A crash loses at most FLUSH_SECONDS of these counts
 (statistics, not mail); normal shutdown flushes (atexit).
+
+Fork: a child inherits memory, not threads. Forked mid-write, it would inherit whatever
+the writing thread held (SQLite's and the import system's locks, a half-done
+transaction) with no thread left to release them, and could hang on first use. So a
+fork waits for a write in progress to end (_writing, taken in os.register_at_fork's
+"before") and the child starts with empty counts; the parent keeps and writes its own.
 """
 import atexit
 import os
@@ -22,6 +29,7 @@ from .counts import Kind, count_safely  # noqa: F401  (Kind: for callers' conven
 FLUSH_SECONDS = 10.0
 
 _lock = threading.Lock()
+_writing = threading.Lock()  # held for a whole write: a fork waits for it (see above)
 _pending: Counter = Counter()
 _next_flush = 0.0  # monotonic time before which notes only accumulate
 _flush_planned = False
@@ -55,6 +63,11 @@ def flush(wait: bool = True) -> Future:
     return future
 
 
+def write_now() -> None:
+    """Write what is pending in the caller's thread and connection (tests inside a transaction)."""
+    count_safely(_take())
+
+
 def discard() -> None:
     """Forget what is pending (tests: a test's refusals must not be written into the next's)."""
     _take()
@@ -71,14 +84,15 @@ def _take() -> Counter:
 
 
 def _flush_in_background() -> None:
-    tallies = _take()
-    if not tallies:
-        return
-    close_old_connections()
-    try:
-        count_safely(tallies)
-    finally:
-        connection.close()  # this thread's own connection: not held between flushes
+    with _writing:
+        tallies = _take()
+        if not tallies:
+            return
+        close_old_connections()
+        try:
+            count_safely(tallies)
+        finally:
+            connection.close()  # this thread's own connection: not held between flushes
 
 
 def _flush_at_exit() -> None:
@@ -86,14 +100,23 @@ def _flush_at_exit() -> None:
     count_safely(_take())
 
 
+def _before_fork() -> None:
+    _writing.acquire()  # no write in progress in the thread the child won't have
+
+
+def _after_fork_in_parent() -> None:
+    _writing.release()
+
+
 def _reset_in_child() -> None:
-    # A forked child (a Celery pool process) inherits the lock and the executor but not its
+    # A forked child (a Celery pool process) inherits the locks and the executor but not its
     # thread: start afresh; the parent still holds, and writes, what it had noted.
-    global _lock, _executor, _flush_planned, _next_flush
-    _lock, _executor = threading.Lock(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="stats-flush")
+    global _lock, _writing, _executor, _flush_planned, _next_flush
+    _lock, _writing = threading.Lock(), threading.Lock()
+    _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stats-flush")
     _pending.clear()
     _flush_planned, _next_flush = False, 0.0
 
 
 atexit.register(_flush_at_exit)
-os.register_at_fork(after_in_child=_reset_in_child)
+os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent, after_in_child=_reset_in_child)

@@ -57,6 +57,7 @@ MAX_LINKS = 200  # links compared per message: enough for any newsletter, bounde
 _COMMENT = re.compile(r"\([^()]*\)")
 _METHOD = re.compile(r"(?:^|;)\s*(spf|dkim|dmarc)\s*=\s*([a-z]+)([^;]*)", re.IGNORECASE)
 _PROPERTY = re.compile(r"([a-z]+\.[a-z-]+)\s*=\s*(\S+)", re.IGNORECASE)
+_ANCHOR = re.compile(r"<a\b", re.IGNORECASE)
 _ADDR = re.compile(r"^[^@\s<>()\[\],;:\"]+@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]{2,}$", re.IGNORECASE)
 
 
@@ -209,11 +210,15 @@ def _body_rules(raw: bytes, structure: dict, from_domain: str, fire):
     if not html:
         return
     links, hidden = [], 0
+    has_plain = any(part["subtype"] == "plain" for part in texts)
     for part in html:
-        signs = read_html(decode_part_text(raw, part))
+        text = decode_part_text(raw, part)
+        if has_plain and not _ANCHOR.search(text):
+            continue  # beside a plain part only links count, and there are none to read
+        signs = read_html(text)
         links += signs.links
         hidden += signs.hidden_chars
-    if not any(part["subtype"] == "plain" for part in texts):
+    if not has_plain:
         fire("HTML_ONLY")
         if hidden >= HIDDEN_CHARS:
             fire("HTML_HIDDEN_TEXT", f"{hidden} hidden characters")

@@ -131,7 +131,9 @@ def run(count: int, concurrency: int, out, seed: int = 1) -> dict:
         out.write(f"delivered to the mailbox: {delivered / (delivered_at - started):,.0f} messages/s "
                   f"({delivered} in {delivered_at - started:.1f} s)\n")
         out.write(f"listener process CPU: {cpu / max(delivered, 1) * 1000:.2f} ms per message "
-                  f"({cpu / (delivered_at - started) * 100:.0f}% of one core)\n")
+                  f"({cpu / (delivered_at - started) * 100:.0f}% of one core; user "
+                  f"{(cpu_after.ru_utime - cpu_before.ru_utime) / max(delivered, 1) * 1000:.2f} ms, system "
+                  f"{(cpu_after.ru_stime - cpu_before.ru_stime) / max(delivered, 1) * 1000:.2f} ms)\n")
         out.write(f"DATA latency: p50 {statistics.median(latencies) * 1000:.1f} ms, p95 {p95:.1f} ms\n")
         return {"accepted_per_second": accepted / (accepted_at - started),
                 "delivered_per_second": delivered / (delivered_at - started),

@@ -14,7 +14,9 @@ _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 def scrub(text: str) -> str:
     """Return text safe for any database: NUL dropped, lone surrogates replaced."""
-    return _SURROGATE_RE.sub("\ufffd", _NUL_RE.sub("", text))
+    if "\x00" in text:
+        text = _NUL_RE.sub("", text)
+    return text if text.isascii() else _SURROGATE_RE.sub("\ufffd", text)
 
 
 def decode_part_bytes(raw: bytes, part: dict) -> bytes:

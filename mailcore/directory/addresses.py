@@ -4,6 +4,7 @@ Canonical form, used for every lookup and stored value: the local part lower-cas
 (hosted mailboxes are case-insensitive, as in Postfix and Dovecot) and the domain as
 its lower-case IDNA A-label. Display uses the U-label.
 """
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -67,7 +68,7 @@ def normalize_domain(name: str, field: str = "domain") -> str:
     if raw.endswith("."):
         raise _invalid(field, _("The domain name %(name)s must not end with a dot."), name=raw)
     try:
-        alabel = idna.encode(raw, uts46=True).decode("ascii").lower()
+        alabel = _to_alabel(raw)
     except idna.IDNAError as exc:
         raise _invalid(field, _("%(name)s is not a valid domain name (%(reason)s)."), name=raw, reason=exc) from None
     except UnicodeError:
@@ -84,6 +85,13 @@ def normalize_domain(name: str, field: str = "domain") -> str:
     if labels[-1].isdigit():
         raise _invalid(field, _("%(name)s looks like an IP address, not a domain name."), name=raw)
     return alabel
+
+
+@functools.lru_cache(maxsize=4096)
+def _to_alabel(name: str) -> str:
+    # UTS 46 mapping is slow in pure Python, and every MAIL, RCPT and queued recipient
+    # names one of a few domains again and again. Errors are raised, never cached.
+    return idna.encode(name, uts46=True).decode("ascii").lower()
 
 
 def domain_to_unicode(alabel: str) -> str:

@@ -41,8 +41,11 @@ def _policies() -> dict:
 
 def cached_policy(domain) -> FilterPolicy:
     """The domain's policy for the MX and delivery to read (treat it as read-only)."""
-    policy = _policies().get(domain.pk)
-    return policy if policy is not None else FilterPolicy(domain=domain)
+    rows = _policies()
+    policy = rows.get(domain.pk)
+    if policy is None:  # the defaults, kept too: building a model instance per message costs
+        policy = rows.setdefault(domain.pk, FilterPolicy(domain=domain))
+    return policy
 
 
 def lowest_junk_score() -> float:

@@ -8,23 +8,19 @@ has no score and is not sorted here.
 """
 from mailcore.directory.models import Account
 
-from .models import FilterPolicy
-from .policy import lowest_junk_score
+from .policy import junk_score_of, lowest_junk_score
 
 
 def junk_accounts(spam_score: float | None, account_ids) -> dict[int, str]:
     """{account id: its domain's name} for the accounts whose copy belongs in Junk.
 
-    Two queries per message scoring at least the lowest junk score of any domain: the
-    accounts' domains, and those domains' policies.
+    One query (the accounts' domains) per message scoring at least the lowest junk score
+    of any domain; the domains' thresholds come from the MX's cached policies.
     """
     if spam_score is None or not account_ids or spam_score < lowest_junk_score():
         return {}  # most mail: no query at all
     rows = list(Account.objects.filter(pk__in=list(account_ids)).values_list("pk", "domain_id", "domain__name"))
     domains = {account_id: domain_id for account_id, domain_id, _name in rows}
     names = {domain_id: name for _account_id, domain_id, name in rows}
-    thresholds = dict(FilterPolicy.objects.filter(domain_id__in=set(domains.values()))
-                      .values_list("domain_id", "junk_score"))
-    default = FilterPolicy._meta.get_field("junk_score").default
     return {account_id: names[domain_id] for account_id, domain_id in domains.items()
-            if thresholds.get(domain_id, default) <= spam_score}
+            if junk_score_of(domain_id) <= spam_score}

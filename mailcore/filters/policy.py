@@ -48,6 +48,12 @@ def cached_policy(domain) -> FilterPolicy:
     return policy
 
 
+def junk_score_of(domain_id: int) -> float:
+    """The domain's junk_score from the cached view (the default when it has no policy)."""
+    policy = _policies().get(domain_id)
+    return policy.junk_score if policy is not None else FilterPolicy._meta.get_field("junk_score").default
+
+
 def lowest_junk_score() -> float:
     """No copy of a message scoring below this goes to Junk, whatever its domain."""
     default = FilterPolicy._meta.get_field("junk_score").default

@@ -14,7 +14,7 @@ def test_accounts_are_chosen_by_their_domains_junk_score(alice, bob, charlie, dj
     lowest_junk_score()  # the policies are cached for a few seconds: load them first
     with django_assert_num_queries(0):
         assert junk_accounts(5.9, [alice.pk, charlie.pk]) == {}  # below every junk score: no query
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):  # the accounts' domains; thresholds are cached
         assert junk_accounts(7.0, [alice.pk, bob.pk, charlie.pk]) == {alice.pk: "example.test",
                                                                       bob.pk: "example.test"}
     assert junk_accounts(9.0, [charlie.pk]) == {charlie.pk: "example.org"}

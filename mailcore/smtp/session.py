@@ -84,7 +84,7 @@ class MailSession(SMTP):
         if match is None or arg.startswith("(", match.end()):  # a comment: CFWS is the parser's
             try:
                 return super()._getaddr(arg)
-            except (IndexError, ValueError):  # the parser trips on some junk ('MAIL FROM:"')
+            except Exception:  # the parser trips on some junk ('MAIL FROM:"', '<9@[')
                 return None, None  # aiosmtpd then answers 553 5.1.3 malformed address
         address = match.group(1)
         if self.local_part_limit and len(address.rpartition("@")[0]) > self.local_part_limit:

@@ -17,7 +17,7 @@ def _theirs(arg, local_part_limit=0):
     session.local_part_limit = local_part_limit
     try:
         return SMTP._getaddr(session, arg)
-    except (IndexError, ValueError):  # the email package trips on some junk: ours says malformed
+    except Exception:  # the email package trips on some junk: ours says malformed
         return None, None
 
 
@@ -26,7 +26,7 @@ EXAMPLES = [
     "<a@b.c>SIZE=1", "<a@b.c>  X", "<a@b.c> ", "<a@b.c> (comment) SIZE=1", "<a@b.c>(c)", "<a@b.c>\r\n",
     "<>", "<> SIZE=10", " <a@b.c>", "a@b.c", "<a..b@c.d>", "<.a@b.c>", "<a.@b.c>", "<a@b..c>", "<a@-b.c>",
     '<"quoted local"@b.c>', "<@relay.example:a@b.c>", "<a@[127.0.0.1]>", "<tên@ví-dụ.vn>", "<a@b.c",
-    "<a b@c.d>", "<a@b.c> <x@y.z>", "",
+    "<a b@c.d>", "<a@b.c> <x@y.z>", "", '"', "9@[",
 ]
 
 
@@ -51,4 +51,5 @@ def test_junk_path_is_a_553_and_the_session_lives(mx):
     assert mx.docmd('MAIL FROM:"')[0] == 553
     assert mx.docmd("MAIL FROM:<sender@example.net> SIZE=100")[0] == 250
     assert mx.docmd('RCPT TO:<"')[0] == 553
+    assert mx.docmd("RCPT TO:9@[")[0] == 553
     assert mx.noop()[0] == 250

@@ -87,12 +87,20 @@ def clean_network(text) -> str:
     return str(network)
 
 
+def _new_secret() -> str:
+    """32 URL-safe characters (192 bits) that never start with "-": the secret goes on
+    command lines (swaks, curl, sendmail wrappers), where a leading dash reads as an option."""
+    while (secret := secrets.token_urlsafe(24)).startswith("-"):
+        pass
+    return secret
+
+
 @transaction.atomic
 def create_token(domain, name, *, senders=None, rate_per_hour=None) -> tuple[RelayToken, str]:
     """Make a relay token; return it with its secret, which is shown once and never stored."""
     domain = _domain(domain)
     token_name = _clean_name(RelayToken, domain, name)
-    secret = secrets.token_urlsafe(24)
+    secret = _new_secret()
     token = RelayToken.objects.create(
         domain=domain, name=token_name, senders=clean_senders(domain, senders),
         rate_per_hour=_clean_rate(rate_per_hour), username=f"relay-{secrets.token_hex(6)}",

@@ -15,6 +15,13 @@ def field_error(call, *args, **kwargs):
     return info.value.message_dict
 
 
+def test_a_secret_never_starts_with_a_dash():
+    # It goes on command lines (swaks --auth-password SECRET), where "-..." reads as an option.
+    secrets_made = [services._new_secret() for _ in range(3000)]  # a dash would lead 1 in 64
+    assert not any(secret.startswith("-") for secret in secrets_made)
+    assert all(len(secret) == 32 for secret in secrets_made)
+
+
 def test_a_token_keeps_only_a_hash_of_its_secret(domain):
     token, secret = services.create_token("example.test", "app")
     assert len(secret) >= 32 and secret not in token.secret_hash

@@ -119,14 +119,15 @@ def report(spam: SpamResult | None) -> dict | None:
 
 
 def filter_mx(raw: bytes, *, mail_from: str, recipients: list[str], client_ip: str | None,
-              helo: str) -> tuple[bytes, ScanResult]:
+              helo: str, received: bytes = b"") -> tuple[bytes, ScanResult]:
     """The MX's whole filter step: the message to queue (X-Spam-* fields replaced) and the
-    verdict. A quarantined message is held here (durably, before the 250); refusals and
-    holds are counted per recipient domain (spam, virus or policy)."""
+    verdict. A quarantined message is held here (durably, before the 250) with our
+    `received` trace field on top, as it would have been queued, so a release delivers
+    it unchanged (RFC 5321 §4.4); refusals and holds are counted per recipient domain."""
     raw = strip_spam_fields(raw)
     result = scan_inbound(raw, mail_from=mail_from, recipients=recipients, client_ip=client_ip, helo=helo)
     if result.action == "quarantine":
-        held = quarantine.hold(raw, mail_from=mail_from, recipients=recipients, kind=result.kind,
+        held = quarantine.hold(received + raw, mail_from=mail_from, recipients=recipients, kind=result.kind,
                                reason=result.reason, score=result.spam.score if result.spam else None,
                                client_ip=client_ip, helo=helo)
         result.reply = f"250 2.0.0 OK: held as Q{held.pk}"

@@ -134,6 +134,12 @@ class MailHandler(SubmissionAuth):
             return "554 5.6.0 Bare CR or LF in the message is not allowed (RFC 5321 section 2.3.8)"
         if trace.hop_count(raw) >= trace.MAX_HOPS:
             return "554 5.4.6 Too many hops: a mail loop?"
+        header = trace.received(
+            helo=session.host_name or "", client_ip=server.client_ip(), hostname=settings.HOPTHU_HOSTNAME,
+            protocol=_protocol(server, session, envelope), queue_id=id(envelope) & 0xFFFFFFFF,
+            recipient=envelope.rcpt_tos[0] if len(envelope.rcpt_tos) == 1 else None,
+            tls=server.tls_description(),
+        )
         if server.mode == "relay":
             reply = await self.host.run_blocking(_check_relay, envelope.hopthu_grant, raw)
             if reply:
@@ -145,15 +151,9 @@ class MailHandler(SubmissionAuth):
         else:
             raw, reply, scanned = await self.host.run_blocking(
                 _check_inbound, raw, server.client_ip(), session.host_name or "", envelope.mail_from,
-                getattr(envelope, "hopthu_dmarc_reject", True), list(envelope.rcpt_tos))
-            if reply:  # refused, to be retried, or held in quarantine
+                getattr(envelope, "hopthu_dmarc_reject", True), list(envelope.rcpt_tos), header)
+            if reply:  # refused, to be retried, or held in quarantine (with our Received field)
                 return reply
-        header = trace.received(
-            helo=session.host_name or "", client_ip=server.client_ip(), hostname=settings.HOPTHU_HOSTNAME,
-            protocol=_protocol(server, session, envelope), queue_id=id(envelope) & 0xFFFFFFFF,
-            recipient=envelope.rcpt_tos[0] if len(envelope.rcpt_tos) == 1 else None,
-            tls=server.tls_description(),
-        )
         queued = Envelope(
             mail_from=envelope.mail_from, recipients=list(envelope.rcpt_tos), source=_source(server),
             account_id=session.auth_data.pk if session.authenticated and server.mode != "relay" else None,
@@ -229,14 +229,14 @@ def _protocol(server, session, envelope) -> str:
 
 
 def _check_inbound(raw: bytes, client_ip, helo: str, mail_from: str, dmarc_reject: bool,
-                   recipients: list[str]) -> tuple[bytes, str | None, object]:
+                   recipients: list[str], received: bytes = b"") -> tuple[bytes, str | None, object]:
     """Mail from other servers: sender authentication, then the filter scan, in one trip to
     the thread pool. Returns the message to queue, a refusal (or hold) reply, the scan."""
     raw, reply = _authenticate_sender(raw, client_ip, helo, mail_from, dmarc_reject)
     if reply:
         return raw, reply, None
     raw, scanned = filter_scan.filter_mx(raw, mail_from=mail_from, recipients=recipients, client_ip=client_ip,
-                                         helo=helo)
+                                         helo=helo, received=received)
     return raw, scanned.reply or None, scanned
 
 

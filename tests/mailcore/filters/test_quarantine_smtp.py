@@ -30,6 +30,10 @@ def test_a_held_exe_is_released_unchanged_to_the_inbox(alice, domain, mail_host)
     assert stored.folder.name == "INBOX"
     assert blobs.read(stored.blob.digest) == blobs.read(held.blob.digest)
     assert QuarantinedMessage.objects.get().status == "released"
+    # Held as it would have been queued: our trace field on top (RFC 5321 §4.4), then the
+    # Authentication-Results the MX added.
+    first, second = blobs.read(held.blob.digest).split(b"\r\n", 2)[:2]
+    assert first.startswith(b"Received: from ") and b"by mx.example.test" in first + second
 
 
 def test_with_the_default_policy_an_exe_is_refused_and_nothing_is_held(alice, mail_host):

@@ -16,11 +16,10 @@ Matching, after Sieve (RFC 5228) but simpler:
   len(pattern)) at worst, with no backtracking blow-up (RFC 5228 §2.7.1 :matches).
 - A missing header matches no positive test and every "does not contain".
 """
-import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from mailcore.folding import strip_accents
 from mailcore.mime.headers import decode_words
 
 from . import trace
@@ -33,18 +32,9 @@ SIZE_OPS = ("larger", "smaller")
 ACTIONS = ("move", "mark_read", "flag", "forward", "discard", "stop")
 MAX_MATCH_CHARS = 8192  # of one header value: bounds the wildcard matcher's work
 
-# Combining diacritics (Latin, Greek, Cyrillic, Vietnamese tone marks) and the letters
-# with a stroke that have no decomposition: the same folding as the search index.
-_DIACRITICS_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
-_STROKES = str.maketrans({"đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ħ": "h", "Ħ": "H"})
-
-
 def fold(text: str, accents: bool = False) -> str:
     """Text as rules compare it: case folded, and with accents removed when asked."""
-    if accents and not text.isascii():
-        text = _DIACRITICS_RE.sub("", unicodedata.normalize("NFKD", text))
-        text = unicodedata.normalize("NFC", text).translate(_STROKES)
-    return text.casefold()
+    return (strip_accents(text) if accents else text).casefold()
 
 
 def wildcard_match(pattern: str, text: str) -> bool:

@@ -11,34 +11,18 @@ windows-1258, "đ" which has no decomposition at all).
     filter_messages(Message.objects.filter(folder=f), account_id, query) -> QuerySet
 """
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import connection
+
+from mailcore.folding import words
 
 from . import postgres, sqlite
 
 FIELDS = ("sender", "recipients", "subject", "body")
 MAX_INDEXED_CHARS = 200_000  # per field; PostgreSQL refuses a tsvector over 1 MB
 MAX_TERMS = 32
-# Letters and digits; "_" splits words as it does in both engines' tokenizers.
-_WORD_RE = re.compile(r"[^\W_]+")
-# The general-purpose combining diacritics (Latin, Greek, Cyrillic, Vietnamese tone
-# marks); script-specific marks such as kana voicing stay and recompose under NFC.
-_DIACRITICS_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 _TERM_RE = re.compile(r'"([^"]*)"|(\S+)')
-# Letters with a stroke have no canonical decomposition, so no engine strips them.
-_FOLD = str.maketrans({"đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ħ": "h", "Ħ": "H"})
-
-
-def words(text: str) -> list[str]:
-    """Return the searchable words of text: case, width, diacritics and strokes folded."""
-    if not text:
-        return []
-    if text.isascii():  # nothing to fold but case: the common case, made cheap
-        return _WORD_RE.findall(text.lower())
-    text = _DIACRITICS_RE.sub("", unicodedata.normalize("NFKD", text))
-    return _WORD_RE.findall(unicodedata.normalize("NFC", text).translate(_FOLD).casefold())
 
 
 def prepare(text: str) -> str:

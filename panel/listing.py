@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.db.models import Q
 
+from mailcore.folding import search_key
+
 PER_PAGE = 50
 
 
@@ -43,15 +45,20 @@ class Listing:
         return "none"
 
 
-def build_listing(request, queryset, *, sorts: dict, default: str, search: tuple = (),
+def build_listing(request, queryset, *, sorts: dict, default: str, search: tuple = (), folded: tuple = (),
                   per_page: int = PER_PAGE, params: dict | None = None) -> Listing:
     """Filter by ?q= over `search` fields, order by a whitelisted ?sort=, then page.
 
-    sorts maps a public key to an order_by expression or a tuple of them.
+    `folded` names stored search keys (mailcore.folding.search_key) that the query is
+    folded for, so "nguyen" finds "Nguyễn". sorts maps a public key to an order_by
+    expression or a tuple of them.
     """
     query = request.GET.get("q", "").strip()[:200]
-    if query and search:
-        queryset = queryset.filter(reduce(or_, (Q(**{f"{name}__icontains": query}) for name in search)))
+    matches = [Q(**{f"{name}__icontains": query}) for name in search]
+    if key := search_key(query):
+        matches += [Q(**{f"{name}__contains": key}) for name in folded]
+    if query and matches:
+        queryset = queryset.filter(reduce(or_, matches))
     sort = request.GET.get("sort", default)
     key = sort.removeprefix("-")
     if key not in sorts:

@@ -1,12 +1,15 @@
 """The directory: hosted domains, their aliases, accounts, aliases, forwards, app passwords.
 
 Every value is stored canonical (see addresses.py). Changes go through services.py,
-which validates and writes inside one transaction; the models hold no write logic.
+which validates and writes inside one transaction; the models hold no write logic but
+keeping a derived search key in step (Account.display_name_key).
 """
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from mailcore.folding import search_key
 
 from .addresses import domain_to_unicode
 
@@ -104,6 +107,9 @@ class Account(models.Model):
         Domain, on_delete=models.PROTECT, related_name="accounts", verbose_name=_("domain")
     )
     display_name = models.CharField(_("display name"), max_length=200, blank=True)
+    # display_name folded (folding.search_key), kept by save(): the panel's search finds
+    # "Nguyễn" by "nguyen" on SQLite and PostgreSQL alike.
+    display_name_key = models.CharField(max_length=400, blank=True, default="", editable=False)
     quota = models.BigIntegerField(_("quota"), default=0, help_text=_("Bytes; 0 means unlimited."))
     active = models.BooleanField(_("active"), default=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
@@ -121,6 +127,13 @@ class Account(models.Model):
 
     def __str__(self):
         return self.display_address
+
+    def save(self, *args, **kwargs):
+        self.display_name_key = search_key(self.display_name)[:400]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "display_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "display_name_key"}
+        super().save(*args, **kwargs)
 
     @property
     def address(self):

@@ -51,7 +51,8 @@ def account_list(request):
         domain = domain_or_404(request, request.GET["domain"])
         accounts, params = accounts.filter(domain=domain), {"domain": domain.name}
     listing = build_listing(request, accounts, sorts=ACCOUNT_SORTS, default="address",
-                            search=("localpart", "domain__name", "display_name"), params=params)
+                            search=("localpart", "domain__name", "display_name"), folded=("display_name_key",),
+                            params=params)
     return render(request, "panel/accounts/account_list.html", {
         "listing": listing, "domains": domains.only("name"), "current_domain": params.get("domain", ""),
     })

@@ -40,6 +40,18 @@ def test_the_list_searches_display_names(super_client, domain):
     assert "user01@example.test" in content and "user02@example.test" not in content
 
 
+def test_display_names_are_found_without_accents_or_case(super_client, domain):
+    services.create_account("dao@example.test", PASSWORD, display_name="Nguyễn Thị Đào")
+    services.create_account("lan@example.test", PASSWORD, display_name="Trần Lan")
+    for query in ("nguyen thi dao", "NGUYỄN", "đào", "Thi   Dao", "nguyễn thị"):
+        content = super_client.get(URL, {"q": query}).content.decode()
+        assert "dao@example.test" in content and "lan@example.test" not in content, query
+    services.set_display_name("dao@example.test", "Phạm Hồng")  # the key follows a rename
+    content = super_client.get(URL, {"q": "pham hong"}).content.decode()
+    assert "dao@example.test" in content
+    assert "dao@example.test" not in super_client.get(URL, {"q": "nguyen"}).content.decode()
+
+
 def test_the_list_sorts_by_quota_descending(super_client, domain):
     services.create_account("small@example.test", PASSWORD, quota=1024**2)
     services.create_account("big@example.test", PASSWORD, quota=1024**3)

@@ -50,3 +50,25 @@ def test_a_domain_admin_adds_tests_and_removes_a_rule(owner_page, alice):
     owner_page.wait_for_selector("text=was deleted")
     assert not MailRule.objects.exists()
     assert owner_page.csp_reports == [] and owner_page.errors == []
+
+
+def test_more_rows_are_added_in_place_and_saved(owner_page, alice):
+    owner_page.goto(f"/panel/rules/account/{alice.pk}/add/")
+    assert not owner_page.is_visible("text=Need more rows?")  # with script, the button says it
+    owner_page.fill("input[name=name]", "Many senders")
+    for _ in range(2):
+        owner_page.click("button:has-text('Add a condition')")
+    assert owner_page.locator("select[name=conditions-3-field]").evaluate("e => e === document.activeElement")
+    for index, sender in enumerate(["a@example.net", "b@example.net", "c@example.net", "d@example.net"]):
+        owner_page.select_option(f"select[name=conditions-{index}-field]", "from")
+        owner_page.fill(f"input[name=conditions-{index}-value]", sender)
+    owner_page.select_option("select[name=match]", "any")
+    owner_page.click("button:has-text('Add an action')")
+    owner_page.select_option("select[name=actions-2-action]", "flag")
+    owner_page.click("button:has-text('Add the rule')")
+    owner_page.wait_for_url(f"**/panel/rules/account/{alice.pk}/")
+    rule = MailRule.objects.get(account=alice)
+    assert [condition["value"] for condition in rule.conditions] == ["a@example.net", "b@example.net",
+                                                                     "c@example.net", "d@example.net"]
+    assert rule.actions == [{"action": "flag"}]
+    assert owner_page.csp_reports == [] and owner_page.errors == []

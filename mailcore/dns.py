@@ -6,6 +6,7 @@ stub server on loopback, as DESIGN.md asks: no mocks of the network). Lookups ar
 blocking; code on an event loop calls them through host.run_blocking.
 """
 import functools
+import threading
 import time
 
 import dns.exception
@@ -57,6 +58,7 @@ def resolver() -> dns.resolver.Resolver:
 # and a cached answer through resolve() still costs a name parse and a resolution object
 # (a tenth of the MX's DATA checks). Oldest entries go first past DNS_CACHE_ENTRIES.
 _answers: dict[tuple, tuple[float, list]] = {}
+_answers_lock = threading.Lock()
 
 
 def query(name: str, rdtype: str) -> list:
@@ -73,9 +75,10 @@ def query(name: str, rdtype: str) -> list:
     try:
         answer = resolver_.resolve(name, rdtype, search=False)
         records = list(answer)
-        if len(_answers) >= DNS_CACHE_ENTRIES:
-            _answers.pop(next(iter(_answers), None), None)
-        _answers[key] = (answer.expiration, records)  # expiration: dnspython's time.time() + TTL
+        with _answers_lock:  # misses only: evicting iterates the dict, which must not change meanwhile
+            if len(_answers) >= DNS_CACHE_ENTRIES:
+                _answers.pop(next(iter(_answers), None), None)
+            _answers[key] = (answer.expiration, records)  # expiration: dnspython's time.time() + TTL
         return list(records)
     except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
         return []

@@ -95,7 +95,8 @@ def txt_strings(name: str) -> list[str]:
 
 def flush_cache():
     """Forget every cached answer (tests change their DNS between lookups)."""
-    _answers.clear()
+    with _answers_lock:
+        _answers.clear()
     for resolver_ in list(_resolvers()):
         resolver_.cache.flush()
 

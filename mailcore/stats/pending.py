@@ -3,10 +3,10 @@
 A refused RCPT is one recipient, and a dictionary attack sends thousands a second;
 writing each would turn an attack into a write storm on the database that also holds
 the queue; and a write per group commit of received mail would compete with the queue
-for SQLite's one writer. So the SMTP handler and the queue only note counts here (a dict update under a lock,
-safe on the event loop), and a single background thread writes the sums at most every
-FLUSH_SECONDS: one upsert per (domain, kind) per flush. The first refusal after a quiet
-period is written at once. A crash loses at most FLUSH_SECONDS of these counts
+for SQLite's one writer. So the SMTP handler and the queue only note counts here (a
+dict update under a lock, safe on the event loop), and a single background thread
+writes the sums at most every FLUSH_SECONDS: one upsert per (domain, kind) per flush.
+The first note after a quiet period is written at once. A crash loses at most FLUSH_SECONDS of these counts
 (statistics, not mail); normal shutdown flushes (atexit).
 
 Fork: a child inherits memory, not threads. Forked mid-write, it would inherit whatever

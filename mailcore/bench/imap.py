@@ -3,7 +3,7 @@
 The mail core's IMAP listener runs in this process on a free loopback port; clients
 (imaplib, in threads of a separate process, so they don't share this interpreter's lock)
 each repeat a mix of SELECT, FETCH of envelope ranges, UID FETCH of a body, STORE,
-SEARCH, APPEND and IDLE. Then a second process opens idle IDLE connections and the
+SEARCH, SORT of the whole folder, APPEND and IDLE. Then a second process opens idle IDLE connections and the
 growth of this process's memory is measured.
 
 Logins use a cheap password hasher during the bench (as the tests do): the verified-
@@ -69,6 +69,7 @@ def _client(port, user, seconds, seed, results):
             ("UID FETCH body", lambda some=some: client.uid("FETCH", some, "(BODY.PEEK[])")),
             ("STORE", lambda some=some: client.store(some, "+FLAGS", "(\\Flagged)")),
             ("SEARCH", lambda: client.search(None, "SUBJECT", rng.choice(WORDS))),
+            ("SORT whole folder", lambda: client.sort("(REVERSE DATE)", "UTF-8", "ALL")),
             ("APPEND", lambda: client.append("Drafts", None, None, b"Subject: draft\r\n\r\nbench\r\n")),
             ("IDLE (start and DONE)", lambda: _idle(client)),
         ):

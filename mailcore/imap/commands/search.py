@@ -132,25 +132,37 @@ class _Builder:
         return Q(**{f"{column}__gte": start})
 
 
-def _search(session, cursor: Cursor, by_uid: bool) -> tuple[list[int], int | None]:
-    """Blocking: the matching UIDs, and their highest MODSEQ when the search used MODSEQ."""
+def matching(session, cursor: Cursor):
+    """Blocking: (the selected folder's messages matching the search keys at cursor, whether
+    MODSEQ was among them); the keys must end the command. SORT (sort.py) shares this."""
     base = Message.objects.filter(folder_id=session.folder.pk)
     builder = _Builder(session, cursor, base)
     query = builder.keys()
     cursor.end()
-    matches = base.annotate(keywords_text=Cast("keywords", TextField())).filter(query)
+    return base.annotate(keywords_text=Cast("keywords", TextField())).filter(query), builder.uses_modseq
+
+
+def read_charset(cursor: Cursor) -> None:
+    """A charset name and the space after it (SEARCH's after "CHARSET ", SORT's always):
+    UTF-8 or US-ASCII, else NO [BADCHARSET] (RFC 9051 §6.4.4)."""
+    name = cursor.astring().decode("ascii", "replace").upper()
+    if name not in CHARSETS:
+        raise ImapNo("Unsupported charset", code=f"BADCHARSET ({' '.join(CHARSETS)})")
+    cursor.sp()
+
+
+def _search(session, cursor: Cursor, by_uid: bool) -> tuple[list[int], int | None]:
+    """Blocking: the matching UIDs, and their highest MODSEQ when the search used MODSEQ."""
+    matches, uses_modseq = matching(session, cursor)
     rows = list(matches.order_by("uid").values_list("uid", "modseq"))
-    highest = max((modseq for _uid, modseq in rows), default=None) if builder.uses_modseq else None
+    highest = max((modseq for _uid, modseq in rows), default=None) if uses_modseq else None
     return [uid for uid, _modseq in rows], highest
 
 
 async def _search_command(session, tag: str, cursor: Cursor, by_uid: bool):
     cursor.sp()
     if cursor.take(b"CHARSET "):
-        charset = cursor.astring().decode("ascii", "replace").upper()
-        if charset not in CHARSETS:
-            raise ImapNo("Unsupported charset", code=f"BADCHARSET ({' '.join(CHARSETS)})")
-        cursor.sp()
+        read_charset(cursor)
     uids, highest_modseq = await session.host.run_blocking(_search, session, cursor, by_uid)
     positions = [session.position(uid) for uid in uids]
     if by_uid:

@@ -5,8 +5,8 @@
 The search keys are SEARCH's (search.matching). Arrival, date and size orders are the
 database's (ORDER BY ..., uid); with a subject or address criterion the matches are
 ordered here by keys read from the stored summary columns, each criterion a stable sort
-from the last to the first over the UID order, so ties stay in mailbox order as §3 asks. Strings compare
-case-folded after NFKD (close to the i;unicode-casemap comparator of RFC 5051).
+from the last to the first over the UID order, so ties stay in mailbox order as §3
+asks. Strings compare case-folded after NFKD (close to RFC 5051's i;unicode-casemap).
 """
 import re
 import unicodedata
@@ -125,6 +125,7 @@ def _sort(session, criteria: list[tuple[str, bool]], cursor: Cursor) -> list[int
         return list(matches.order_by(*order, "uid").values_list("uid", flat=True))
     # Here in Python; columns come as ranks, as converting 100,000 dates to datetime costs more
     # than sorting them.
+    found = matches
     columns = {"uid"} | {column for name, _reverse in criteria for column in CRITERIA[name]}
     for name in {name for name, _reverse in criteria if name in SQL_ORDER}:
         matches = matches.annotate(**{f"{name}_rank": Window(Rank(), order_by=SQL_ORDER[name].asc())})
@@ -136,7 +137,7 @@ def _sort(session, criteria: list[tuple[str, bool]], cursor: Cursor) -> list[int
         columns |= {f"{name}_mailbox", f"{name}_host"}
     rows = list(matches.order_by("uid").values(*columns))
     for name in addresses:
-        _first_mailboxes(matches, rows, name)
+        _first_mailboxes(found, rows, name)
     for name, reverse in reversed(criteria):  # stable: earlier criteria decide, ties keep UID order
         rows.sort(key=_key(name), reverse=reverse)
     return [row["uid"] for row in rows]

@@ -124,3 +124,4 @@ def test_an_address_list_starting_with_a_group_sorts_by_its_first_member(alice, 
     imap.login("alice@example.test", PASSWORD)
     imap.select("INBOX")
     assert sort(imap, "(TO)") == [2, 3, 1]  # "", mia, zed (the group's name is not an address)
+    assert sort(imap, "(TO REVERSE ARRIVAL)") == [2, 3, 1]  # the same beside a ranked column

@@ -96,3 +96,16 @@ def test_the_list_is_paged(alice_client, alice):
     assert len(first.context["page"].object_list) == 50
     assert "Spam 54" in first.content.decode()
     assert "Spam 00" in alice_client.get(LIST, {"page": 2}).content.decode()
+
+
+def test_a_long_list_is_paged_newest_first(alice_client, alice, monkeypatch):
+    from webmail.quarantine import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for number in range(3):
+        _hold([alice.address], subject=f"Held {number}")
+    first = alice_client.get(LIST).content.decode()
+    assert "Held 2" in first and "Held 0" not in first
+    assert "Page 1 of 2" in first and 'href="?page=2">Older</a>' in first and ">Newer</a>" not in first
+    second = alice_client.get(LIST, {"page": 2}).content.decode()
+    assert "Held 0" in second and 'href="?page=1">Newer</a>' in second

@@ -6,6 +6,7 @@ stub server on loopback, as DESIGN.md asks: no mocks of the network). Lookups ar
 blocking; code on an event loop calls them through host.run_blocking.
 """
 import functools
+import os
 import threading
 import time
 
@@ -59,6 +60,15 @@ def resolver() -> dns.resolver.Resolver:
 # (a tenth of the MX's DATA checks). Oldest entries go first past DNS_CACHE_ENTRIES.
 _answers: dict[tuple, tuple[float, list]] = {}
 _answers_lock = threading.Lock()
+
+
+def _reset_in_child() -> None:
+    # A process forked while another thread inserts would inherit the lock held for ever.
+    global _answers_lock
+    _answers_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_reset_in_child)
 
 
 def query(name: str, rdtype: str) -> list:

@@ -67,16 +67,20 @@ def test_worker_runs_the_mail_core_only_with_the_option(migrated_env, procs):
     # Side by side (Celery takes seconds to stop): a plain worker and a --mailcore one.
     plain = _worker(migrated_env, procs, "--hostname", "plain@%h")
     mailcore = _worker(migrated_env, procs, "--hostname", "mailcore@%h", "--mailcore")
-    lines = []
+    lines, rows, waited = [], [], None
     try:
         procs.wait_for(lambda: _read_until(plain, lines, "ready."), 60, interval=0, what="the plain worker")
-        rows = procs.wait_for(lambda: procs.heartbeats(var_dir), 60, what="the mail core's heartbeat")
-        # The host runs in the --mailcore worker's main process, and only there.
-        assert [row[1] for row in rows] == [mailcore.pid]
+        try:
+            rows = procs.wait_for(lambda: procs.heartbeats(var_dir), 60, what="the mail core's heartbeat")
+        except AssertionError as error:
+            waited = error  # reported below with the worker's own output
     finally:
         plain.send_signal(signal.SIGTERM)
         mailcore_out = _stop(mailcore, procs)
         plain_out = _stop(plain, procs, signalled=True)
+    assert waited is None, f"{waited}; the --mailcore worker said:\n{mailcore_out}"
+    # The host runs in the --mailcore worker's main process, and only there.
+    assert [row[1] for row in rows] == [mailcore.pid]
     assert "mail core" not in "".join(lines) + plain_out
     assert plain.returncode == 0
     assert mailcore.returncode == 0, mailcore_out

@@ -1,12 +1,13 @@
 """The folder list every webmail page shows: special-use folders first, then the user's
-folders nested by their "/" path, each with its unread count (one grouped query)."""
+folders nested by their "/" path, each with its unread count (the store's status read,
+so it is the number IMAP STATUS UNSEEN gives)."""
 from dataclasses import dataclass
 
-from django.db.models import Count
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from mailcore.store.models import DELIMITER, INBOX, Folder, Message
+from mailcore.store.models import DELIMITER, INBOX, Folder
+from mailcore.store.status import unseen_counts
 
 # Display order and translated names of the folders every account starts with.
 SPECIAL_ORDER = ["\\Drafts", "\\Sent", "\\Archive", "\\Junk", "\\Trash"]
@@ -34,10 +35,7 @@ class FolderEntry:
 def folder_entries(account) -> list[FolderEntry]:
     folders = list(Folder.objects.filter(account=account).only(
         "id", "name", "special_use", "highestmodseq"))
-    unread = dict(
-        Message.objects.filter(account=account, seen=False, deleted=False)
-        .values_list("folder").annotate(n=Count("id")).order_by()
-    )
+    unread = unseen_counts(folder.pk for folder in folders)
 
     special = {folder.name: folder.special_use for folder in folders}
 

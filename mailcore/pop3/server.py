@@ -15,9 +15,9 @@ from mailcore.auth.sasl import decode_plain
 from mailcore.service.connlimit import CommandRate, connection_slot
 from mailcore.service.peers import is_secure
 from mailcore.service.tls import server_context
-from mailcore.store.folders import get_folder
+from mailcore.store.errors import MessageNotFound
+from mailcore.store.maildrop import open_maildrop, read_message
 from mailcore.store.messages import expunge, store_flags
-from mailcore.store.models import Message
 
 log = logging.getLogger(__name__)
 MAX_LINE = 512  # RFC 2449 §4: commands up to 255 octets; answers are ours
@@ -28,19 +28,6 @@ _locked_accounts: set[int] = set()  # the maildrop lock of this mail-core proces
 
 class _Quit(Exception):
     pass
-
-
-def _maildrop(account_id: int):
-    folder = get_folder(account_id, "INBOX")
-    rows = list(Message.objects.filter(folder=folder).order_by("uid").values_list("uid", "size"))
-    return folder, rows
-
-
-def _read(account_id: int, folder_id: int, uid: int) -> bytes:
-    from mailcore.store.fetch import fetch_raw
-
-    message = Message.objects.select_related("blob").get(folder_id=folder_id, uid=uid, account_id=account_id)
-    return fetch_raw(message)
 
 
 def _update(account_id: int, folder_id: int, deleted: list[int], retrieved: list[int]):
@@ -65,8 +52,7 @@ class Pop3Session:
         self.tls = implicit_tls
         self.account = None
         self.user: str | None = None
-        self.folder = None
-        self.messages: list[tuple[int, int]] = []  # (uid, size); message n is messages[n - 1]
+        self.maildrop = None  # store.maildrop.Maildrop, read at login
         self.deleted: set[int] = set()  # message numbers
         self.retrieved: set[int] = set()
         peer = writer.get_extra_info("peername")
@@ -183,14 +169,15 @@ class Pop3Session:
             raise ValueError("[IN-USE] The maildrop is open in another POP3 session")
         _locked_accounts.add(account.pk)
         self.account = account
-        self.folder, self.messages = await self.host.run_blocking(_maildrop, account.pk)
+        self.maildrop = await self.host.run_blocking(open_maildrop, account.pk)
+        self.messages = self.maildrop.messages
         await self.send(f"+OK Logged in; {len(self.messages)} messages")
 
     async def quit(self, args):
         if self.account is not None:
             deleted = [self.messages[n - 1][0] for n in sorted(self.deleted)]
             retrieved = [self.messages[n - 1][0] for n in sorted(self.retrieved - self.deleted)]
-            await self.host.run_blocking(_update, self.account.pk, self.folder.pk, deleted, retrieved)
+            await self.host.run_blocking(_update, self.account.pk, self.maildrop.folder_id, deleted, retrieved)
         await self.send("+OK Bye")
         raise _Quit
 
@@ -218,7 +205,7 @@ class Pop3Session:
                         b"".join(line.encode() + b"\r\n" for line in lines) + b".\r\n")
 
     async def uidl(self, args):
-        validity = self.folder.uidvalidity
+        validity = self.maildrop.uidvalidity
         if args:
             number = self._number(args)
             await self.send(f"+OK {number} {validity}.{self.messages[number - 1][0]}")
@@ -226,9 +213,16 @@ class Pop3Session:
         lines = [f"{n} {validity}.{uid}" for n, (uid, _size) in enumerate(self.messages, 1) if n not in self.deleted]
         await self.send(b"+OK\r\n" + b"".join(line.encode() + b"\r\n" for line in lines) + b".\r\n")
 
+    async def _read(self, number: int) -> bytes:
+        uid = self.messages[number - 1][0]
+        try:
+            return await self.host.run_blocking(read_message, self.account.pk, self.maildrop.folder_id, uid)
+        except MessageNotFound:  # expunged over IMAP or the webmail since login
+            raise ValueError("That message was removed by another client") from None
+
     async def retr(self, args):
         number = self._number(args)
-        data = await self.host.run_blocking(_read, self.account.pk, self.folder.pk, self.messages[number - 1][0])
+        data = await self._read(number)
         self.retrieved.add(number)
         await self.send(f"+OK {len(data)} octets".encode() + b"\r\n" + dot_stuff(data))
 
@@ -236,7 +230,7 @@ class Pop3Session:
         number = self._number(args, 2)
         if len(args) != 2 or not args[1].isdigit():
             raise ValueError("TOP takes a message number and a line count")
-        data = await self.host.run_blocking(_read, self.account.pk, self.folder.pk, self.messages[number - 1][0])
+        data = await self._read(number)
         head, sep, body = data.partition(b"\r\n\r\n")
         lines = body.split(b"\r\n")[:int(args[1])] if sep else []
         await self.send(b"+OK\r\n" + dot_stuff(head + sep + b"\r\n".join(lines)))

@@ -78,3 +78,22 @@ def test_pop3_deletions_and_imap_flags_agree(alice, host):
     folder = Folder.objects.get(account=alice, name="INBOX")
     assert folder.uidnext == 5 and list(folder.messages.order_by("uid").values_list("uid", flat=True)) == [1, 3, 4]
     imap.logout()
+
+
+def test_imap_status_and_the_webmail_count_unread_mail_alike(alice, host, client):
+    """Issue 15 point 4: one read side. RFC 9051 §6.3.11 UNSEEN counts messages without
+    \\Seen, \\Deleted ones too until expunged; the webmail's sidebar shows the same number."""
+    from mailcore.store.append import append
+
+    append(alice.pk, "INBOX", b"Subject: unread\r\n\r\n.\r\n")
+    append(alice.pk, "INBOX", b"Subject: read\r\n\r\n.\r\n", flags=["\\Seen"])
+    append(alice.pk, "INBOX", b"Subject: unread, deleted\r\n\r\n.\r\n", flags=["\\Deleted"])
+    imap = imaplib.IMAP4("127.0.0.1", host.ports["imap"], timeout=10)
+    imap.login("alice@example.test", PASSWORD)
+    _typ, data = imap.status("INBOX", "(MESSAGES UNSEEN)")
+    imap.logout()
+    assert b"UNSEEN 2" in data[0] and b"MESSAGES 3" in data[0]
+    client.force_login(alice.user)
+    inbox = Folder.objects.get(account=alice, name="INBOX")
+    html = client.get(f"/mail/folder/{inbox.pk}/").content.decode()
+    assert f'data-unread-for="{inbox.pk}">2<' in html

@@ -141,3 +141,19 @@ def test_curl_pop3(maildrop, pop_host):
     message = subprocess.run([curl, "--silent", "--show-error", "--user", f"alice@example.test:{PASSWORD}",
                               base + "/2"], capture_output=True, text=True, timeout=30)
     assert message.returncode == 0 and "second" in message.stdout
+
+
+def test_retr_of_a_message_expunged_elsewhere_is_an_error_and_the_session_goes_on(maildrop, pop):
+    """RFC 1939 §3: the maildrop is a snapshot; a message another client expunged since
+    login answers -ERR, and the other messages are still served."""
+    from mailcore.store.messages import expunge, store_flags
+
+    logged_in(pop)
+    inbox = Folder.objects.get(account=maildrop, name="INBOX")
+    store_flags(maildrop.pk, inbox.pk, [1], ["\\Deleted"], mode="add")
+    expunge(maildrop.pk, inbox.pk, [1])
+    with pytest.raises(poplib.error_proto, match="removed by another client"):
+        pop.retr(1)
+    _response, lines, _octets = pop.retr(2)
+    assert b"second" in lines
+    assert pop.noop().startswith(b"+OK")

@@ -9,15 +9,10 @@ import asyncio
 import contextlib
 import logging
 
-from mailcore.store.models import Folder
+from mailcore.store.status import change_marks
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5  # an IDLE client hears of new mail within a second (issue 4)
-
-
-def _states(folder_ids) -> dict[int, tuple[int, int]]:
-    return {pk: (uidnext, modseq) for pk, uidnext, modseq in
-            Folder.objects.filter(pk__in=list(folder_ids)).values_list("pk", "uidnext", "highestmodseq")}
 
 
 class FolderWatcher:
@@ -45,7 +40,7 @@ class FolderWatcher:
         while self.watchers:
             await asyncio.sleep(POLL_SECONDS)
             try:
-                states = await self.host.run_blocking(_states, tuple(self.watchers))
+                states = await self.host.run_blocking(change_marks, tuple(self.watchers))
             except Exception:
                 log.exception("could not poll watched folders")
                 continue

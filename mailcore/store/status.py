@@ -54,3 +54,11 @@ def unseen_counts(folder_ids) -> dict[int, int]:
     rows = (Message.objects.filter(folder_id__in=list(folder_ids), seen=False)
             .values_list("folder").annotate(n=Count("pk")).order_by())
     return dict(rows)
+
+
+def change_marks(folder_ids) -> dict[int, tuple[int, int]]:
+    """(UIDNEXT, HIGHESTMODSEQ) per folder: every append, flag change and expunge moves
+    one of them (messages.py), so comparing marks tells a watcher that a folder changed.
+    Folders that no longer exist are absent."""
+    return {pk: (uidnext, modseq) for pk, uidnext, modseq in
+            Folder.objects.filter(pk__in=list(folder_ids)).values_list("pk", "uidnext", "highestmodseq")}

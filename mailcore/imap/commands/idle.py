@@ -3,7 +3,7 @@ RFC 2177; RFC 9051 §6.3.13."""
 import asyncio
 import contextlib
 
-from mailcore.store.models import Folder
+from mailcore.store.status import change_marks
 
 from ..errors import ImapBad
 from ..parser import Cursor
@@ -13,8 +13,7 @@ from .updates import sync
 
 
 def _state(folder_id: int) -> tuple[int, int]:
-    folder = Folder.objects.only("uidnext", "highestmodseq").get(pk=folder_id)
-    return folder.uidnext, folder.highestmodseq
+    return change_marks([folder_id])[folder_id]
 
 
 @command("IDLE", AUTHED)

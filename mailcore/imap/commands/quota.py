@@ -4,7 +4,7 @@ Every folder of an account shares one quota root, "" (the account's quota from t
 directory, counted in units of 1,024 octets, RFC 9208 §5.1). An unlimited account has
 no quota root. Quotas are set by administrators, never over IMAP.
 """
-from mailcore.directory.models import Account
+from mailcore.store.messages import quota_usage
 
 from ..errors import ImapNo
 from ..parser import Cursor
@@ -15,8 +15,8 @@ ROOT = '""'
 
 
 def _usage(account_id: int) -> tuple[int, int]:
-    account = Account.objects.only("used_bytes", "quota").get(pk=account_id)
-    return account.used_bytes, account.quota
+    used, quota, _count = quota_usage(account_id)
+    return used, quota
 
 
 async def _quota_line(session, used: int, limit: int):

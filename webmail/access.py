@@ -8,9 +8,10 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from mailcore.directory.models import Account
+from mailcore.store.lookup import folder_by_id
 from mailcore.store.models import Folder
 
 
@@ -35,4 +36,7 @@ def account_required(view):
 
 
 def folder_or_404(request, folder_id: int) -> Folder:
-    return get_object_or_404(Folder, pk=folder_id, account=request.account)
+    folder = folder_by_id(request.account.pk, folder_id)
+    if folder is None:
+        raise Http404
+    return folder

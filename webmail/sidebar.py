@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from mailcore.store.folders import list_folders
 from mailcore.store.models import DELIMITER, INBOX, Folder
 from mailcore.store.status import unseen_counts
 
@@ -33,8 +34,7 @@ class FolderEntry:
 
 
 def folder_entries(account) -> list[FolderEntry]:
-    folders = list(Folder.objects.filter(account=account).only(
-        "id", "name", "special_use", "highestmodseq"))
+    folders = list_folders(account.pk)
     unread = unseen_counts(folder.pk for folder in folders)
 
     special = {folder.name: folder.special_use for folder in folders}

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Q
 
 from .models import SENDER_SORT_KEY, SUBJECT_SORT_KEY, Message
+from .search.operators import parse
 
 # Sort keys the list offers (RFC 5256 SORT criteria ARRIVAL, FROM, SUBJECT, SIZE); each
 # has a (folder, key) index in models.py.
@@ -119,3 +120,39 @@ def thread_messages(folder, thread: str):
     """The messages of one conversation in a folder, oldest first."""
     return list(Message.objects.filter(folder=folder, thread=thread)
                 .order_by("internal_date", "id").only(*LIST_COLUMNS))
+
+
+def folder_page(folder_id: int, sort="date", descending=True, offset=0, limit=50) -> Page:
+    """One page of a folder's messages."""
+    return message_page(Message.objects.filter(folder_id=folder_id), sort, descending, offset, limit)
+
+
+def folder_conversations(folder_id: int, descending=True, offset=0, limit=50) -> Page:
+    """One page of a folder's conversations."""
+    return conversation_page(Message.objects.filter(folder_id=folder_id), descending, offset, limit)
+
+
+def search_page(account_id: int, query: str, tz, sort="date", descending=True, offset=0, limit=50) -> Page:
+    """One page of the account's messages matching a search box query (search.operators);
+    raises ValidationError for a query that cannot be understood."""
+    found = parse(query, tz).apply(Message.objects.filter(account_id=account_id), account_id)
+    return message_page(found, sort, descending, offset, limit)
+
+
+def neighbours(message) -> tuple[int | None, int | None]:
+    """UIDs of the newer and older message in the folder's date order (one query each)."""
+    same_folder = Message.objects.filter(folder_id=message.folder_id).exclude(pk=message.pk)
+    when, uid = message.internal_date, message.uid
+    newer = same_folder.filter(Q(internal_date__gt=when) | Q(internal_date=when, uid__gt=uid))
+    older = same_folder.filter(Q(internal_date__lt=when) | Q(internal_date=when, uid__lt=uid))
+    return (newer.order_by("internal_date", "uid").values_list("uid", flat=True).first(),
+            older.order_by("-internal_date", "-uid").values_list("uid", flat=True).first())
+
+
+def thread_uids(folder_id: int, threads) -> list[int]:
+    """UIDs of every message of these conversations in a folder."""
+    return list(Message.objects.filter(folder_id=folder_id, thread__in=list(threads)).values_list("uid", flat=True))
+
+
+def folder_uids(folder_id: int) -> list[int]:
+    return list(Message.objects.filter(folder_id=folder_id).order_by("uid").values_list("uid", flat=True))

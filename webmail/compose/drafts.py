@@ -3,13 +3,14 @@ previous one, so an IMAP client sees one draft that changes, as with Thunderbird
 from django.db import transaction
 
 from mailcore.store.append import append
+from mailcore.store.folders import get_folder
+from mailcore.store.lookup import special_folder
 from mailcore.store.messages import expunge, store_flags
 from mailcore.store.models import Folder
 
 
 def drafts_folder(account) -> Folder:
-    folder = Folder.objects.filter(account=account, special_use="\\Drafts").first()
-    return folder or Folder.objects.get(account=account, name="Drafts")
+    return special_folder(account.pk, "\\Drafts") or get_folder(account.pk, "Drafts")
 
 
 def save(account, raw: bytes, previous_uid: int | None = None) -> int:

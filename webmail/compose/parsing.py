@@ -8,10 +8,11 @@ from email import policy
 from email.parser import BytesParser
 from email.utils import getaddresses
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from mailcore.mime.text import html_to_text
 from mailcore.store.fetch import fetch_raw
+from mailcore.store.lookup import message_in_folder
 from mailcore.store.models import Message
 
 from .building import Attachment
@@ -23,8 +24,10 @@ def parse(raw: bytes):
 
 def message_or_404(account, folder_id: int, uid: int) -> Message:
     """A stored message of this account; 404 for another account's ids."""
-    return get_object_or_404(Message.objects.select_related("blob", "folder"),
-                             account=account, folder_id=folder_id, uid=uid)
+    message = message_in_folder(account.pk, folder_id, uid)
+    if message is None:
+        raise Http404
+    return message
 
 
 def parse_spec(spec: str) -> tuple[int, int] | None:

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from mailcore import contacts
 from mailcore.smtp import scheduled, submission
+from mailcore.store.lookup import find_by_message_id
 from mailcore.store.messages import store_flags
-from mailcore.store.models import Message
 from webmail.models import preferences_for
 
 from . import drafts
@@ -60,8 +60,7 @@ def mark_answered(account, in_reply_to: str) -> None:
     its original this way. Marked when the user presses Send, as Thunderbird does."""
     if not in_reply_to:
         return
-    targets = (Message.objects.filter(account=account, message_id=in_reply_to, answered=False)
-               .values_list("folder_id", "uid")[:20])
+    targets = find_by_message_id(account.pk, in_reply_to, unanswered=True)
     with transaction.atomic():
         for folder_id, uid in targets:
             store_flags(account.pk, folder_id, [uid], ["\\Answered"])

@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from mailcore.store import lookup
 from mailcore.store.errors import StoreError
+from mailcore.store.listing import folder_uids, thread_uids
 from mailcore.store.messages import expunge, move_messages, store_flags
-from mailcore.store.models import INBOX, Folder, Message
+from mailcore.store.models import INBOX, Folder
 from webmail.access import account_required, folder_or_404
 
 FLAG_ACTIONS = {
@@ -25,9 +27,7 @@ PURGING = ("\\Trash", "\\Junk")
 
 
 def special_folder(account, special_use: str) -> Folder | None:
-    if special_use == INBOX:
-        return Folder.objects.filter(account=account, name=INBOX).first()
-    return Folder.objects.filter(account=account, special_use=special_use).first()
+    return lookup.special_folder(account.pk, special_use)
 
 
 def selected_uids(request, folder) -> list[int]:
@@ -35,7 +35,7 @@ def selected_uids(request, folder) -> list[int]:
     uids = {int(value) for value in request.POST.getlist("uid") if value.isdigit()}
     threads = [value for value in request.POST.getlist("thread") if value][:500]
     if threads:
-        uids.update(Message.objects.filter(folder=folder, thread__in=threads).values_list("uid", flat=True))
+        uids.update(thread_uids(folder.pk, threads))
     return sorted(uids)
 
 
@@ -64,7 +64,7 @@ def perform(request, folder, action: str, uids: list[int]) -> int:
     if action == "empty":
         if folder.special_use not in PURGING:
             raise StoreError(_("Only Trash and Junk can be emptied."))
-        everything = list(Message.objects.filter(folder=folder).values_list("uid", flat=True))
+        everything = folder_uids(folder.pk)
         store_flags(account.pk, folder, everything, ["\\Deleted"], "add")
         return len(expunge(account.pk, folder))
     targets = {"archive": "\\Archive", "spam": "\\Junk", "notspam": INBOX}
@@ -72,7 +72,7 @@ def perform(request, folder, action: str, uids: list[int]) -> int:
         return _move(request, folder, uids, special_folder(account, targets[action]))
     if action == "move":
         target_id = request.POST.get("target", "")
-        target = Folder.objects.filter(account=account, pk=int(target_id)).first() if target_id.isdigit() else None
+        target = lookup.folder_by_id(account.pk, target_id)
         return _move(request, folder, uids, target)
     raise StoreError(_("Unknown action."))
 

@@ -6,8 +6,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mailcore.store.errors import StoreError
-from mailcore.store.folders import create_folder, delete_folder, rename_folder
-from mailcore.store.models import DELIMITER, INBOX, Folder
+from mailcore.store.folders import create_folder, delete_folder, list_folders, rename_folder
+from mailcore.store.lookup import folder_by_id
+from mailcore.store.models import DELIMITER, INBOX
 from webmail.access import account_required
 
 MAX_NAME = 200
@@ -33,7 +34,7 @@ class FolderForm(forms.Form):
 
 
 def _user_folder(account, pk):
-    folder = Folder.objects.filter(account=account, pk=pk).first() if str(pk).isdigit() else None
+    folder = folder_by_id(account.pk, pk)
     if folder is None or folder.name == INBOX or folder.special_use:
         raise StoreError(_("Only your own folders can be renamed or deleted."))
     return folder
@@ -69,7 +70,7 @@ def _change(request, folders):
 
 @account_required
 def manage(request):
-    folders = list(Folder.objects.filter(account=request.account).only("id", "name", "special_use"))
+    folders = list_folders(request.account.pk)
     form = FolderForm(folders=folders)
     if request.method == "POST":
         try:

@@ -1,15 +1,14 @@
 """The message list of a folder (or of a search), sorted and paged, and its live updates."""
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from mailcore.store import listing
-from mailcore.store.folders import get_folder
-from mailcore.store.models import INBOX, Folder, Message
-from mailcore.store.search.operators import parse
+from mailcore.store.folders import get_folder, list_folders
+from mailcore.store.models import INBOX
 from webmail.access import account_required, folder_or_404
 from webmail.models import preferences_for
 from webmail.sidebar import folder_entries
@@ -31,7 +30,7 @@ def list_params(request) -> dict:
 def _list_context(request, folder, page, params, conversations=False) -> dict:
     return {
         "folder": folder, "page": page, "params": params, "conversations": conversations,
-        "sort_labels": SORT_LABELS, "move_targets": Folder.objects.filter(account=request.account).only("id", "name"),
+        "sort_labels": SORT_LABELS, "move_targets": list_folders(request.account.pk),
         "page_number": params["page"], "shows_recipients": folder.special_use in ("\\Sent", "\\Drafts"),
     }
 
@@ -53,12 +52,11 @@ def folder_view(request, folder_id):
     preferences = preferences_for(request.account)
     size = preferences.page_size
     offset = (params["page"] - 1) * size
-    messages = Message.objects.filter(folder=folder)
     if preferences.conversations and params["sort"] == "date":
-        page = listing.conversation_page(messages, params["descending"], offset, size)
+        page = listing.folder_conversations(folder.pk, params["descending"], offset, size)
         conversations = True
     else:
-        page = listing.message_page(messages, params["sort"], params["descending"], offset, size)
+        page = listing.folder_page(folder.pk, params["sort"], params["descending"], offset, size)
         conversations = False
     return _render_list(request, _list_context(request, folder, page, params, conversations))
 
@@ -85,10 +83,9 @@ def search(request):
                "folder": None, "search_folder": inbox, "error": None, "page": None}
     if query:
         try:
-            found = parse(query, timezone.get_current_timezone()).apply(
-                Message.objects.filter(account=request.account), request.account.pk)
-            context["page"] = listing.message_page(found, params["sort"], params["descending"],
-                                                   (params["page"] - 1) * size, size)
+            context["page"] = listing.search_page(
+                request.account.pk, query, timezone.get_current_timezone(), params["sort"], params["descending"],
+                (params["page"] - 1) * size, size)
         except ValidationError as error:
             context["error"] = " ".join(error.messages)
     return render(request, "webmail/mailbox/search.html", context)
@@ -103,7 +100,7 @@ def toggle_conversations(request):
     folder_id = request.POST.get("folder", "")
     if not folder_id.isdigit():
         return redirect("webmail:index")
-    return redirect("webmail:folder", get_object_or_404(Folder, pk=int(folder_id), account=request.account).pk)
+    return redirect("webmail:folder", folder_or_404(request, int(folder_id)).pk)
 
 
 @account_required

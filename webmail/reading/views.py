@@ -1,7 +1,6 @@
 """Reading a message: the page, its sandboxed HTML body, parts, raw source, print view."""
 from csp.constants import NONE, SELF
 from csp.decorators import csp_replace, csp_update
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -11,8 +10,9 @@ from django.views.decorators.http import require_POST
 from mailcore.mime.text import decode_part_bytes, decode_part_text
 from mailcore.store.errors import MessageNotFound
 from mailcore.store.fetch import fetch_raw, get_message
+from mailcore.store.folders import list_folders
+from mailcore.store.listing import neighbours
 from mailcore.store.messages import store_flags
-from mailcore.store.models import Folder, Message
 from webmail.access import account_required, folder_or_404
 from webmail.models import TrustedSender, preferences_for
 
@@ -42,16 +42,6 @@ def _remote_allowed(request, message) -> bool:
                                         address=message.from_address.lower()).exists()
 
 
-def _neighbours(message):
-    """UIDs of the newer and older message in the folder's date order (one query each)."""
-    same_folder = Message.objects.filter(folder_id=message.folder_id).exclude(pk=message.pk)
-    when, uid = message.internal_date, message.uid
-    newer = same_folder.filter(Q(internal_date__gt=when) | Q(internal_date=when, uid__gt=uid))
-    older = same_folder.filter(Q(internal_date__lt=when) | Q(internal_date=when, uid__lt=uid))
-    return (newer.order_by("internal_date", "uid").values_list("uid", flat=True).first(),
-            older.order_by("-internal_date", "-uid").values_list("uid", flat=True).first())
-
-
 def _body(request, loaded, message):
     """The template context for the body: plain text inline, HTML in a frame."""
     chosen = parts.choose_body(message.structure)
@@ -75,7 +65,7 @@ def message_view(request, folder_id, uid):
         store_flags(request.account.pk, folder.pk, [uid], ["\\Seen"], "add")
     body = _body(request, loaded, message)
     shown_inline = body["html"].cid_used if "html" in body else frozenset()
-    newer, older = _neighbours(message)
+    newer, older = neighbours(message)
     return render(request, "webmail/reading/message.html", {
         "folder": folder, "message": message, "uid": uid, **body,
         "is_junk": folder.special_use == "\\Junk",
@@ -83,8 +73,7 @@ def message_view(request, folder_id, uid):
         "reply_to": loaded.addresses("reply-to"),
         "attachments": parts.attachments(message.structure, body["body_section"], shown_inline),
         "newer_uid": newer, "older_uid": older,
-        "move_targets": Folder.objects.filter(account=request.account).exclude(pk=folder.pk)
-        .only("id", "name").order_by("name"),
+        "move_targets": [other for other in list_folders(request.account.pk) if other.pk != folder.pk],
     })
 
 

@@ -148,6 +148,7 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # allauth's own limits sit in front of mailcore's lockouts (per IP and per login name).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "reset_password": "5/m/ip,3/5m/key"}
+MFA_ADAPTER = "webmail.signin.adapter.MFAAdapter"  # TOTP and recovery seeds sealed at rest
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "HopThu"
 USERSESSIONS_TRACK_ACTIVITY = True

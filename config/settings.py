@@ -148,6 +148,7 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # allauth's own limits sit in front of mailcore's lockouts (per IP and per login name).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "reset_password": "5/m/ip,3/5m/key"}
+MFA_ADAPTER = "webmail.signin.adapter.MFAAdapter"  # TOTP and recovery seeds sealed at rest
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "HopThu"
 USERSESSIONS_TRACK_ACTIVITY = True
@@ -185,7 +186,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_HSTS_SECONDS = env_int("HOPTHU_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HOPTHU_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_SSL_REDIRECT = env_bool("HOPTHU_SSL_REDIRECT", False)
-if env_bool("HOPTHU_BEHIND_PROXY", False):
+# The TLS proxies in front (addresses, comma-separated; "1": one on 127.0.0.1). scripts/web
+# has uvicorn believe their X-Forwarded-For and -Proto, and no one else's.
+HOPTHU_BEHIND_PROXY = env_str("HOPTHU_BEHIND_PROXY", "")
+if HOPTHU_BEHIND_PROXY.strip().lower() not in ("", "0", "false", "no", "off"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -271,7 +275,9 @@ HOPTHU_IMAP_PROCESSES = env_int("HOPTHU_IMAP_PROCESSES", min(os.cpu_count() or 1
 # SMTP
 HOPTHU_SMTP_TIMEOUT = env_int("HOPTHU_SMTP_TIMEOUT", 300)  # RFC 5321 §4.5.3.2.7: at least 5 minutes
 HOPTHU_SMTP_MAX_CONNECTIONS_PER_IP = env_int("HOPTHU_SMTP_MAX_CONNECTIONS_PER_IP", 50)  # 0: no limit
-HOPTHU_LOOPBACK_IS_SECURE = env_bool("HOPTHU_LOOPBACK_IS_SECURE", True)  # AUTH without TLS from 127.0.0.1
+# AUTH without TLS from 127.0.0.1: off by default, since a TLS proxy or a local process
+# on the same host would pass for "secure"; `make run` (scripts/serve) turns it on.
+HOPTHU_LOOPBACK_IS_SECURE = env_bool("HOPTHU_LOOPBACK_IS_SECURE", False)
 HOPTHU_QUEUE_LIFETIME_SECONDS = env_int("HOPTHU_QUEUE_LIFETIME_SECONDS", 5 * 86400)
 HOPTHU_DELIVERY_SWEEP_SECONDS = env_int("HOPTHU_DELIVERY_SWEEP_SECONDS", 5)
 # Local delivery in its own process (a second core) or in the mail core's thread pool.

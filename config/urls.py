@@ -4,8 +4,13 @@ URLs carry no language prefix: a mail client's links and bookmarks must not chan
 with the interface language. LocaleMiddleware picks the language from the user's
 choice (the cookie set by ``i18n/setlang/``) or else the browser's Accept-Language.
 """
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+
+# Django's admin signs in through allauth only: its own password form would skip the
+# second factor and the lockouts (issue 16). Staff who are signed in still reach it.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

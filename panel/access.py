@@ -73,6 +73,28 @@ def account_or_404(request, pk: int) -> Account:
     )
 
 
+def holds_power_beyond(account: Account, user) -> bool:
+    """Whether the account's own user could do more than `user` can: a superadmin, or a
+    domain admin with a grant on a domain that `user` does not manage."""
+    if user.is_superuser or account.user_id is None:
+        return False
+    owner = account.user
+    if owner.is_superuser or owner.is_staff:
+        return True
+    return owner.domain_grants.exclude(domain__in=managed_domains(user)).exists()
+
+
+def account_to_change_or_404(request, pk: int) -> Account:
+    """An account the acting admin may change: its password, app passwords, forwarding,
+    rules, state, or delete it. A domain admin may not change an account whose user
+    holds more power than theirs (issue 16: resetting the password of an admin of
+    another domain, then signing in as them, would be a way into that domain)."""
+    account = account_or_404(request, pk)
+    if holds_power_beyond(account, request.user):
+        raise PermissionDenied
+    return account
+
+
 def alias_or_404(request, pk: int) -> Alias:
     return get_object_or_404(
         Alias.objects.select_related("domain").filter(domain__in=managed_domains(request.user)), pk=pk

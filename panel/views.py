@@ -1,4 +1,6 @@
 """The site root, the panel's dashboard and the health endpoint load balancers poll."""
+import ipaddress
+
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
@@ -22,5 +24,21 @@ def home(request):
 
 
 def healthz(request):
-    """Report the web process as up and list mail-core nodes with their last heartbeat."""
-    return JsonResponse({"web": "ok", "mailcore": listener_health()})
+    """Up or down for anyone (a load balancer); the nodes with their hosts, processes and
+    ports only for a signed-in superadmin or a local probe (issue 16: no map of the
+    installation for the public)."""
+    nodes = listener_health()
+    if _may_see_details(request):
+        return JsonResponse({"web": "ok", "mailcore": nodes})
+    return JsonResponse({"web": "ok", "mailcore": "ok" if any(node["alive"] for node in nodes) else "down"})
+
+
+def _may_see_details(request) -> bool:
+    if request.user.is_authenticated and request.user.is_active and request.user.is_superuser:
+        return True
+    # Loopback, and not relayed by a proxy on this host (a proxy adds these headers).
+    relayed = "HTTP_X_FORWARDED_FOR" in request.META or "HTTP_FORWARDED" in request.META
+    try:
+        return not relayed and ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
+    except ValueError:
+        return False

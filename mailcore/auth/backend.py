@@ -8,8 +8,9 @@ import logging
 
 from django.contrib.auth.backends import ModelBackend
 
+from . import lockout
 from .credentials import check_credentials
-from .errors import AuthError
+from .errors import AuthError, LockedOut
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,27 @@ def client_ip(request) -> str | None:
 
 class StaffBackend(ModelBackend):
     """Django's password check for users without a mailbox (admins) only: a mail account's
-    user must never get around MailAccountBackend's lockouts and disabled checks here."""
+    user must never get around MailAccountBackend's lockouts and disabled checks here.
+
+    Admin sign-ins obey the same lockouts as every other (mailcore.auth.lockout). A name
+    with "@" was already counted by MailAccountBackend, which tries it first."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            return None
+        counted_here = "@" not in username
+        remote_ip = client_ip(request)
+        try:
+            lockout.ensure_allowed(remote_ip, username if counted_here else None)
+        except LockedOut:
+            return None
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if counted_here:
+            if user is None:
+                lockout.record_failure(remote_ip, username, "web")
+            else:
+                lockout.record_success(username)
+        return user
 
     def user_can_authenticate(self, user):
         from mailcore.directory.models import Account

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from mailcore.directory.lookup import hosted_domain
 from mailcore.filters import run_filters
 from mailcore.filters.junk import junk_accounts
 from mailcore.stats import counts
@@ -255,6 +256,12 @@ def _forward_by_rule(message: QueuedMessage, raw: bytes, via: str, addresses: tu
         _forward(message, raw, dict.fromkeys(addresses, via), outcome)
 
 
+def _domain_of(address: str) -> str:
+    """The hosted domain (A-label) an address forwards for; a domain alias's target."""
+    domain = hosted_domain(address.rpartition("@")[2].lower())
+    return domain.name if domain is not None else ""
+
+
 def _forward(message: QueuedMessage, raw: bytes, forwarded: dict[str, str], outcome: _Outcome):
     """Queue forwarded copies, each marked Delivered-To by the local address that forwards it
     (the loop check of the next hop), with an SRS sender so SPF passes (srs.py)."""
@@ -266,6 +273,6 @@ def _forward(message: QueuedMessage, raw: bytes, forwarded: dict[str, str], outc
     for via, addresses in by_forwarder.items():
         envelope = Envelope(
             mail_from=forward_sender(message.mail_from), recipients=addresses,
-            source=QueuedMessage.Source.FORWARD, smtputf8=message.smtputf8,
+            source=QueuedMessage.Source.FORWARD, smtputf8=message.smtputf8, owner_domain=_domain_of(via),
         )
         outcome.forwards.append((trace.delivered_to_field(via) + raw, envelope))

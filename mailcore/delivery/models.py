@@ -30,6 +30,10 @@ class QueuedMessage(models.Model):
     mail_from = models.CharField(_("envelope sender"), max_length=320, blank=True)  # "" = null reverse-path
     source = models.CharField(max_length=16, choices=Source.choices)
     account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The hosted domain whose admins see this mail leave (panel activity): the sending
+    # account's, or the forwarding address's. Never the envelope sender's: anyone can
+    # write any MAIL FROM. "" for mail no domain sent (MX, bounces, the server's own).
+    owner_domain = models.CharField(max_length=253, blank=True, db_index=True)
     client_ip = models.GenericIPAddressField(null=True, blank=True)
     helo = models.CharField(max_length=255, blank=True)
     smtputf8 = models.BooleanField(default=False)

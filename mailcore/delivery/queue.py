@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from mailcore.directory.addresses import parse_address
 from mailcore.directory.lookup import hosted_domain
+from mailcore.directory.models import Account
 from mailcore.stats import pending as pending_counts
 from mailcore.store.bodies import DurableBodies
 
@@ -34,6 +35,7 @@ class Envelope:
     recipients: list[str]
     source: str = QueuedMessage.Source.MX
     account_id: int | None = None
+    owner_domain: str = ""  # QueuedMessage.owner_domain; else the account's domain
     client_ip: str | None = None
     helo: str = ""
     smtputf8: bool = False
@@ -69,10 +71,13 @@ def enqueue_batch(items: list[tuple[bytes, Envelope]]) -> list[int]:
     with DurableBodies([raw for raw, _envelope in items]) as bodies, transaction.atomic(), \
             connection.cursor() as cursor:
         blob_ids = bodies.install(cursor)
+        owners = _account_domains({envelope.account_id for _raw, envelope in items
+                                   if envelope.account_id and not envelope.owner_domain})
         messages = QueuedMessage.objects.bulk_create([
             QueuedMessage(
                 blob_id=blob_id, size=len(raw), mail_from=envelope.mail_from, source=envelope.source,
                 account_id=envelope.account_id, client_ip=envelope.client_ip or None, helo=envelope.helo[:255],
+                owner_domain=envelope.owner_domain or owners.get(envelope.account_id, ""),
                 smtputf8=envelope.smtputf8, received_at=now, message_id=message_id_of(raw),
                 spam_score=envelope.spam_score, spam_report=envelope.spam_report,
             )
@@ -93,6 +98,13 @@ def enqueue_batch(items: list[tuple[bytes, Envelope]]) -> list[int]:
         # group commit would compete with the queue for SQLite's one writer.
         transaction.on_commit(lambda: _note_received(received))
     return ids
+
+
+def _account_domains(account_ids: set) -> dict[int, str]:
+    """{account id: its domain's name}; no query when there is none (MX mail)."""
+    if not account_ids:
+        return {}
+    return dict(Account.objects.filter(pk__in=account_ids).values_list("pk", "domain__name"))
 
 
 def _note_received(received: Counter):

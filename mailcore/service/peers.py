@@ -9,7 +9,7 @@ from django.conf import settings
 def is_secure(tls: bool, client_ip: str | None) -> bool:
     if tls:
         return True
-    if not getattr(settings, "HOPTHU_LOOPBACK_IS_SECURE", True) or not client_ip:
+    if not getattr(settings, "HOPTHU_LOOPBACK_IS_SECURE", False) or not client_ip:
         return False
     try:
         return ipaddress.ip_address(client_ip).is_loopback

@@ -157,6 +157,7 @@ class MailHandler(SubmissionAuth):
         queued = Envelope(
             mail_from=envelope.mail_from, recipients=list(envelope.rcpt_tos), source=_source(server),
             account_id=session.auth_data.pk if session.authenticated and server.mode != "relay" else None,
+            owner_domain=_relay_domain(envelope) if server.mode == "relay" else "",
             client_ip=server.client_ip(), helo=session.host_name or "", smtputf8=envelope.smtp_utf8,
             kinds=getattr(envelope, "hopthu_kinds", {}),
             spam_score=scanned.spam.score if scanned and scanned.spam else None,
@@ -208,6 +209,12 @@ def _relay_sender(token, client_ip: str | None, mail_from: str):
     if not mail_from or not relay_access.allows_sender(grant, mail_from):
         return None, "553 5.7.1 You may not send as that address"
     return grant, None
+
+
+def _relay_domain(envelope) -> str:
+    """The domain whose relay grant (token or network) let this mail in (docs/relay.md)."""
+    grant = getattr(envelope, "hopthu_grant", None)
+    return grant.domain.name if grant is not None else ""
 
 
 def _grant_allows(grant, address: str) -> bool:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from mailcore.directory import services
 from panel.fields import add_service_errors
 
-from ..access import account_or_404, admin_required, audit
+from ..access import account_or_404, account_to_change_or_404, admin_required, audit
 from .forms import AppPasswordForm, ForwardForm, PasswordForm
 from .views import render_detail
 
@@ -20,7 +20,7 @@ from .views import render_detail
 @require_POST
 @admin_required
 def account_password(request, pk):
-    account = account_or_404(request, pk)
+    account = account_to_change_or_404(request, pk)
     form = PasswordForm(request.POST)
     if form.is_valid():
         try:
@@ -44,7 +44,7 @@ def _forward_state(account) -> dict:
 @require_POST
 @admin_required
 def account_forward(request, pk):
-    account = account_or_404(request, pk)
+    account = account_to_change_or_404(request, pk)
     form = ForwardForm(request.POST)
     before = _forward_state(account)
     if form.is_valid():
@@ -66,7 +66,7 @@ def account_forward(request, pk):
 @require_POST
 @admin_required
 def app_password_create(request, pk):
-    account = account_or_404(request, pk)
+    account = account_to_change_or_404(request, pk)
     form = AppPasswordForm(request.POST)
     if form.is_valid():
         try:
@@ -86,7 +86,7 @@ def app_password_create(request, pk):
 @require_POST
 @admin_required
 def app_password_revoke(request, pk, app_pk):
-    account = account_or_404(request, pk)
+    account = account_to_change_or_404(request, pk)
     app_password = get_object_or_404(account.app_passwords, pk=app_pk)
     services.remove_app_password(account.address, app_password.pk)
     audit(request, "account.app_password_revoke", account, domain=account.domain.name,

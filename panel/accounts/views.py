@@ -16,7 +16,7 @@ from mailcore.directory import services
 from mailcore.directory.models import Account, Alias
 from panel.fields import add_service_errors
 
-from ..access import account_or_404, admin_required, audit, domain_or_404, managed_domains
+from ..access import account_or_404, account_to_change_or_404, admin_required, audit, domain_or_404, managed_domains
 from ..listing import build_listing
 from .forms import (
     AccountCreateForm,
@@ -105,6 +105,7 @@ def account_detail(request, pk):
     account = account_or_404(request, pk)
     if request.method != "POST":
         return render_detail(request, account)
+    account = account_to_change_or_404(request, pk)
     form = AccountEditForm(request.POST)
     if not form.is_valid():
         return render_detail(request, account, status=400, edit_form=form)
@@ -126,7 +127,7 @@ def account_detail(request, pk):
 
 @admin_required
 def account_delete(request, pk):
-    account = account_or_404(request, pk)
+    account = account_to_change_or_404(request, pk)
     form = DeleteForm(request.POST or None, expected=(account.address, account.display_address.lower()))
     if request.method == "POST" and form.is_valid():
         try:

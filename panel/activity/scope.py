@@ -1,16 +1,15 @@
 """Which log rows an admin may see: a superadmin all, a domain admin their domains' only.
 
 Mail belongs to a domain admin when a recipient is at one of their domains (or its
-domain aliases), or when it left from one of their addresses. Mail arriving over the
-MX port counts by its recipients only: anyone can forge an MX sender, and that must not
-show a domain admin mail addressed to someone else's domain.
+domain aliases), or when one of their domains sent it: an account of theirs submitted
+it, or an address of theirs forwarded it (QueuedMessage.owner_domain). Never by the
+envelope sender: anyone can write any MAIL FROM, and a forward keeps the original sender,
+so that would show a domain admin other domains' mail and their users' forwarding
+targets (issue 16).
 """
-from functools import reduce
-from operator import or_
-
 from django.db.models import Q
 
-from mailcore.delivery.models import QueuedMessage
+from mailcore.delivery.models import QueueRecipient
 from mailcore.directory.lookup import hosted_domain
 from mailcore.directory.models import DomainAlias
 
@@ -32,11 +31,11 @@ def with_aliases(name: str) -> list[str]:
 
 
 def mail_of(names: list[str]) -> Q:
-    """QueueRecipient rows whose recipient, or (not over MX) sender, is at one of `names`."""
+    """QueueRecipient rows whose recipient is at one of `names`, or whose message one of
+    those domains sent."""
     if not names:
         return Q(pk__in=[])
-    senders = reduce(or_, (Q(message__mail_from__iendswith=f"@{name}") for name in names))
-    return Q(domain__in=names) | (senders & ~Q(message__source=QueuedMessage.Source.MX))
+    return Q(kind=QueueRecipient.Kind.LOCAL, domain__in=names) | Q(message__owner_domain__in=names)
 
 
 def visible_recipients(request, queryset):
@@ -46,7 +45,7 @@ def visible_recipients(request, queryset):
 
 def owner_domain(recipient) -> str:
     """The domain a queue row is filed under in the audit log: the recipient's for local
-    mail, the sender's for outgoing mail; a domain alias files under its target."""
-    name = recipient.domain if recipient.kind == "local" else recipient.message.mail_from.rpartition("@")[2]
+    mail, the sending domain's for outgoing mail; a domain alias files under its target."""
+    name = recipient.domain if recipient.kind == "local" else recipient.message.owner_domain
     domain = hosted_domain(name.lower()) if name else None
     return domain.name if domain is not None else name.lower()

@@ -14,7 +14,7 @@ from mailcore.delivery import rule_edits
 from mailcore.delivery.user_rules import MailView, explain
 from mailcore.store.append import canonical_line_endings
 from mailcore.store.models import Folder
-from panel.access import account_or_404, admin_required, audit
+from panel.access import account_or_404, account_to_change_or_404, admin_required, audit
 
 from .describe import action_text, condition_text, rule_rows
 from .forms import RuleEditor, TestForm
@@ -22,8 +22,16 @@ from .forms import RuleEditor, TestForm
 AUDITED = ("name", "match", "active", "conditions", "actions")
 
 
+def _account(request, account_pk):
+    """The account whose rules are shown; changing them (a forward action reads a
+    mailbox) takes the same right as changing its password (panel.access)."""
+    if request.method == "POST":
+        return account_to_change_or_404(request, account_pk)
+    return account_or_404(request, account_pk)
+
+
 def _rule_or_404(request, account_pk, pk):
-    account = account_or_404(request, account_pk)
+    account = _account(request, account_pk)
     return account, get_object_or_404(account.mail_rules.all(), pk=pk)
 
 
@@ -44,7 +52,7 @@ def rule_list(request, account_pk):
 
 @admin_required
 def rule_add(request, account_pk):
-    account = account_or_404(request, account_pk)
+    account = _account(request, account_pk)
     editor = RuleEditor(account, request.POST or None)
     if request.method == "POST" and editor.is_valid():
         try:

@@ -87,11 +87,6 @@ def _ancestors(name: str):
     return (DELIMITER.join(levels[:depth]) for depth in range(1, len(levels)))
 
 
-def _children_attribute(name: str, folders: dict) -> str:
-    prefix = name + DELIMITER
-    return "\\HasChildren" if any(other.startswith(prefix) for other in folders) else "\\HasNoChildren"
-
-
 def _matches(regexes, name: str) -> bool:
     return any(regex.match(name) for regex in regexes)
 
@@ -124,13 +119,14 @@ def list_lines(tree, regexes, selection: dict, returns: dict) -> list[tuple[str,
         for name in (name for name in universe if meets(name)):
             for ancestor in _ancestors(name):  # ancestor → has a descendant not returned
                 childinfo[ancestor] = childinfo.get(ancestor, False) or name not in selected
+    parents = {ancestor for name in tree.folders for ancestor in _ancestors(name)}
     shown = set(selected)
     shown |= {name for name, unreturned_child in childinfo.items() if unreturned_child and _matches(regexes, name)}
     lines = []
     for name in sorted(shown):
         attributes = []
         if name in tree.folders:
-            attributes.append(_children_attribute(name, tree.folders))
+            attributes.append("\\HasChildren" if name in parents else "\\HasNoChildren")  # RFC 3348
             if tree.folders[name]:
                 attributes.append(tree.folders[name])
         else:

@@ -72,3 +72,18 @@ def test_imapclient_subscriptions_list_exactly_what_was_subscribed(alice, imap_h
         assert imap.list_sub_folders("Base") == []
         with pytest.raises(imaplib.IMAP4.error, match="NONEXISTENT"):
             imap.subscribe_folder("this folder is not likely to exist")
+
+
+def test_rfc9051_4_3_a_long_name_comes_back_in_list_as_a_literal(alice, client):
+    """500 Vietnamese letters take over 1,000 octets in modified UTF-7: LIST sends a literal."""
+    from mailcore.imap import utf7
+
+    name = "Hóa đơn " + "ư" * 492
+    wire = utf7.encode(name)
+    assert client.create(f'"{wire}"')[0] == "OK"
+    typ, data = client.list('""', '"H*"')
+    assert typ == "OK"
+    assert data[0] == (b'(\\HasNoChildren) "/" {%d}' % len(wire), wire.encode())
+    with IMAPClient("127.0.0.1", port=client.port, ssl=False, timeout=10) as imap:
+        imap.login("alice@example.test", PASSWORD)
+        assert [folder for _f, _d, folder in imap.list_folders(pattern="H*")] == [name]

@@ -9,7 +9,7 @@ shows, and with what attributes, is decided here.
 import contextlib
 import re
 
-from mailcore.store.models import DELIMITER, INBOX
+from mailcore.store.folders import DELIMITER, INBOX
 from mailcore.store.subscriptions import folder_tree
 
 from ..errors import ImapBad

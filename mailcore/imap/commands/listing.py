@@ -166,13 +166,16 @@ async def _list(session, tag, cursor: Cursor, verb: str):
             raise ImapBad("RECURSIVEMATCH needs another selection option")
     reference = mailbox_name(session, cursor)
     cursor.sp()
+    extended = bool(selection) or cursor.peek() == ord("(")
     patterns = _patterns(session, cursor)
     returns = {}
     if verb == "LIST" and cursor.take(b" RETURN "):
         returns = _options(cursor, RETURN_OPTIONS, "return option")
+        extended = True
     cursor.end()
-    if patterns == [""] and not selection:
-        # RFC 9051 §6.3.9: an empty pattern asks for the delimiter and the root.
+    if patterns == [""] and not extended:
+        # RFC 9051 §6.3.9: an empty pattern asks for the delimiter and the root; in the
+        # extended syntax "" is a pattern like any other (imaptest listext, Dovecot).
         await session.untagged(f'{verb} (\\Noselect) "{DELIMITER}" ""')
         await session.ok(tag, f"{verb} completed")
         return

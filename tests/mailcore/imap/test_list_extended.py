@@ -100,3 +100,9 @@ def test_rfc3501_6_3_6_unsubscribe_removes_a_name_whose_folder_is_gone(tree):
     assert "t/test6" in by_name(command(tree, "LSUB", '"" t/*'))
     assert tree.unsubscribe("t/test6")[0] == "OK"
     assert "t/test6" not in by_name(command(tree, "LSUB", '"" t/*'))
+
+
+def test_rfc5258_an_empty_pattern_in_the_extended_syntax_matches_nothing(client):
+    assert command(client, "LIST", '"" ("")') == []
+    assert command(client, "LIST", '"" "" RETURN (CHILDREN)') == []
+    assert command(client, "LIST", '"" ""') == [b'(\\Noselect) "/" ""']  # the base syntax's special case

@@ -27,7 +27,7 @@ def astring(data: bytes | str) -> bytes:
 _QUOTABLE = re.compile(rb"[^\r\n\x00]*\Z")
 
 
-def mailbox(data: bytes | str) -> bytes:
+def mailbox_string(data: bytes | str) -> bytes:
     """A mailbox name as an atom, else a quoted string with quoted-specials escaped
     (RFC 9051 §9 quoted), else a literal: a name with a quote or a backslash stays on
     the LIST line, where clients that split responses by line read it most easily."""

@@ -24,7 +24,7 @@ from mailcore.store.models import Message
 from .. import utf7
 from ..errors import ImapBad, ImapNo
 from ..parser import Cursor
-from ..responses import mailbox, paren
+from ..responses import mailbox_string, paren
 from ..server import AUTHED, SELECTED, command
 from .updates import folder_uids
 
@@ -52,7 +52,7 @@ def mailbox_name(session, cursor: Cursor) -> str:
 
 
 def wire_name(session, name: str) -> bytes:
-    return mailbox(name if "UTF8=ACCEPT" in session.enabled else utf7.encode(name))
+    return mailbox_string(name if "UTF8=ACCEPT" in session.enabled else utf7.encode(name))
 
 
 def store_errors(call, *args):

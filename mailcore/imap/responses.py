@@ -24,5 +24,21 @@ def astring(data: bytes | str) -> bytes:
     return quoted_or_literal(data)
 
 
+_QUOTABLE = re.compile(rb"[^\r\n\x00]*\Z")
+
+
+def mailbox_string(data: bytes | str) -> bytes:
+    """A mailbox name as an atom, else a quoted string with quoted-specials escaped
+    (RFC 9051 §9 quoted), else a literal: a name with a quote or a backslash stays on
+    the LIST line, where clients that split responses by line read it most easily."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if data and _ATOM.match(data) and data.upper() != b"NIL":
+        return data
+    if len(data) < 1024 and _QUOTABLE.match(data):
+        return b'"' + data.replace(b"\\", b"\\\\").replace(b'"', b'\\"') + b'"'
+    return quoted_or_literal(data)
+
+
 def paren(items) -> bytes:
     return b"(" + b" ".join(items) + b")"

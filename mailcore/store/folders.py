@@ -13,7 +13,11 @@ from .models import DELIMITER, INBOX, SPECIAL_USE_FOLDERS, Expunged, Folder, Fol
 
 MAX_FOLDER_NAME_CHARS = 500
 MAX_FOLDER_DEPTH = 32
-_FORBIDDEN = set("\x00\r\n*%\\\"")  # wildcards and quoting characters of IMAP LIST
+
+
+def _is_control(char: str) -> bool:
+    """C0 and C1 controls and DEL: they cannot be quoted on the wire, and no one types them."""
+    return ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F
 
 
 def _new_uidvalidity(account_id: int, count: int = 1) -> int:
@@ -31,10 +35,15 @@ def _new_uidvalidity(account_id: int, count: int = 1) -> int:
 
 
 def canonical_name(name: str) -> str:
-    """Validate a folder path and return it with INBOX in its canonical case."""
+    """Validate a folder path and return it with INBOX in its canonical case.
+
+    RFC 9051 §5.1 allows any character but the hierarchy delimiter: quotes, backslashes
+    and even the LIST wildcards are kept (IMAP quotes them back); only controls, a blank
+    at either end, and empty levels are refused.
+    """
     if not isinstance(name, str) or not name.strip():
         raise InvalidFolderName(_("A folder name is required."))
-    if name != name.strip() or any(c in _FORBIDDEN for c in name) or any(ord(c) < 32 for c in name):
+    if name != name.strip() or any(_is_control(c) for c in name):
         raise InvalidFolderName(
             _("The folder name %(name)s holds characters that are not allowed.") % {"name": repr(name)}
         )
@@ -51,7 +60,9 @@ def canonical_name(name: str) -> str:
 
 
 def create_default_folders(account):
-    """Create INBOX and the RFC 6154 special-use folders for a new account."""
+    """Create INBOX and the RFC 6154 special-use folders for a new account, subscribed."""
+    from .subscriptions import subscribe_new
+
     base = _new_uidvalidity(account.pk, 1 + len(SPECIAL_USE_FOLDERS))
     folders = [Folder(account=account, name=INBOX, uidvalidity=base)]
     folders += [
@@ -59,6 +70,7 @@ def create_default_folders(account):
         for i, (name, use) in enumerate(SPECIAL_USE_FOLDERS, 1)
     ]
     Folder.objects.bulk_create(folders)
+    subscribe_new(account.pk, [folder.name for folder in folders])
 
 
 def get_folder(account_id: int, name: str) -> Folder:
@@ -81,26 +93,42 @@ def list_folders(account_id: int) -> list[Folder]:
 
 
 @transaction.atomic
-def create_folder(account_id: int, name: str, special_use: str = "") -> Folder:
-    """Create a folder; missing parents are created too (RFC 9051 §6.3.4)."""
+def create_folder(account_id: int, name: str, special_use: str = "", subscribe: bool = True) -> Folder:
+    """Create a folder; missing parents are created too (RFC 9051 §6.3.4).
+
+    The webmail subscribes what it creates, so that clients showing only subscribed
+    folders see it; IMAP CREATE does not (subscribe=False), as on Dovecot: the client
+    sends SUBSCRIBE itself when it wants to.
+    """
+    from .subscriptions import subscribe_new
+
     name = canonical_name(name)
     if Folder.objects.filter(account_id=account_id, name=name).exists():
         raise FolderExists(_("The folder %(name)s already exists.") % {"name": name})
     levels = name.split(DELIMITER)
-    created = None
+    created = []
     for depth in range(1, len(levels) + 1):
         path = DELIMITER.join(levels[:depth])
         if not Folder.objects.filter(account_id=account_id, name=path).exists():
-            created = Folder.objects.create(
+            created.append(Folder.objects.create(
                 account_id=account_id, name=path, uidvalidity=_new_uidvalidity(account_id),
                 special_use=special_use if path == name else "",
-            )
-    return created
+            ))
+    if subscribe:
+        subscribe_new(account_id, [folder.name for folder in created])
+    return created[-1]
 
 
 @transaction.atomic
 def rename_folder(account_id: int, old: str, new: str):
-    """Rename a folder and its children; renaming INBOX moves its mail (RFC 9051 §6.3.6)."""
+    """Rename a folder and its children; renaming INBOX moves its mail (RFC 9051 §6.3.6).
+
+    Subscriptions follow the renamed folders. Dovecot leaves them on the old names; a
+    client written for it unsubscribes the old and subscribes the new name itself, and
+    ends in the same state here, while the webmail and other clients keep their list.
+    """
+    from .subscriptions import rename_subscriptions
+
     old, new = canonical_name(old), canonical_name(new)
     source = get_folder(account_id, old)
     if Folder.objects.filter(account_id=account_id, name=new).exists():
@@ -108,7 +136,7 @@ def rename_folder(account_id: int, old: str, new: str):
     if new.startswith(old + DELIMITER):
         raise InvalidFolderName(_("A folder cannot be moved inside itself."))
     if old == INBOX:
-        target = create_folder(account_id, new)
+        target = create_folder(account_id, new, subscribe=False)
         # Move INBOX's messages, leaving INBOX empty (RFC 9051 §6.3.6).
         from .messages import move_messages
 
@@ -122,15 +150,19 @@ def rename_folder(account_id: int, old: str, new: str):
         # A renamed folder gets a new UIDVALIDITY, so clients resync (RFC 9051 §6.3.6).
         folder.uidvalidity = _new_uidvalidity(account_id)
         folder.save(update_fields=["name", "uidvalidity"])
+    rename_subscriptions(account_id, old, new)
     parent = new.rpartition(DELIMITER)[0]
     if parent and not Folder.objects.filter(account_id=account_id, name=parent).exists():
-        create_folder(account_id, parent)
+        create_folder(account_id, parent, subscribe=False)
     return source
 
 
 @transaction.atomic
 def delete_folder(account_id: int, name: str):
-    """Delete a folder with its messages; INBOX and folders with children stay."""
+    """Delete a folder with its messages; INBOX and folders with children stay.
+
+    Its subscription stays too (RFC 3501 §6.3.6): see subscriptions.py.
+    """
     from .messages import release_messages
 
     name = canonical_name(name)
@@ -143,8 +175,3 @@ def delete_folder(account_id: int, name: str):
     release_messages(Message.objects.filter(folder=folder))
     Expunged.objects.filter(folder=folder).delete()
     folder.delete()
-
-
-def set_subscribed(account_id: int, name: str, subscribed: bool):
-    folder = get_folder(account_id, name)
-    Folder.objects.filter(pk=folder.pk).update(subscribed=subscribed)

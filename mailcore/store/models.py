@@ -66,13 +66,31 @@ class Folder(models.Model):
     uidvalidity = models.PositiveBigIntegerField()
     uidnext = models.PositiveBigIntegerField(default=1)
     highestmodseq = models.PositiveBigIntegerField(default=1)
-    subscribed = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["account", "name"], name="folder_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Subscription(models.Model):
+    """A name on the account's subscription list (RFC 9051 §6.3.7, RFC 3501 §6.3.6).
+
+    Kept apart from Folder: a subscription outlives the folder's DELETE, and such a
+    name is listed as \\NonExistent (RFC 5258 §3.4) until the client unsubscribes.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="subscriptions")
+    name = models.CharField(max_length=512)  # a folder path as in Folder.name
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "name"], name="subscription_unique_name")
         ]
 
     def __str__(self):

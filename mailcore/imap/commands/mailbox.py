@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Count, Q
 
 from mailcore.store import folders as store_folders
+from mailcore.store import subscriptions
 from mailcore.store.errors import (
     FolderExists,
     FolderInUse,
@@ -23,7 +24,7 @@ from mailcore.store.models import Message
 from .. import utf7
 from ..errors import ImapBad, ImapNo
 from ..parser import Cursor
-from ..responses import astring, paren
+from ..responses import mailbox_string, paren
 from ..server import AUTHED, SELECTED, command
 from .updates import folder_uids
 
@@ -32,22 +33,26 @@ STATUS_ITEMS = ("MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE
 
 
 def mailbox_name(session, cursor: Cursor) -> str:
-    """Read a mailbox argument and return its Unicode name."""
+    """Read a mailbox argument and return its Unicode name.
+
+    A well-formed astring that is not valid modified UTF-7 (or UTF-8) is a name no
+    mailbox can have, not a syntax error: NO [CANNOT], as Dovecot answers, not BAD.
+    """
     raw = cursor.astring()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ImapBad("Mailbox names are UTF-8 or modified UTF-7") from error
+        raise ImapNo("Mailbox names are UTF-8 or modified UTF-7", code="CANNOT") from error
     if "UTF8=ACCEPT" in session.enabled:
         return text
     try:
         return utf7.decode(text)
     except utf7.InvalidMailboxName as error:
-        raise ImapBad(str(error)) from error
+        raise ImapNo(f"Mailbox name is not valid modified UTF-7: {error}", code="CANNOT") from error
 
 
 def wire_name(session, name: str) -> bytes:
-    return astring(name if "UTF8=ACCEPT" in session.enabled else utf7.encode(name))
+    return mailbox_string(name if "UTF8=ACCEPT" in session.enabled else utf7.encode(name))
 
 
 def store_errors(call, *args):
@@ -131,7 +136,7 @@ async def cmd_create(session, tag: str, cursor: Cursor):
     cursor.sp()
     name = mailbox_name(session, cursor).rstrip("/")  # a trailing delimiter only hints at children
     cursor.end()
-    await session.host.run_blocking(store_errors, store_folders.create_folder, session.account.pk, name)
+    await session.host.run_blocking(store_errors, store_folders.create_folder, session.account.pk, name, "", False)
     await session.ok(tag, "CREATE completed")
 
 
@@ -159,24 +164,28 @@ async def cmd_rename(session, tag: str, cursor: Cursor):
     await session.ok(tag, "RENAME completed")
 
 
-async def _subscribe(session, tag, cursor, subscribed: bool):
+@command("SUBSCRIBE", AUTHED)
+async def cmd_subscribe(session, tag: str, cursor: Cursor):
+    """Subscribe to a folder. State: authenticated or selected. RFC 9051 §6.3.7.
+
+    The folder must exist (NO [NONEXISTENT] otherwise), as on Dovecot.
+    """
     cursor.sp()
     name = mailbox_name(session, cursor)
     cursor.end()
-    await session.host.run_blocking(store_errors, store_folders.set_subscribed, session.account.pk, name, subscribed)
-    await session.ok(tag, f"{'SUBSCRIBE' if subscribed else 'UNSUBSCRIBE'} completed")
-
-
-@command("SUBSCRIBE", AUTHED)
-async def cmd_subscribe(session, tag: str, cursor: Cursor):
-    """Subscribe to a folder. State: authenticated or selected. RFC 9051 §6.3.7."""
-    await _subscribe(session, tag, cursor, True)
+    await session.host.run_blocking(store_errors, subscriptions.subscribe, session.account.pk, name)
+    await session.ok(tag, "SUBSCRIBE completed")
 
 
 @command("UNSUBSCRIBE", AUTHED)
 async def cmd_unsubscribe(session, tag: str, cursor: Cursor):
-    """Unsubscribe from a folder. State: authenticated or selected. RFC 9051 §6.3.8."""
-    await _subscribe(session, tag, cursor, False)
+    """Unsubscribe from a name, whether or not its folder still exists. State:
+    authenticated or selected. RFC 9051 §6.3.8."""
+    cursor.sp()
+    name = mailbox_name(session, cursor)
+    cursor.end()
+    await session.host.run_blocking(store_errors, subscriptions.unsubscribe, session.account.pk, name)
+    await session.ok(tag, "UNSUBSCRIBE completed")
 
 
 # --- STATUS ---------------------------------------------------------------------------------

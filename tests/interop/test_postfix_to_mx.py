@@ -39,7 +39,6 @@ def test_rfc6152_an_8bit_body_crosses_without_conversion(alice, hopthu, peer, se
     [message] = inbox("alice@example.test")
     assert message["Content-Transfer-Encoding"] == "8bit"
     assert message.get_payload(decode=False).encode("utf-8", "surrogateescape") == body.encode()
-    assert "8BITMIME" not in peer.log() or "conver" not in peer.log()
 
 
 def test_rfc6531_utf8_addresses_and_headers_cross_with_smtputf8(alice, hopthu, peer, send_via_postfix, inbox):

@@ -24,7 +24,8 @@ def test_rfc5321_postfix_relays_a_plain_message_to_the_mx(alice, hopthu, peer, s
     assert message["Subject"] == "plain ascii"
     assert message.get_content().strip() == "Hello from Postfix."
     received = message.get_all("Received")
-    assert "by mx.example.test (HopThu)" in received[0] and "mx.postfix.test" in received[0]
+    assert "by mx.example.test (HopThu) with ESMTPS" in received[0] and "mx.postfix.test" in received[0]
+    assert "(using TLSv1." in received[0]  # Postfix's smtp client took HopThu's STARTTLS
     assert "by mx.postfix.test (Postfix)" in received[1]
     assert message["Return-Path"] == "<erin@sender.example>"
     peer.wait_for_log(rf"to=<alice@example\.test>, relay=127\.0\.0\.1\[127\.0\.0\.1\]:{mx_port},.*status=sent \(250 ")
@@ -55,7 +56,7 @@ def test_rfc6531_utf8_addresses_and_headers_cross_with_smtputf8(alice, hopthu, p
     assert message["From"].addresses[0].addr_spec == sender
     assert message["Return-Path"] == f"<{sender}>"
     assert message["Delivered-To"] == "alice@example.test"
-    assert "UTF8SMTP" in message.get_all("Received")[0]  # RFC 6531 §3.7.4: the WITH keyword
+    assert " with UTF8SMTPS " in message.get_all("Received")[0]  # RFC 6531 §3.7.4: the WITH keyword
     peer.wait_for_log(r"to=<thư@example\.test>,.*status=sent \(250 ")
 
 

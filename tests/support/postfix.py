@@ -11,12 +11,17 @@ What it hosts (see main.cf below):
                                  address there is refused at RCPT (550 5.1.1, Postfix's own).
   gateway.test                   local(8) without a recipient table: any address is accepted
                                  at RCPT, then bounced by Postfix ("unknown user", a DSN from
-                                 MAILER-DAEMON with MAIL FROM:<>).
+                                 MAILER-DAEMON with MAIL FROM:<>). Use local parts that
+                                 are no system user's ("ghost"): local(8) would deliver
+                                 those, to this instance's own spool directory.
+  big@example.test               relayed by an smtp client that ignores HopThu's SIZE.
   recipient_access               a check_recipient_access table the tests rewrite
                                  (set_recipient_access) to make Postfix answer 4xx/5xx.
 
-Postfix starts only as root (CI runs the suite as root). When it cannot start, the test
-fails: it is never skipped (scripts/test-services installs the package).
+The folder is /tmp/hopthu-postfix.*, not pytest's temporary folder: that one is 0700 and
+Postfix's daemons, running as the postfix user, must walk the path. Postfix starts only
+as root (CI runs the suite as root). When it cannot start, the test fails: it is never
+skipped (scripts/test-services installs the package).
 """
 import os
 import pwd

@@ -82,7 +82,9 @@ class MailHandler(SubmissionAuth):
 
     @staticmethod
     def _start_envelope(envelope, mail_from: str, mail_options) -> str:
-        envelope.mail_from = mail_from
+        # aiosmtpd tests envelope.mail_from for truth (503 nested MAIL, 503 need MAIL), so
+        # the null reverse-path stays "<>" there; reverse_path() gives the canonical "".
+        envelope.mail_from = mail_from or policy.NULL_REVERSE_PATH
         envelope.mail_options.extend(mail_options)
         envelope.hopthu_kinds = {}
         envelope.hopthu_dmarc_reject = True
@@ -102,7 +104,7 @@ class MailHandler(SubmissionAuth):
             return verdict.reply
         if server.mode == "mx" and verdict.kind == "local" and not greylist.may_skip(verdict.domain):
             reply = await self.host.run_blocking(greylist.check, verdict.domain, server.client_ip(),
-                                                 envelope.mail_from, verdict.address)
+                                                 reverse_path(envelope), verdict.address)
             if reply:
                 return reply
         if verdict.address not in envelope.rcpt_tos:
@@ -150,12 +152,12 @@ class MailHandler(SubmissionAuth):
                 return reply
         else:
             raw, reply, scanned = await self.host.run_blocking(
-                _check_inbound, raw, server.client_ip(), session.host_name or "", envelope.mail_from,
+                _check_inbound, raw, server.client_ip(), session.host_name or "", reverse_path(envelope),
                 getattr(envelope, "hopthu_dmarc_reject", True), list(envelope.rcpt_tos), header)
             if reply:  # refused, to be retried, or held in quarantine (with our Received field)
                 return reply
         queued = Envelope(
-            mail_from=envelope.mail_from, recipients=list(envelope.rcpt_tos), source=_source(server),
+            mail_from=reverse_path(envelope), recipients=list(envelope.rcpt_tos), source=_source(server),
             account_id=session.auth_data.pk if session.authenticated and server.mode != "relay" else None,
             owner_domain=_relay_domain(envelope) if server.mode == "relay" else "",
             client_ip=server.client_ip(), helo=session.host_name or "", smtputf8=envelope.smtp_utf8,
@@ -173,6 +175,12 @@ class MailHandler(SubmissionAuth):
         except submission.Refused as refusal:
             return refusal.reply
         return None
+
+
+def reverse_path(envelope) -> str:
+    """The envelope's MAIL FROM in canonical form: "" for the null reverse-path."""
+    mail_from = envelope.mail_from or ""
+    return "" if mail_from == policy.NULL_REVERSE_PATH else mail_from
 
 
 def _check_from_header(raw: bytes, may_send_as) -> str | None:

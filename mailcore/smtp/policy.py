@@ -115,9 +115,16 @@ def _default_dmarc_reject() -> bool:
     return getattr(settings, "HOPTHU_DMARC_REJECT", True)
 
 
+NULL_REVERSE_PATH = "<>"
+
+
 def check_sender(text: str) -> Verdict:
-    """Decide a MAIL FROM's syntax; "" (the null reverse-path) is always allowed."""
-    if text == "":
+    """Decide a MAIL FROM's syntax. The null reverse-path is always allowed and its
+    canonical form is "" (RFC 5321 §4.1.1.2: Reverse-path = Path / "<>"); aiosmtpd hands
+    it over as the text "<>", the queue and the webmail as ""."""
+    if text in ("", NULL_REVERSE_PATH):
+        # RFC 5321 §4.5.5, §6.1: every DSN, MDN and auto-reply uses it; refusing it
+        # refuses every bounce.
         return Verdict(None, address="")
     address = parse_path(text)
     if address is None:

@@ -23,6 +23,14 @@ class Command(BaseCommand):
         smtp.add_argument("-c", "--connections", type=int, default=20, help="concurrent connections (default 20)")
         smtp.add_argument("--seed", type=int, default=1)
 
+        source = benches.add_parser("smtp-source", help="Postfix's smtp-source against the MX: messages "
+                                                        "accepted and delivered per second.")
+        source.add_argument("-s", "--sessions", type=int, default=5, help="parallel sessions (default 5)")
+        source.add_argument("-m", "--messages", type=int, default=200, help="messages to send (default 200)")
+        source.add_argument("-l", "--length", type=int, default=4096, help="message length (default 4,096)")
+        source.add_argument("--reuse", action="store_true",
+                            help="one connection per session (smtp-source -d), not one per message")
+
         imap = benches.add_parser("imap", help="IMAP commands per second and the memory of idle connections.")
         imap.add_argument("-c", "--clients", type=int, default=20, help="concurrent clients (default 20)")
         imap.add_argument("-n", "--messages", type=int, default=5_000, help="messages per mailbox (default 5,000)")
@@ -44,6 +52,11 @@ class Command(BaseCommand):
             from mailcore.bench import smtp
 
             smtp.run(options["messages"], options["connections"], self.stdout, seed=options["seed"])
+        if options["bench"] == "smtp-source":
+            from mailcore.bench import smtp_source
+
+            smtp_source.run(options["sessions"], options["messages"], options["length"], self.stdout,
+                            reuse=options["reuse"])
         if options["bench"] == "store":
             from mailcore.bench import store
 

@@ -48,6 +48,8 @@ async def cmd_append(session, tag: str, cursor: Cursor):
     drafts = []
     while True:  # RFC 3502 §6: append = "APPEND" SP mailbox 1*append-message
         cursor.sp()
+        while cursor.take(b" "):
+            pass  # IMAPClient's multiappend() puts two spaces between literals; Dovecot takes it
         drafts.append(_append_message(cursor))
         if cursor.at_end():
             break
@@ -113,7 +115,7 @@ def _message_literal(cursor: Cursor) -> bytes:
         # TODO(RFC 3516 §4.4): literal8 needs BINARY, which is not advertised yet.
         raise ImapBad("literal8 (~{n}) needs the BINARY extension, which this server does not offer")
     if b"\x00" in literal.data:
-        raise ImapBad("A literal may not contain NUL (RFC 9051 §9 CHAR8)")
+        raise ImapBad("A literal may not contain NUL (CHAR8, RFC 9051 section 9)")
     return literal.data
 
 

@@ -97,7 +97,7 @@ def test_rfc3502_multiappend_into_the_selected_mailbox_reports_exists(alice, raw
     raw.command(b"SELECT INBOX")
     reply = raw.command(b"APPEND INBOX ", (mail("a"),), b" ", (mail("b"),))
     assert b"* 3 EXISTS\r\n" in reply  # RFC 9051 §6.3.12: the new size of the selected mailbox
-    assert reply[-1].startswith(b"r2 OK [APPENDUID ")
+    assert b" OK [APPENDUID " in reply[-1]
 
 
 def test_rfc3502_multiappend_to_a_missing_mailbox_says_trycreate(alice, client):

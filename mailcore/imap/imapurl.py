@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote_to_bytes
 
-from .commands.fetch import _valid_section  # the same section rules as FETCH BODY[section]
 from .errors import ImapError, ImapNo
 from .parser import Cursor
 
@@ -111,6 +110,8 @@ def _section(url: str, encoded: str | None) -> tuple[str, tuple]:
     """enc-section: a FETCH BODY[] section, %-encoded (RFC 5092 §11)."""
     if encoded is None:
         return "", ()
+    from .commands.fetch import _valid_section  # FETCH's rules; imported late: commands imports us
+
     cursor = Cursor([_decode(url, encoded).encode()])
     spec = cursor._chars(lambda b: chr(b).isalnum() or b in b".").decode().upper()
     fields: tuple = ()

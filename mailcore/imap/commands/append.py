@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.conf import settings
 
+from mailcore.mime.binary import binary_parts_to_base64
 from mailcore.store.append import Target, append_batch
 from mailcore.store.errors import StoreError
 from mailcore.store.fetch import url_section
@@ -38,6 +39,7 @@ class Draft:
     internal_date: datetime | None
     parts: list = field(default_factory=list)
     catenate: bool = False
+    binary: bool = False  # a literal8 (~{n}, RFC 3516) was among its octets
 
 
 @command("APPEND", AUTHED)
@@ -87,35 +89,34 @@ def _append_message(cursor: Cursor) -> Draft:
     draft = Draft(flags, internal_date)
     if cursor.take(b"CATENATE "):
         draft.catenate = True
-        draft.parts = cursor.paren_list(lambda: _cat_part(cursor))
+        draft.parts = cursor.paren_list(lambda: _cat_part(cursor, draft))
         if not draft.parts:
             raise ImapBad("CATENATE needs at least one part")  # RFC 4469 §5: 1 or more cat-parts
         return draft
-    message = _message_literal(cursor)
+    message = _message_literal(cursor, draft)
     if not message:
         raise ImapBad("An empty message cannot be appended")
     draft.parts = [message]
     return draft
 
 
-def _cat_part(cursor: Cursor):
+def _cat_part(cursor: Cursor, draft: Draft):
     """cat-part = "TEXT" SP literal / "URL" SP astring (RFC 4469 §5)."""
     if cursor.take(b"TEXT "):
-        return _message_literal(cursor)
+        return _message_literal(cursor, draft)
     if cursor.take(b"URL "):
         return cursor.astring().decode("utf-8", "replace")
     raise ImapBad(f"Expected TEXT or URL {cursor.where()}")
 
 
-def _message_literal(cursor: Cursor) -> bytes:
+def _message_literal(cursor: Cursor, draft: Draft) -> bytes:
     literal = cursor.literal()
     if literal is None:
         return cursor.string()  # a quoted string is accepted as before
     if literal.binary:
-        # TODO(RFC 3516 §4.4): literal8 needs BINARY, which is not advertised yet.
-        raise ImapBad("literal8 (~{n}) needs the BINARY extension, which this server does not offer")
-    if b"\x00" in literal.data:
-        raise ImapBad("A literal may not contain NUL (CHAR8, RFC 9051 section 9)")
+        draft.binary = True  # RFC 3516 §4.4: append-data =/ literal8
+    elif b"\x00" in literal.data:
+        raise ImapBad("A literal may not contain NUL (CHAR8, RFC 9051 section 9); use a literal8")
     return literal.data
 
 
@@ -129,6 +130,8 @@ def _compose_and_append(account_id: int, folder: str, drafts: list[Draft], selec
     items, total = [], 0
     for draft in drafts:
         raw = _compose(account_id, draft, selected) if draft.catenate else draft.parts[0]
+        if draft.binary:
+            raw = _from_binary(raw)
         total += len(raw)
         if total > MAX_APPEND_OCTETS:
             raise ImapNo("The messages of this APPEND are too large together", code="TOOBIG")
@@ -149,6 +152,15 @@ def _compose(account_id: int, draft: Draft, selected) -> bytes:
     if not out:
         raise ImapNo("The composed message is empty")
     return bytes(out)
+
+
+def _from_binary(raw: bytes) -> bytes:
+    """A literal8 message, its binary parts made base64 (RFC 3516 §4.4, as Dovecot)."""
+    raw = binary_parts_to_base64(raw)
+    if b"\x00" in raw:
+        # NUL outside a "Content-Transfer-Encoding: binary" part: no MIME way to keep it.
+        raise ImapNo("NUL is only allowed in a part with Content-Transfer-Encoding: binary")
+    return raw
 
 
 def _resolve(account_id: int, url: str, selected) -> bytes:

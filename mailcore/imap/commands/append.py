@@ -16,6 +16,7 @@ from mailcore.store.append import Target, append_batch
 from mailcore.store.errors import StoreError
 from mailcore.store.fetch import url_section
 from mailcore.store.folders import folder_id
+from mailcore.store.messages import quota_usage
 
 from ..errors import ImapBad, ImapNo
 from ..imapurl import bad_url, parse_url
@@ -136,6 +137,10 @@ def _compose_and_append(account_id: int, folder: str, drafts: list[Draft], selec
         if total > MAX_APPEND_OCTETS:
             raise ImapNo("The messages of this APPEND are too large together", code="TOOBIG")
         items.append((raw, [Target(account_id, folder, tuple(draft.flags), draft.internal_date)]))
+    used, quota, _count = quota_usage(account_id)
+    if quota and used + total > quota:
+        # Early, before any blob is written; the append's transaction checks again.
+        raise ImapNo("These messages together do not fit in the mailbox's quota", code="OVERQUOTA")
     # skip_over_quota=False: a message over quota fails them all (RFC 3502 §3: atomic).
     return [targets[0] for targets in append_batch(items, skip_over_quota=False)]
 

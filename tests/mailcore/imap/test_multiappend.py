@@ -70,6 +70,17 @@ def test_rfc3502_multiappend_is_all_or_nothing_when_one_message_is_over_quota(al
     assert subjects(alice) == ["fits", "fits too"]
 
 
+def test_rfc3502_the_store_refuses_the_whole_set_when_quota_runs_out_after_the_early_check(
+        alice, client, monkeypatch):
+    # As if a delivery filled the mailbox between APPEND's early check and its transaction.
+    monkeypatch.setattr(append_command, "quota_usage", lambda account_id: (0, 0, 0))
+    set_quota("alice@example.test", 1000)
+    typ, data = client.multiappend("INBOX", [mail("fits"), mail("too big", b"x" * 2000)])
+    assert typ == "NO" and data[0].startswith(b"[OVERQUOTA]")
+    assert subjects(alice) == []
+    assert client.multiappend("INBOX", [mail("fits")])[1][0].split()[2] == b"1]"  # no UID used up
+
+
 def test_rfc3502_a_refused_literal_in_the_middle_appends_none(alice, raw, settings):
     settings.HOPTHU_MAX_MESSAGE_SIZE = 200
     reply = raw.command(b"APPEND INBOX ", (mail("one"),), b" ", (mail("two", b"y" * 300),), b" ", (mail("three"),))

@@ -1,13 +1,13 @@
 """IMAP URLs that name a message or a part of one (RFC 5092), as CATENATE uses them.
 
-RFC 4469 §3 lets an APPEND take message text from "URL" parts. Only references into
+RFC 4469 §4 lets an APPEND take message text from "URL" parts. Only references into
 the logged-in user's own mailboxes are resolved (no URLAUTH, RFC 4467), so, like
 Dovecot, only relative URLs are accepted: an absolute path "/INBOX;UIDVALIDITY=7/;UID=3"
 (relative to imap://user@this-server/) or a path relative to the selected mailbox,
-";UID=3/;SECTION=1" (RFC 5092 §7.2). A full "imap://host/..." URL is refused: without
+";UID=3/;SECTION=1" (RFC 5092 §7). A full "imap://host/..." URL is refused: without
 URLAUTH it could name another user or server.
 
-Anything else is an ImapNo with the BADURL response code (RFC 4469 §6), carrying the
+Anything else is an ImapNo with the BADURL response code (RFC 4469 §5), carrying the
 URL as the client sent it.
 """
 import re
@@ -39,7 +39,7 @@ class MessagePartUrl:
     uidvalidity: int | None = None  # None: not given, any UIDVALIDITY is taken
     section: str = ""  # "" (the whole message), "HEADER", "1.2", "HEADER.FIELDS", ...
     fields: tuple = ()  # the field names of HEADER.FIELDS (.NOT)
-    partial: tuple | None = None  # (offset, length or None) of RFC 5092 §5 ";PARTIAL="
+    partial: tuple | None = None  # (offset, length or None) of RFC 5092 §6 ";PARTIAL="
 
 
 def bad_url(url: str, text: str) -> ImapNo:
@@ -56,7 +56,7 @@ def parse_url(url: str, selected: tuple[str, int] | None) -> MessagePartUrl:
     if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", url) or url.startswith("//"):
         raise bad_url(url, "Only URLs relative to this server and user are accepted")
     if url.startswith(";"):
-        # RFC 5092 §7.2 / RFC 3986 §5.2: a path relative to the selected mailbox's URL.
+        # RFC 5092 §7 / RFC 3986 §5.2: a path relative to the selected mailbox's URL.
         if selected is None:
             raise bad_url(url, "A mailbox-relative URL needs a selected mailbox")
         name, uidvalidity = selected
@@ -94,7 +94,7 @@ def _number(url: str, digits: str) -> int:
 
 
 def _decode(url: str, text: str) -> str:
-    """Percent-decoding to UTF-8 (RFC 5092 §3.3: mailbox names in URLs are UTF-8)."""
+    """Percent-decoding to UTF-8 (RFC 5092 §8: mailbox names in URLs are UTF-8)."""
     if _PCT_RE.search(text):
         raise bad_url(url, "Bad %-escape in the URL")
     try:

@@ -49,7 +49,7 @@ async def cmd_append(session, tag: str, cursor: Cursor):
     cursor.sp()
     name = mailbox_name(session, cursor)
     drafts = []
-    while True:  # RFC 3502 §6: append = "APPEND" SP mailbox 1*append-message
+    while True:  # RFC 3502 §4: append = "APPEND" SP mailbox 1*append-message
         cursor.sp()
         while cursor.take(b" "):
             pass  # IMAPClient's multiappend() puts two spaces between literals; Dovecot takes it
@@ -70,13 +70,13 @@ async def cmd_append(session, tag: str, cursor: Cursor):
         raise
     if session.folder is not None and session.folder.pk == appended[0].folder_id:
         await sync(session)
-    # RFC 4315 §3 / RFC 3502 §6.3.12: one UID per message, as a uid-set, in order.
+    # RFC 4315 §3 (and §4 uid-set): one UID per message, as a uid-set, in order.
     await session.ok(tag, "APPEND completed",
                      code=f"APPENDUID {appended[0].uidvalidity} {uid_set([item.uid for item in appended])}")
 
 
 def _append_message(cursor: Cursor) -> Draft:
-    """append-message = [flag-list SP] [date-time SP] append-data (RFC 3502, RFC 4469 §5)."""
+    """append-message = [flag-list SP] [date-time SP] append-data (RFC 3502 §4, RFC 4469 §6)."""
     flags = []
     if cursor.peek() == ord("("):
         flags = cursor.flag_list()
@@ -92,7 +92,7 @@ def _append_message(cursor: Cursor) -> Draft:
         draft.catenate = True
         draft.parts = cursor.paren_list(lambda: _cat_part(cursor, draft))
         if not draft.parts:
-            raise ImapBad("CATENATE needs at least one part")  # RFC 4469 §5: 1 or more cat-parts
+            raise ImapBad("CATENATE needs at least one part")  # RFC 4469 §6: 1 or more cat-parts
         return draft
     message = _message_literal(cursor, draft)
     if not message:
@@ -102,7 +102,7 @@ def _append_message(cursor: Cursor) -> Draft:
 
 
 def _cat_part(cursor: Cursor, draft: Draft):
-    """cat-part = "TEXT" SP literal / "URL" SP astring (RFC 4469 §5)."""
+    """cat-part = "TEXT" SP literal / "URL" SP astring (RFC 4469 §6)."""
     if cursor.take(b"TEXT "):
         return _message_literal(cursor, draft)
     if cursor.take(b"URL "):
@@ -146,13 +146,13 @@ def _compose_and_append(account_id: int, folder: str, drafts: list[Draft], selec
 
 
 def _compose(account_id: int, draft: Draft, selected) -> bytes:
-    """Join a CATENATE's parts into one message (RFC 4469 §3)."""
+    """Join a CATENATE's parts into one message (RFC 4469 §4)."""
     limit = settings.HOPTHU_MAX_MESSAGE_SIZE
     out = bytearray()
     for part in draft.parts:
         octets = part if isinstance(part, bytes) else _resolve(account_id, part, selected)
         if len(out) + len(octets) > limit:
-            raise ImapNo("The composed message is too large", code="TOOBIG")  # RFC 4469 §6
+            raise ImapNo("The composed message is too large", code="TOOBIG")  # RFC 4469 §5
         out += octets
     if not out:
         raise ImapNo("The composed message is empty")
@@ -169,7 +169,7 @@ def _from_binary(raw: bytes) -> bytes:
 
 
 def _resolve(account_id: int, url: str, selected) -> bytes:
-    """The octets a CATENATE URL names, or ImapNo [BADURL] (RFC 4469 §3)."""
+    """The octets a CATENATE URL names, or ImapNo [BADURL] (RFC 4469 §4, §5)."""
     ref = parse_url(url, selected)
     base = ref.section.rsplit(".FIELDS", 1)[0] if ref.fields else ref.section
     try:
@@ -181,7 +181,7 @@ def _resolve(account_id: int, url: str, selected) -> bytes:
     if ref.fields:
         octets = filter_header(octets, ref.fields, ref.section.endswith(".NOT"))
     if ref.partial is not None:
-        offset, length = ref.partial  # RFC 5092 §5: past the end is empty, not an error
+        offset, length = ref.partial  # RFC 5092 §6: past the end is empty, not an error
         octets = octets[offset:] if length is None else octets[offset:offset + length]
     return octets
 

@@ -67,7 +67,7 @@ def test_rfc4469_text_and_url_parts_are_joined_in_order(alice, source, raw):
     ("/INBOX/;UID=1/;SECTION=HEADER.FIELDS.NOT%20(SUBJECT)", b"From: alice@example.test\r\n\r\n"),
     ("/INBOX/;UID=2/;SECTION=2", b"second part"),
     ("/INBOX/;UID=2/;SECTION=1.MIME", b"Content-Type: text/plain\r\n\r\n"),
-    ("/INBOX/;UID=1/;PARTIAL=4.5", SOURCE[4:9]),  # RFC 5092 §5 / RFC 5550 URL-PARTIAL
+    ("/INBOX/;UID=1/;PARTIAL=4.5", SOURCE[4:9]),  # RFC 5092 §6 / RFC 5550 URL-PARTIAL
     ("/INBOX/;UID=1/;SECTION=TEXT/;PARTIAL=4", b"body.\r\n"),
 ])
 def test_rfc5092_url_parts_name_sections_and_ranges(alice, source, raw, url, octets):
@@ -96,7 +96,7 @@ def test_rfc4469_a_relative_url_is_resolved_against_the_selected_mailbox(alice, 
 ])
 def test_rfc4469_an_unresolvable_url_is_no_badurl_and_nothing_is_appended(alice, source, raw, url):
     reply = raw.command(b'APPEND Drafts CATENATE (TEXT ', (b"Subject: x\r\n\r\n",), b' URL "' + url.encode() + b'")')
-    # RFC 4469 §6: BADURL carries the URL as the client sent it.
+    # RFC 4469 §5, §6: BADURL carries the URL as the client sent it.
     assert reply[-1].split(b" ", 3)[1:3] == [b"NO", b"[BADURL"] and url.encode() + b"]" in reply[-1]
     assert stored(alice) == []
 
@@ -111,7 +111,7 @@ def test_rfc4469_with_multiappend_one_bad_url_appends_none(alice, source, raw):
     reply = raw.command(b'APPEND Drafts CATENATE (URL "/INBOX/;UID=1") (\\Flagged) ', (b"Subject: plain\r\n\r\n.\r\n",),
                         b' CATENATE (URL "/INBOX/;UID=42")')
     assert b"NO [BADURL /INBOX/;UID=42]" in reply[-1]
-    assert stored(alice) == []  # RFC 3502 §3 and RFC 4469 §3: all or nothing
+    assert stored(alice) == []  # RFC 3502 §3 and RFC 4469 §4: all or nothing
     reply = raw.command(b'APPEND Drafts CATENATE (URL "/INBOX/;UID=1") (\\Flagged) ', (b"Subject: plain\r\n\r\n.\r\n",),
                         b' CATENATE (URL "/INBOX/;UID=1/;SECTION=HEADER" TEXT ', (b"third\r\n",), b")")
     assert status(reply) == b"OK" and b" 1:3] " in reply[-1]
@@ -127,7 +127,7 @@ def test_rfc4469_a_missing_destination_says_trycreate_before_any_url_is_read(ali
 def test_rfc4469_a_composed_message_over_the_size_limit_is_toobig(alice, source, raw, settings):
     settings.HOPTHU_MAX_MESSAGE_SIZE = len(SOURCE) + 10
     reply = raw.command(b'APPEND Drafts CATENATE (URL "/INBOX/;UID=1" URL "/INBOX/;UID=1")')
-    assert b"NO [TOOBIG]" in reply[-1]  # RFC 4469 §6
+    assert b"NO [TOOBIG]" in reply[-1]  # RFC 4469 §5
     assert stored(alice) == []
 
 

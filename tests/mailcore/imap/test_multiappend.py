@@ -50,7 +50,7 @@ def test_rfc3502_multiappend_appends_every_message_in_order_with_its_flags_and_d
         {"msg": mail("three"), "date": date},
     ])
     drafts = Folder.objects.get(account=alice, name="Drafts")
-    # RFC 3502 §6.3.11 + RFC 4315 §3: APPENDUID gives the UIDs of all the messages, in order.
+    # RFC 3502 §3 + RFC 4315 §3: APPENDUID gives the UIDs of all the messages, in order.
     assert reply[1][0].startswith(f"[APPENDUID {drafts.uidvalidity} 1:3]".encode())
     assert subjects(alice, "Drafts") == ["one", "two", "three"]
     two = Message.objects.get(folder=drafts, uid=2)
@@ -84,7 +84,7 @@ def test_rfc3502_the_store_refuses_the_whole_set_when_quota_runs_out_after_the_e
 def test_rfc3502_a_refused_literal_in_the_middle_appends_none(alice, raw, settings):
     settings.HOPTHU_MAX_MESSAGE_SIZE = 200
     reply = raw.command(b"APPEND INBOX ", (mail("one"),), b" ", (mail("two", b"y" * 300),), b" ", (mail("three"),))
-    assert b"NO [TOOBIG]" in reply[-1]  # RFC 7888 §4 / RFC 4469 §6: refused before its data
+    assert b"NO [TOOBIG]" in reply[-1]  # RFC 7888 §4 / RFC 4469 §5: refused before its data
     assert subjects(alice) == []
     assert raw.command(b"NOOP")[-1].split()[1] == b"OK"  # the session goes on
 

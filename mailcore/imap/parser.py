@@ -96,6 +96,15 @@ class Cursor:
             return piece.data
         return None
 
+    def literal(self) -> Literal | None:
+        """The Literal here (its octets and whether it was a literal8 ~{n}), or None."""
+        piece = self._current()
+        if isinstance(piece, Literal):
+            self.index += 1
+            self.pos = 0
+            return piece
+        return None
+
     # --- Atoms, strings, numbers ----------------------------------------------------------
 
     def _chars(self, allowed) -> bytes:

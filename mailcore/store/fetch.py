@@ -22,6 +22,19 @@ def get_message(account_id: int, folder, uid: int) -> Message:
     return message
 
 
+def url_section(account_id: int, folder: str, uid: int, section: str = "", uidvalidity: int | None = None
+                ) -> bytes | None:
+    """BODY[section] of a message named as an IMAP URL names it (RFC 5092): folder, UID and,
+    if given, the UIDVALIDITY it must still have. None if the message has no such section.
+
+    Raises FolderNotFound or MessageNotFound (also for a UIDVALIDITY that changed).
+    """
+    found = get_folder(account_id, folder)
+    if uidvalidity is not None and found.uidvalidity != uidvalidity:
+        raise MessageNotFound(_("The folder's UIDVALIDITY is not %(uidvalidity)s.") % {"uidvalidity": uidvalidity})
+    return fetch_section(get_message(account_id, found.pk, uid), section)
+
+
 def fetch_raw(message: Message) -> bytes:
     """The whole message as IMAP serves it: this copy's trace fields, then the blob."""
     return bytes(message.trace) + blobs.read(message.blob.digest)

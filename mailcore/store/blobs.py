@@ -9,10 +9,13 @@ import contextlib
 import ctypes
 import hashlib
 import os
+import re
 import uuid
 from pathlib import Path
 
 from django.conf import settings
+
+_DIGEST_RE = re.compile(r"[0-9a-f]{64}")
 
 
 def blob_root() -> Path:
@@ -22,6 +25,8 @@ def blob_root() -> Path:
 def blob_path(digest: str) -> Path:
     # One level of 256 directories: they exist after the first few hundred appends, so
     # an append rarely pays for a mkdir and its extra fsyncs.
+    if not _DIGEST_RE.fullmatch(digest):  # a name from anywhere else could walk the disk
+        raise ValueError("a blob is named by its SHA-256 in lower-case hex")
     return blob_root() / digest[:2] / digest
 
 

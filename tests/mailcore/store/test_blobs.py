@@ -2,6 +2,8 @@
 import os
 import time
 
+import pytest
+
 from mailcore.store import blobs
 from mailcore.store.append import Target, append, append_many
 from mailcore.store.gc import collect_garbage
@@ -61,3 +63,14 @@ def test_stray_files_are_removed_after_the_grace_period_only(alice, message, blo
     assert kept.exists()
     assert not stray_temp.exists()
     assert not orphan.exists()
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/passwd", "ab", "A" * 64, "0" * 63 + "/",
+                                  "0" * 63 + "\x00", "0" * 65])
+def test_a_blob_name_is_only_ever_a_sha256_digest(name):
+    """Blob files are named by their content's SHA-256 (docs/store.md); no other name
+    reaches the filesystem (issue 16 review: blob names found sound, kept so)."""
+    from mailcore.store import blobs
+
+    with pytest.raises(ValueError):
+        blobs.read(name)

@@ -9,6 +9,7 @@ from mailcore.store.errors import StoreError
 from mailcore.store.folders import create_folder, delete_folder, list_folders, rename_folder
 from mailcore.store.lookup import folder_by_id
 from mailcore.store.models import DELIMITER, INBOX
+from mailcore.store.subscriptions import unsubscribe
 from webmail.access import account_required
 
 MAX_NAME = 200
@@ -64,6 +65,9 @@ def _change(request, folders):
         messages.success(request, _("Folder renamed."))
     elif action == "delete":
         delete_folder(account.pk, folder.name)
+        # IMAP keeps a deleted folder's subscription (RFC 9051 §6.3.6); a person who
+        # deletes a folder here means it gone from their mail clients' lists too.
+        unsubscribe(account.pk, folder.name)
         messages.success(request, _("Folder %(name)s deleted with its messages.") % {"name": folder.name})
     return None
 

@@ -50,6 +50,15 @@ def test_delete_removes_the_folder_and_its_mail(alice_client, alice, put):
     assert alice.message_count == 0
 
 
+def test_a_folder_deleted_in_the_webmail_leaves_no_subscription_for_imap(alice_client, alice):
+    from mailcore.store.folders import create_folder
+    from mailcore.store.subscriptions import folder_tree
+
+    folder = create_folder(alice.pk, "Old")  # the webmail subscribes what it creates
+    alice_client.post("/mail/folders/", {"action": "delete", "folder": folder.pk})
+    assert "Old" not in folder_tree(alice.pk).subscribed
+
+
 @pytest.mark.parametrize("name", ["INBOX", "Sent", "Trash"])
 def test_special_folders_cannot_be_renamed_or_deleted(alice_client, alice, name):
     folder = Folder.objects.get(account=alice, name=name)

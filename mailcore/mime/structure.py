@@ -259,20 +259,24 @@ def _leaves(part, prefix):
 
 
 def find_part(structure, section: str):
-    """Return the part for an IMAP section number like "1.2" (RFC 9051 §6.4.5), or None."""
+    """Return the part for an IMAP section number like "1.2" (RFC 9051 §6.4.5), or None.
+
+    RFC 3501 §6.4.5: the numbers walk the parts of a multipart; a part that is not
+    multipart has just part 1, itself. A number after a message/rfc822 part numbers
+    the parts of the message inside it, so when part 2 is message/rfc822, "2" is that
+    whole message and "2.1" is part 1 of it (its body when it is not multipart).
+    """
     part = structure
-    for number in section.split("."):
+    for position, number in enumerate(section.split(".")):
         if not number.isdigit() or int(number) < 1:
             return None
         index = int(number) - 1
-        if "message" in part:  # a part number inside message/rfc822 addresses its body
+        if position and "message" in part:  # step into the encapsulated message
             part = part["message"]["part"]
         if "parts" in part:
             if index >= len(part["parts"]):
                 return None
             part = part["parts"][index]
-        elif index == 0:
-            continue  # a non-multipart message has just part 1: itself
-        else:
+        elif index != 0:
             return None
     return part

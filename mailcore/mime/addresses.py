@@ -1,0 +1,105 @@
+"""Address lists as the IMAP ENVELOPE shows them: groups and source routes kept.
+
+email.utils.getaddresses flattens a group ("team: a@x, b@y;") into its members and
+drops a source route ("<@relay:user@host>"), but the ENVELOPE shows both (RFC 3501
+§7.4.2, RFC 9051 §7.5.2): a group is a start entry (NIL NIL "name" NIL), its members,
+and an end entry (NIL NIL NIL NIL); a route is the "adl" field. So the list is split
+here at its top-level commas, colons and semicolons (outside quotes, comments and
+angle brackets), and each mailbox is still read by getaddresses, which knows the
+many forms a display name takes ("user@host (Real Name)" among them).
+"""
+from email.utils import getaddresses
+
+from .text import scrub
+
+_ROUTE_END = ":"
+
+
+def envelope_addresses(values: list[str] | None) -> list[list]:
+    """[name, adl, mailbox, host] entries of an address field's values, undecoded."""
+    entries: list[list] = []
+    for value in values or []:
+        for kind, text in _split(scrub(" ".join(str(value).split()))):
+            if kind == "start":
+                entries.append([None, None, _phrase(text), None])
+            elif kind == "end":
+                entries.append([None, None, None, None])
+            else:
+                entries.extend(_mailboxes(text))
+    return entries
+
+
+def _split(value: str):
+    """Yield ("mailbox", text), ("start", group name) and ("end", "") in order."""
+    buffer: list[str] = []
+    in_group = False
+    quoted = False
+    comment = 0
+    angle = 0
+    escaped = False
+    for char in value:
+        if escaped:
+            escaped = False
+        elif char == "\\" and (quoted or comment):
+            escaped = True
+        elif quoted:
+            quoted = char != '"'
+        elif comment:
+            comment += {"(": 1, ")": -1}.get(char, 0)
+        elif char == '"':
+            quoted = True
+        elif char == "(":
+            comment = 1
+        elif char == "<":
+            angle += 1
+        elif char == ">":
+            angle = max(0, angle - 1)
+        elif not angle and char == ",":
+            yield "mailbox", "".join(buffer)
+            buffer = []
+            continue
+        elif not angle and char == ":" and not in_group:
+            yield "start", "".join(buffer)  # RFC 5322 §3.4: group = display-name ":" [group-list] ";"
+            buffer, in_group = [], True
+            continue
+        elif not angle and char == ";" and in_group:
+            yield "mailbox", "".join(buffer)
+            yield "end", ""
+            buffer, in_group = [], False
+            continue
+        buffer.append(char)
+    yield "mailbox", "".join(buffer)
+    if in_group:  # an unterminated group still ends
+        yield "end", ""
+
+
+def _phrase(text: str) -> str:
+    """A group's display name: white space folded, outer quotes removed; never NIL, since
+    a NIL name would make the start entry an end entry."""
+    text = " ".join(text.split())
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        text = text[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    return text
+
+
+def _mailboxes(text: str) -> list[list]:
+    """[name, adl, mailbox, host] of the mailbox in text; none when it holds no address."""
+    route = None
+    start = text.find("<@")
+    if start >= 0:
+        # RFC 5322 §4.4 obs-route: "<@a,@b:user@host>"; the route is the adl.
+        colon = text.find(_ROUTE_END, start)
+        close = text.find(">", start)
+        if colon > 0 and (close < 0 or colon < close):
+            route = text[start + 1:colon].strip() or None
+            text = text[:start + 1] + text[colon + 1:]
+    try:
+        pairs = getaddresses([text])
+    except Exception:  # getaddresses raises assorted errors on hostile input
+        return []
+    entries = []
+    for display, addr in pairs:
+        if addr or display:
+            mailbox, _sep, host = addr.rpartition("@") if "@" in addr else (addr, "", "")
+            entries.append([display or None, route, mailbox or None, host or None])
+    return entries

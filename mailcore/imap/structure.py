@@ -3,9 +3,12 @@
 Nothing is parsed here: the store kept the envelope fields and the MIME tree with byte
 offsets (mailcore.mime.structure), so these are serialisations only.
 """
+import re
+
 from .responses import paren, quoted_or_literal
 
 NIL = b"NIL"
+_COMMENT_RE = re.compile(r"\([^()]*\)")  # RFC 5322 §3.2.2 comment (not nested)
 
 
 def _string(value) -> bytes:
@@ -43,7 +46,18 @@ def _disposition(disposition) -> bytes:
 
 
 def _language(language) -> bytes:
-    return _string(language) if language else NIL
+    """RFC 3501 §7.4.2 body-fld-lang: the Content-Language tags (RFC 3282 §2), a list."""
+    tags = [tag for tag in _COMMENT_RE.sub(" ", language or "").replace(",", " ").split() if tag]
+    return paren(_string(tag) for tag in tags) if tags else NIL
+
+
+def _type_params(part: dict) -> dict:
+    """A text part's parameters, with the charset RFC 2045 §5.2 defaults to when it has none
+    (RFC 3501 §7.4.2 shows it, as the reference server does)."""
+    params = part.get("params") or {}
+    if part["type"] == "text" and "charset" not in params:
+        return {**params, "charset": "us-ascii"}
+    return params
 
 
 def body_structure(part: dict, extended: bool = True) -> bytes:
@@ -57,7 +71,7 @@ def body_structure(part: dict, extended: bool = True) -> bytes:
         return b"(" + out + b")"
     start, end = part["body"]
     fields = [
-        _string(part["type"]), _string(part["subtype"]), _params(part.get("params")), _string(part.get("id")),
+        _string(part["type"]), _string(part["subtype"]), _params(_type_params(part)), _string(part.get("id")),
         _string(part.get("description")), _string(part.get("encoding") or "7bit"), str(end - start).encode(),
     ]
     if "message" in part and (part["type"], part["subtype"]) == ("message", "rfc822"):

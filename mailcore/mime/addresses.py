@@ -13,6 +13,8 @@ from email.utils import getaddresses
 from .text import scrub
 
 _ROUTE_END = ":"
+MISSING_MAILBOX = "MISSING_MAILBOX"
+MISSING_DOMAIN = "MISSING_DOMAIN"
 
 
 def envelope_addresses(values: list[str] | None) -> list[list]:
@@ -97,9 +99,13 @@ def _mailboxes(text: str) -> list[list]:
         pairs = getaddresses([text])
     except Exception:  # getaddresses raises assorted errors on hostile input
         return []
+    pairs = [(display, addr) for display, addr in pairs if addr or display]
+    if not pairs and "<>" in text.replace(" ", ""):
+        pairs = [("", "")]  # "<>": an address with nothing in it, still an address
     entries = []
     for display, addr in pairs:
-        if addr or display:
-            mailbox, _sep, host = addr.rpartition("@") if "@" in addr else (addr, "", "")
-            entries.append([display or None, route, mailbox or None, host or None])
+        mailbox, _sep, host = addr.rpartition("@") if "@" in addr else (addr, "", "")
+        # A NIL host would make this a group marker (RFC 3501 §7.4.2), so a missing
+        # part gets the placeholder the reference (Dovecot) shows.
+        entries.append([display or None, route, mailbox or MISSING_MAILBOX, host or MISSING_DOMAIN])
     return entries

@@ -18,7 +18,8 @@ def _string(value) -> bytes:
 def _address_list(addresses) -> bytes:
     if not addresses:
         return NIL
-    return paren(paren([_string(part) for part in address]) for address in addresses)
+    # RFC 3501 §9: env-from = "(" 1*address ")": the addresses follow each other with no space.
+    return b"(" + b"".join(paren([_string(part) for part in address]) for address in addresses) + b")"
 
 
 def envelope(fields: list) -> bytes:

@@ -8,11 +8,13 @@ here at its top-level commas, colons and semicolons (outside quotes, comments an
 angle brackets), and each mailbox is still read by getaddresses, which knows the
 many forms a display name takes ("user@host (Real Name)" among them).
 """
+import re
 from email.utils import getaddresses
 
 from .text import scrub
 
 _ROUTE_END = ":"
+_COMMENT_RE = re.compile(r"\((?:[^()\\]|\\.)*\)")  # RFC 5322 §3.2.2, one level
 MISSING_MAILBOX = "MISSING_MAILBOX"
 MISSING_DOMAIN = "MISSING_DOMAIN"
 
@@ -95,6 +97,11 @@ def _mailboxes(text: str) -> list[list]:
         if colon > 0 and (close < 0 or colon < close):
             route = text[start + 1:colon].strip() or None
             text = text[:start + 1] + text[colon + 1:]
+    opening, closing = text.find("<"), text.rfind(">")
+    if 0 <= opening < closing and "(" in text[opening:closing]:
+        # A comment inside the angle brackets is white space (RFC 5322 §3.4 CFWS), not
+        # a display name, which getaddresses would make of it.
+        text = text[:opening] + _COMMENT_RE.sub(" ", text[opening:closing]) + text[closing:]
     try:
         pairs = getaddresses([text])
     except Exception:  # getaddresses raises assorted errors on hostile input

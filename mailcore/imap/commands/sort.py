@@ -87,8 +87,10 @@ def _first_mailboxes(matches, rows: list[dict], criterion: str) -> None:
     groups = []
     for row in rows:
         mailbox, host = row.pop(f"{criterion}_mailbox"), row.pop(f"{criterion}_host")
-        row[criterion] = _fold(mailbox) if mailbox and host else ""
-        if mailbox and not host:
+        # SQLite's ->> gives a JSON null as the text "null": a group's start entry has that
+        # host (a real host "null" is read whole too, and comes out right).
+        row[criterion] = _fold(mailbox) if mailbox and host not in (None, "null") else ""
+        if mailbox and host in (None, "null"):
             groups.append(row)
     if groups:
         envelopes = dict(matches.filter(uid__in=[row["uid"] for row in groups]).values_list("uid", "envelope"))

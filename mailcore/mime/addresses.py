@@ -14,16 +14,26 @@ from email.utils import getaddresses
 from .text import scrub
 
 _ROUTE_END = ":"
+_FOLD_RE = re.compile(r"\r?\n(?=[ \t])")  # RFC 5322 §2.2.3 unfolding
 _COMMENT_RE = re.compile(r"\((?:[^()\\]|\\.)*\)")  # RFC 5322 §3.2.2, one level
+# What only the full split below reads right: groups and routes (":"), comments ("("), "<>".
+_SPECIAL_RE = re.compile(r"[:(]|<\s*>")
 MISSING_MAILBOX = "MISSING_MAILBOX"
 MISSING_DOMAIN = "MISSING_DOMAIN"
 
 
-def envelope_addresses(values: list[str] | None) -> list[list]:
-    """[name, adl, mailbox, host] entries of an address field's values, undecoded."""
+def envelope_addresses(values: list[str] | None, pairs: list[tuple[str, str]] | None = None) -> list[list]:
+    """[name, adl, mailbox, host] entries of an address field's values, undecoded.
+
+    pairs: getaddresses of the same values when the caller has them already (the summary
+    reads From/To/Cc too); used as they are when the values hold no group, route, comment
+    or empty "<>", which is nearly always, so an append pays for one parse, not two.
+    """
+    if pairs is not None and not any(_SPECIAL_RE.search(value) for value in values or []):
+        return [_entry(display, addr, None) for display, addr in pairs if addr or display]
     entries: list[list] = []
     for value in values or []:
-        for kind, text in _split(scrub(" ".join(str(value).split()))):
+        for kind, text in _split(scrub(_FOLD_RE.sub("", str(value)))):
             if kind == "start":
                 entries.append([None, None, _phrase(text), None])
             elif kind == "end":
@@ -109,10 +119,11 @@ def _mailboxes(text: str) -> list[list]:
     pairs = [(display, addr) for display, addr in pairs if addr or display]
     if not pairs and "<>" in text.replace(" ", ""):
         pairs = [("", "")]  # "<>": an address with nothing in it, still an address
-    entries = []
-    for display, addr in pairs:
-        mailbox, _sep, host = addr.rpartition("@") if "@" in addr else (addr, "", "")
-        # A NIL host would make this a group marker (RFC 3501 §7.4.2), so a missing
-        # part gets the placeholder the reference (Dovecot) shows.
-        entries.append([display or None, route, mailbox or MISSING_MAILBOX, host or MISSING_DOMAIN])
-    return entries
+    return [_entry(display, addr, route) for display, addr in pairs]
+
+
+def _entry(display: str, addr: str, route: str | None) -> list:
+    mailbox, _sep, host = addr.rpartition("@") if "@" in addr else (addr, "", "")
+    # A NIL host would make this a group marker (RFC 3501 §7.4.2), so a missing part
+    # gets the placeholder the reference (Dovecot) shows.
+    return [display or None, route, mailbox or MISSING_MAILBOX, host or MISSING_DOMAIN]

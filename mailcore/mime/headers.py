@@ -55,7 +55,7 @@ def _raw(headers, name):
 def _envelope_addresses(headers, name):
     """RFC 9051 §7.5.2: addresses as [name, adl, mailbox, host], groups and routes kept
     (addresses.py); raw (undecoded) names. NIL when the field holds no address."""
-    return envelope_addresses(headers.get_all(name)) or None
+    return envelope_addresses(headers.get_all(name), headers.addresses(name)) or None
 
 
 def envelope_from_headers(headers) -> list:

@@ -106,7 +106,9 @@ def fetch_section(message: Message, section: str = "") -> bytes | None:
     else:
         return None
     octets = blobs.read_range(message.blob.digest, start, end)
-    if spec == "HEADER":  # the top-level header includes the trace fields before it
+    if part is structure and (start, end) == tuple(structure["header"]):
+        # The message's own header (BODY[HEADER], or BODY[1.MIME] of a message that is not
+        # multipart) starts with this copy's trace fields, as BODY[] does.
         return bytes(message.trace) + octets
     return octets
 

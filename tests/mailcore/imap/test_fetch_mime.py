@@ -7,7 +7,7 @@ from imapclient import IMAPClient
 
 from mailcore.mime.structure import parse_message
 from mailcore.mime.summary import SUMMARY_VERSION
-from mailcore.store.append import append
+from mailcore.store.append import Target, append, append_many
 from mailcore.store.fetch import get_message
 from mailcore.store.messages import copy_messages
 from mailcore.store.models import Message
@@ -184,6 +184,17 @@ def test_rfc3501_6_4_5_a_part_that_is_not_multipart_has_no_part_below_it(mailbox
     assert section(client, "1", "1.1") == b""
     assert section(client, "2", "1") == b"line one\r\nline two\r\n"
     assert section(client, "2", "1.1") == b""
+
+
+def test_rfc3501_6_4_5_body_1_mime_of_a_single_part_message_is_its_header_as_served(alice, mailbox):
+    """A delivered copy starts with its own trace fields: its header does, whichever way it is asked."""
+    trace = b"Return-Path: <ann@example.net>\r\nDelivered-To: alice@example.test\r\n"
+    append_many(PLAIN, [Target(alice.pk, trace=trace)])
+    client = mailbox()
+    header = PLAIN.split(b"\r\n\r\n")[0] + b"\r\n\r\n"
+    assert section(client, "1", "HEADER") == trace + header
+    assert section(client, "1", "1.MIME") == trace + header
+    assert section(client, "1", "1") == b"line one\r\nline two\r\n"
 
 
 def test_rfc2046_5_1_5_digest_parts_are_messages_with_their_own_mime_header(mailbox):

@@ -4,10 +4,12 @@ Nothing is parsed here: the store kept the envelope fields and the MIME tree wit
 offsets (mailcore.mime.structure), so these are serialisations only.
 """
 import re
+from urllib.parse import quote
 
 from .responses import paren, quoted_or_literal
 
 NIL = b"NIL"
+_ATTRIBUTE_CHARS = "!#$&+-.^_`|~"  # RFC 2231 §7 attribute-char besides letters and digits
 _COMMENT_RE = re.compile(r"\([^()]*\)")  # RFC 5322 §3.2.2 comment (not nested)
 
 
@@ -36,7 +38,16 @@ def envelope(fields: list) -> bytes:
 def _params(params: dict | None) -> bytes:
     if not params:
         return NIL
-    return paren(item for key, value in params.items() for item in (_string(key), _string(value)))
+    return paren(item for key, value in params.items() for item in map(_string, _seven_bit(key, value)))
+
+
+def _seven_bit(key: str, value: str) -> tuple[str, str]:
+    """A parameter as 7-bit text. The tree keeps RFC 2231 values decoded (filters and the
+    webmail read them); a non-ASCII one goes out encoded again (RFC 2231 §4, UTF-8), as an
+    IMAP4rev1 quoted string holds 7-bit characters only (RFC 3501 §9 QUOTED-CHAR)."""
+    if value is None or value.isascii():
+        return key, value
+    return key + "*", "utf-8''" + quote(value, safe=_ATTRIBUTE_CHARS)
 
 
 def _disposition(disposition) -> bytes:

@@ -247,6 +247,17 @@ OLD_ENVELOPE = [None, None, [[None, None, "ann", "example.net"]], None, None,
                 [[None, None, "ann", "example.net"], [None, None, "ben", "example.org"]], None, None, None, None]
 
 
+def test_rfc2231_a_non_ascii_parameter_is_sent_encoded_in_7_bits(mailbox):
+    raw = ("Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+           "Content-Type: application/pdf; name*=utf-8''H%C3%B3a%20%C4%91%C6%A1n.pdf\r\n"
+           'Content-Disposition: attachment; filename="Hóa đơn.pdf"\r\n\r\n%PDF\r\n--b--\r\n').encode()
+    client = mailbox(raw)
+    body = fetch(client, "1", "(BODYSTRUCTURE)")
+    assert body.isascii()  # RFC 3501 §9: a quoted string holds 7-bit characters
+    assert b'("name*" "utf-8\'\'H%C3%B3a%20%C4%91%C6%A1n.pdf")' in body
+    assert b'("attachment" ("filename*" "utf-8\'\'H%C3%B3a%20%C4%91%C6%A1n.pdf"))' in body
+
+
 def _old_structure(raw: bytes) -> dict:
     """What it stored for FOLDED: the folded boundary unseen, one empty part."""
     structure, _headers = parse_message(raw)

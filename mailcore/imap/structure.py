@@ -14,7 +14,14 @@ _COMMENT_RE = re.compile(r"\([^()]*\)")  # RFC 5322 §3.2.2 comment (not nested)
 
 
 def _string(value) -> bytes:
-    return NIL if value is None else quoted_or_literal(value)
+    if value is None:
+        return NIL
+    data = value.encode("utf-8") if isinstance(value, str) else value
+    if not data.isascii():
+        # RFC 3501 §9: a quoted string is 7-bit; 8-bit text (an RFC 6532 header) goes
+        # as a literal, which holds any octet but NUL, as the reference server sends it.
+        return b"{%d}\r\n" % len(data) + data
+    return quoted_or_literal(data)
 
 
 def _address_list(addresses) -> bytes:

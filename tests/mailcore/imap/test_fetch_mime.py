@@ -258,6 +258,16 @@ def test_rfc2231_a_non_ascii_parameter_is_sent_encoded_in_7_bits(mailbox):
     assert b'("attachment" ("filename*" "utf-8\'\'H%C3%B3a%20%C4%91%C6%A1n.pdf"))' in body
 
 
+def test_rfc3501_9_eight_bit_envelope_text_is_sent_as_a_literal(mailbox):
+    client = mailbox("From: Nguyễn <an@example.net>\r\nSubject: Hóa đơn\r\n\r\nx\r\n".encode())
+    typ, data = client.fetch("1", "(ENVELOPE)")
+    assert typ == "OK"
+    assert data[0][0].endswith(b"(ENVELOPE (NIL {%d}" % len("Hóa đơn".encode()))
+    assert data[0][1] == "Hóa đơn".encode()
+    whole = b"".join(part if isinstance(part, bytes) else b"".join(part) for part in data)
+    assert whole.count(b"(({%d}" % len("Nguyễn".encode()) + "Nguyễn".encode() + b' NIL "an" "example.net"))') == 3
+
+
 def _old_structure(raw: bytes) -> dict:
     """What it stored for FOLDED: the folded boundary unseen, one empty part."""
     structure, _headers = parse_message(raw)

@@ -108,10 +108,12 @@ def _mailboxes(text: str) -> list[list]:
             route = text[start + 1:colon].strip() or None
             text = text[:start + 1] + text[colon + 1:]
     opening, closing = text.find("<"), text.rfind(">")
-    if 0 <= opening < closing and "(" in text[opening:closing]:
-        # A comment inside the angle brackets is white space (RFC 5322 §3.4 CFWS), not
-        # a display name, which getaddresses would make of it.
-        text = text[:opening] + _COMMENT_RE.sub(" ", text[opening:closing]) + text[closing:]
+    if 0 <= opening < closing and "(" in text:
+        # Beside a name-addr, comments are white space (RFC 5322 §3.4 CFWS), not part of
+        # the display name, which getaddresses would make of them ("Real (c) <a@b>" is
+        # "Real"). A phrase with quotes is left whole: its parentheses may be quoted.
+        phrase = text[:opening] if '"' in text[:opening] else _COMMENT_RE.sub(" ", text[:opening])
+        text = phrase + _COMMENT_RE.sub(" ", text[opening:closing]) + text[closing:]
     try:
         pairs = getaddresses([text])
     except Exception:  # getaddresses raises assorted errors on hostile input

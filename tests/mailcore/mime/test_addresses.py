@@ -32,6 +32,12 @@ def test_a_missing_mailbox_or_domain_gets_a_placeholder_not_nil():
         [None, None, "MISSING_MAILBOX", "x.example"]]
 
 
+def test_rfc5322_3_4_comments_beside_a_name_addr_are_not_its_display_name():
+    assert envelope_addresses(["Real (c) <a@x.example>, <b (note) @ x.example>, c@x.example (Name)"]) == [
+        ["Real", None, "a", "x.example"], [None, None, "b", "x.example"], ["Name", None, "c", "x.example"]]
+    assert envelope_addresses(['"Real (c)" <a@x.example>']) == [["Real (c)", None, "a", "x.example"]]
+
+
 def test_a_colon_inside_quotes_or_brackets_is_no_group():
     assert envelope_addresses(['"Re: x" <a@x.example>']) == [["Re: x", None, "a", "x.example"]]
 

@@ -280,6 +280,7 @@ def test_a_summary_stored_by_an_older_parser_answers_as_a_new_one(alice, mailbox
     copy_messages(alice.pk, "INBOX", [1], "Trash")  # a second row on the same blob
     Message.objects.filter(account=alice).update(envelope=OLD_ENVELOPE, structure=_old_structure(FOLDED),
                                                  summary_version=1)
+    modseqs = sorted(Message.objects.filter(account=alice).values_list("modseq", flat=True))
     client = mailbox()
     body = fetch(client, "1", "(BODY ENVELOPE)")
     assert b'(BODY (("text" "x-custom" ("charset" "us-ascii") NIL NIL "7bit" 7 1) "mixed")' in body
@@ -290,6 +291,7 @@ def test_a_summary_stored_by_an_older_parser_answers_as_a_new_one(alice, mailbox
     assert rows.count() == 2
     assert set(rows.values_list("summary_version", flat=True)) == {SUMMARY_VERSION}
     assert all(row.structure["parts"][0]["subtype"] == "x-custom" for row in rows)
+    assert sorted(rows.values_list("modseq", flat=True)) == modseqs  # a correction, not a change
 
 
 def test_an_older_summary_is_refreshed_for_body_sections_and_the_webmail_too(alice, mailbox):

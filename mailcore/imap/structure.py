@@ -3,19 +3,32 @@
 Nothing is parsed here: the store kept the envelope fields and the MIME tree with byte
 offsets (mailcore.mime.structure), so these are serialisations only.
 """
+import re
+from urllib.parse import quote
+
 from .responses import paren, quoted_or_literal
 
 NIL = b"NIL"
+_ATTRIBUTE_CHARS = "!#$&+-.^_`|~"  # RFC 2231 §7 attribute-char besides letters and digits
+_COMMENT_RE = re.compile(r"\([^()]*\)")  # RFC 5322 §3.2.2 comment (not nested)
 
 
 def _string(value) -> bytes:
-    return NIL if value is None else quoted_or_literal(value)
+    if value is None:
+        return NIL
+    data = value.encode("utf-8") if isinstance(value, str) else value
+    if not data.isascii():
+        # RFC 3501 §9: a quoted string is 7-bit; 8-bit text (an RFC 6532 header) goes
+        # as a literal, which holds any octet but NUL, as the reference server sends it.
+        return b"{%d}\r\n" % len(data) + data
+    return quoted_or_literal(data)
 
 
 def _address_list(addresses) -> bytes:
     if not addresses:
         return NIL
-    return paren(paren([_string(part) for part in address]) for address in addresses)
+    # RFC 3501 §9: env-from = "(" 1*address ")": the addresses follow each other with no space.
+    return b"(" + b"".join(paren([_string(part) for part in address]) for address in addresses) + b")"
 
 
 def envelope(fields: list) -> bytes:
@@ -32,7 +45,16 @@ def envelope(fields: list) -> bytes:
 def _params(params: dict | None) -> bytes:
     if not params:
         return NIL
-    return paren(item for key, value in params.items() for item in (_string(key), _string(value)))
+    return paren(item for key, value in params.items() for item in map(_string, _seven_bit(key, value)))
+
+
+def _seven_bit(key: str, value: str) -> tuple[str, str]:
+    """A parameter as 7-bit text. The tree keeps RFC 2231 values decoded (filters and the
+    webmail read them); a non-ASCII one goes out encoded again (RFC 2231 §4, UTF-8), as an
+    IMAP4rev1 quoted string holds 7-bit characters only (RFC 3501 §9 QUOTED-CHAR)."""
+    if value is None or value.isascii():
+        return key, value
+    return key + "*", "utf-8''" + quote(value, safe=_ATTRIBUTE_CHARS)
 
 
 def _disposition(disposition) -> bytes:
@@ -43,7 +65,18 @@ def _disposition(disposition) -> bytes:
 
 
 def _language(language) -> bytes:
-    return _string(language) if language else NIL
+    """RFC 3501 §7.4.2 body-fld-lang: the Content-Language tags (RFC 3282 §2), a list."""
+    tags = [tag for tag in _COMMENT_RE.sub(" ", language or "").replace(",", " ").split() if tag]
+    return paren(_string(tag) for tag in tags) if tags else NIL
+
+
+def _type_params(part: dict) -> dict:
+    """A text part's parameters, with the charset RFC 2045 §5.2 defaults to when it has none
+    (RFC 3501 §7.4.2 shows it, as the reference server does)."""
+    params = part.get("params") or {}
+    if part["type"] == "text" and "charset" not in params:
+        return {**params, "charset": "us-ascii"}
+    return params
 
 
 def body_structure(part: dict, extended: bool = True) -> bytes:
@@ -57,7 +90,7 @@ def body_structure(part: dict, extended: bool = True) -> bytes:
         return b"(" + out + b")"
     start, end = part["body"]
     fields = [
-        _string(part["type"]), _string(part["subtype"]), _params(part.get("params")), _string(part.get("id")),
+        _string(part["type"]), _string(part["subtype"]), _params(_type_params(part)), _string(part.get("id")),
         _string(part.get("description")), _string(part.get("encoding") or "7bit"), str(end - start).encode(),
     ]
     if "message" in part and (part["type"], part["subtype"]) == ("message", "rfc822"):

@@ -21,6 +21,9 @@ _LINE_RE = re.compile(r".*?(?:\r\n|\r|\n|$)", re.DOTALL)
 # Breaks str.splitlines knows besides CR and LF: where one occurs, lines are split by
 # _LINE_RE (CR, LF and CRLF only, as the email package does); else splitlines, faster.
 _OTHER_BREAKS = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+# A fold: the line break before white space (RFC 5322 §2.2.3). Unfolding removes the break
+# and keeps the white space.
+_FOLD_RE = re.compile(r"\r?\n(?=[ \t])")
 
 
 class HeaderFields:
@@ -69,6 +72,10 @@ class HeaderFields:
         header = header.lower()
         if header not in self._params:
             value = self.get(header)
+            if value is not None:
+                # RFC 5322 §2.2.3: parameters are read unfolded, so a boundary folded
+                # inside its quotes ("foo\r\n bar") is "foo bar", as its delimiter lines say.
+                value = _FOLD_RE.sub("", value)
             if value is None:
                 self._params[header] = None
             elif "*" not in value:  # no RFC 2231 parameter: split here, as the email package does

@@ -5,6 +5,7 @@ from datetime import UTC
 from email.policy import default
 from email.utils import parsedate_to_datetime
 
+from .addresses import envelope_addresses
 from .text import scrub
 
 _ENVELOPE_FIELDS = ("from", "sender", "reply-to", "to", "cc", "bcc")
@@ -52,12 +53,9 @@ def _raw(headers, name):
 
 
 def _envelope_addresses(headers, name):
-    """RFC 9051 §7.5.2: addresses as [name, adl, mailbox, host]; raw (undecoded) name."""
-    result = []
-    for display, addr in headers.addresses(name):
-        mailbox, _sep, host = addr.rpartition("@") if "@" in addr else (addr, "", "")
-        result.append([display or None, None, mailbox or None, host or None])
-    return result or None
+    """RFC 9051 §7.5.2: addresses as [name, adl, mailbox, host], groups and routes kept
+    (addresses.py); raw (undecoded) names. NIL when the field holds no address."""
+    return envelope_addresses(headers.get_all(name), headers.addresses(name)) or None
 
 
 def envelope_from_headers(headers) -> list:

@@ -86,9 +86,10 @@ def _parse_part(raw, start, end, depth, counter, default_type):
         "body": [body_start, end],
     }
     if maintype == "text" or (maintype, subtype) == ("message", "rfc822"):
-        part["lines"] = raw.count(b"\n", body_start, end) + (
-            1 if end > body_start and not raw.endswith(b"\n", body_start, end) else 0
-        )
+        # RFC 3501 §7.4.2 "size of the body in text lines": the line breaks, as the
+        # reference (Dovecot) counts them; a last line without one (the CRLF before a
+        # boundary belongs to the boundary, RFC 2046 §5.1.1) is not a whole line.
+        part["lines"] = raw.count(b"\n", body_start, end)
     too_deep = depth >= MAX_MIME_DEPTH or counter.parts >= MAX_MIME_PARTS
     if maintype == "multipart" and not too_deep:
         boundary = _param(headers, "boundary")
@@ -259,20 +260,28 @@ def _leaves(part, prefix):
 
 
 def find_part(structure, section: str):
-    """Return the part for an IMAP section number like "1.2" (RFC 9051 §6.4.5), or None."""
+    """Return the part for an IMAP section number like "1.2" (RFC 9051 §6.4.5), or None.
+
+    RFC 3501 §6.4.5: the numbers walk the parts of a multipart; a message that is not
+    multipart has just part 1, its body. A number after a message/rfc822 part numbers
+    the parts of the message inside it, so when part 2 is message/rfc822, "2" is that
+    whole message and "2.1" is part 1 of it (its body when it is not multipart). Any
+    other part that is not multipart has no parts below it.
+    """
     part = structure
-    for number in section.split("."):
+    for position, number in enumerate(section.split(".")):
         if not number.isdigit() or int(number) < 1:
             return None
         index = int(number) - 1
-        if "message" in part:  # a part number inside message/rfc822 addresses its body
-            part = part["message"]["part"]
+        if position:
+            if "message" in part:  # step into the encapsulated message
+                part = part["message"]["part"]
+            elif "parts" not in part:
+                return None
         if "parts" in part:
             if index >= len(part["parts"]):
                 return None
             part = part["parts"][index]
-        elif index == 0:
-            continue  # a non-multipart message has just part 1: itself
-        else:
+        elif index != 0:
             return None
     return part

@@ -10,6 +10,11 @@ from .structure import iter_leaves, parse_message
 from .text import MAX_DECODED_CHARS, decode_part_text, html_to_text
 
 PREVIEW_CHARS = 200
+# The format of the stored ENVELOPE and MIME tree. Raise it when the parser's answer for
+# a stored message changes; rows of an older version are parsed again from their blob
+# when read (mailcore/store/summaries.py). 2: groups and routes in the ENVELOPE,
+# parameters unfolded, line counts are line breaks (docs/imap.md, FETCH).
+SUMMARY_VERSION = 2
 _MSG_ID_RE = re.compile(r"<[^<>\s]+>")
 
 
@@ -29,6 +34,7 @@ class Summary:
     preview: str = ""
     envelope: list = field(default_factory=list)
     structure: dict = field(default_factory=dict)
+    summary_version: int = SUMMARY_VERSION
     body_text: str = ""  # decoded text of the body parts, for the search index
     attachment_names: list = field(default_factory=list)
 

@@ -109,7 +109,7 @@ def write_batch(prepared: list, skip_over_quota=True) -> list[list]:
 # the others (folder, UID, flags, date...) differ per target.
 SUMMARY_FIELDS = ("subject", "from_address", "from_name", "to_addresses", "date", "message_id",
                   "in_reply_to", "references", "thread", "has_attachments", "preview", "envelope",
-                  "structure")
+                  "structure", "summary_version")
 TARGET_FIELDS = ("folder_id", "account_id", "uid", "modseq", "keywords", "internal_date", "size", "blob_id",
                  "trace", "seen", "answered", "flagged", "deleted", "draft")
 SYSTEM_FLAG_FIELDS = ("seen", "answered", "flagged", "deleted", "draft")

@@ -138,6 +138,9 @@ class Message(models.Model):
     preview = models.CharField(max_length=256, blank=True)
     envelope = models.JSONField(default=list)  # RFC 9051 §7.5.2 ENVELOPE fields, decoded
     structure = models.JSONField(default=dict)  # MIME tree with byte offsets into the blob
+    # Which parser wrote envelope and structure (mime.summary.SUMMARY_VERSION); rows from
+    # before versions are 1, and are parsed again when read (store/summaries.py).
+    summary_version = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         constraints = [

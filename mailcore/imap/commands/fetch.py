@@ -5,9 +5,8 @@ for body sections, from byte ranges of the blob: nothing is parsed again.
 """
 from dataclasses import dataclass
 
-from mailcore.store.fetch import fetch_section
+from mailcore.store.fetch import FLAG_COLUMNS, fetch_rows, fetch_section
 from mailcore.store.messages import store_flags
-from mailcore.store.models import Message
 
 from ..errors import ImapBad
 from ..parser import Cursor
@@ -23,7 +22,6 @@ MACROS = {
 }
 SIMPLE = {"ENVELOPE", "FLAGS", "INTERNALDATE", "RFC822", "RFC822.HEADER", "RFC822.SIZE", "RFC822.TEXT",
           "BODY", "BODYSTRUCTURE", "UID", "MODSEQ"}
-CHUNK = 500  # messages per query
 
 
 @dataclass(frozen=True)
@@ -125,7 +123,7 @@ def filter_header(header: bytes, names: tuple, exclude: bool) -> bytes:
     return b"".join(part + b"\r\n" for part in out) + b"\r\n"
 
 
-def _section_data(message: Message, att: FetchAtt) -> bytes | None:
+def _section_data(message, att: FetchAtt) -> bytes | None:
     spec = att.section
     if spec.endswith("HEADER.FIELDS") or spec.endswith("HEADER.FIELDS.NOT"):
         base = spec.rsplit(".FIELDS", 1)[0]
@@ -145,7 +143,7 @@ def _literal(data: bytes | None) -> bytes:
     return b"{%d}\r\n" % len(data) + data
 
 
-def _item(message: Message, att: FetchAtt) -> bytes:
+def _item(message, att: FetchAtt) -> bytes:
     name = att.name
     if name == "UID":
         return b"UID %d" % message.uid
@@ -178,29 +176,14 @@ def fetch_lines(session_account_id: int, folder_id: int, uids: list[int], atts: 
             atts = [*atts, FetchAtt("FLAGS")]  # RFC 9051 §6.4.5: report the \Seen it set
     needs_blob = any(att.section is not None or (att.name.startswith("RFC822") and att.name != "RFC822.SIZE")
                      for att in atts)
-    out = []
-    for start in range(0, len(uids), CHUNK):
-        rows = Message.objects.filter(folder_id=folder_id, uid__in=uids[start:start + CHUNK])
-        if changed_since is not None:
-            rows = rows.filter(modseq__gt=changed_since)
-        rows = rows.order_by("uid")
-        if needs_blob:
-            messages = rows.select_related("blob")
-        else:
-            # No body needed: plain rows of the columns the items read, not model instances
-            # (building those was most of the cost of FETCH of envelopes or flags).
-            columns = _columns(atts)
-            messages = (_Row(dict(zip(columns, values, strict=True))) for values in rows.values_list(*columns))
-        for message in messages:
-            out.append((message.uid, paren([_item(message, att) for att in atts])))
-    return out
+    rows = fetch_rows(folder_id, uids, None if needs_blob else _columns(atts), changed_since)
+    return [(message.uid, paren([_item(message, att) for att in atts])) for message in rows]
 
 
-_FLAG_COLUMNS = ("keywords", *Message.SYSTEM_FLAGS.values())
 # The columns each item reads: only those are fetched and converted (a date or a JSON
 # column costs more to convert than the query costs to run).
 _ITEM_COLUMNS = {
-    "FLAGS": _FLAG_COLUMNS, "INTERNALDATE": ("internal_date",), "RFC822.SIZE": ("size",),
+    "FLAGS": FLAG_COLUMNS, "INTERNALDATE": ("internal_date",), "RFC822.SIZE": ("size",),
     "MODSEQ": ("modseq",), "ENVELOPE": ("envelope",), "BODY": ("structure",), "BODYSTRUCTURE": ("structure",),
 }
 
@@ -212,18 +195,6 @@ def _columns(atts) -> tuple:
             if column not in columns:
                 columns.append(column)
     return tuple(columns)
-
-
-class _Row:
-    """A message's columns with the attribute names _item reads from a Message."""
-
-    __slots__ = ("__dict__",)
-
-    def __init__(self, values: dict):
-        self.__dict__.update(values)
-
-    SYSTEM_FLAGS = Message.SYSTEM_FLAGS
-    flags = Message.flags
 
 
 async def _fetch(session, tag: str, cursor: Cursor, by_uid: bool):

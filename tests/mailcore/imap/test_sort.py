@@ -118,10 +118,13 @@ def test_base_subject(subject, base):
     assert base_subject(subject) == base
 
 
-def test_an_address_list_starting_with_a_group_sorts_by_its_first_member(alice, imap):
+def test_rfc5256_3_an_address_list_starting_with_a_group_sorts_by_the_group_name(alice, imap):
+    """The first address of such a list is the group's start entry (RFC 3501 §7.4.2), its
+    mailbox field the group name; the reference server (Dovecot 2.3) sorts these 3 1 2."""
     for to in ("Team: zed@example.org, amy@example.org;", "undisclosed-recipients:;", "mia@example.org"):
         append(alice.pk, "INBOX", f"From: x@example.net\r\nTo: {to}\r\nSubject: s\r\n\r\nbody\r\n".encode())
     imap.login("alice@example.test", PASSWORD)
     imap.select("INBOX")
-    assert sort(imap, "(TO)") == [2, 3, 1]  # "", mia, zed (the group's name is not an address)
-    assert sort(imap, "(TO REVERSE ARRIVAL)") == [2, 3, 1]  # the same beside a ranked column
+    assert sort(imap, "(TO)") == [3, 1, 2]  # mia, team, undisclosed-recipients
+    assert sort(imap, "(TO REVERSE ARRIVAL)") == [3, 1, 2]  # the same beside a ranked column
+    assert sort(imap, "(REVERSE TO)") == [2, 1, 3]

@@ -65,7 +65,7 @@ def test_the_tree_names_types_parameters_and_lines(alice):
     leaves = dict(iter_leaves(structure))
     assert list(leaves) == ["1.1", "1.2", "2"]
     assert leaves["1.1"]["params"] == {"charset": "utf-8"}
-    assert leaves["1.1"]["lines"] == 2
+    assert leaves["1.1"]["lines"] == 1  # line breaks: "line two" ends at the boundary's CRLF
     assert leaves["2"]["disposition"] == ["attachment", {"filename": "bill.pdf"}]
     assert (leaves["2"]["filename"], leaves["2"]["encoding"]) == ("bill.pdf", "base64")
     assert "lines" not in leaves["2"]
@@ -184,7 +184,9 @@ def test_find_part_refuses_bad_section_numbers():
     structure = parse_structure(MIXED)
     for section in ("0", "1.0", "x", "", "1..1", "-1", "9", "2.2", "1.1.2"):
         assert find_part(structure, section) is None
-    assert find_part(structure, "2.1") is find_part(structure, "2")  # a leaf's only part is itself
+    # RFC 3501 §6.4.5: only a message (or an encapsulated one) has a part 1 that is its
+    # body; a leaf inside a multipart has no parts below it.
+    assert find_part(structure, "2.1") is None
     single = parse_structure(b"Subject: x\r\n\r\nhello")
     assert find_part(single, "1") is single
     assert find_part(single, "2") is None

@@ -178,6 +178,8 @@ async def cmd_unsubscribe(session, tag: str, cursor: Cursor):
 
 # --- STATUS ---------------------------------------------------------------------------------
 
+_status = folder_status  # LIST-STATUS (listing.py) reads the counts through this name
+
 @command("STATUS", AUTHED)
 async def cmd_status(session, tag: str, cursor: Cursor):
     """Counts of a folder without selecting it. State: authenticated or selected. RFC 9051 §6.3.11."""

@@ -66,7 +66,7 @@ def _unclaimed(folder_id: int) -> bool:
     return bool(row and row[0])
 
 
-def _changes(folder_id: int, since_modseq: int, synced: int | None, claim: bool):
+def _changes(folder_id: int, since_modseq: int, synced: int | None, claim: bool = True):
     """None when the folder is as it was at MODSEQ `synced`; else its MODSEQ now, the UIDs
     now in it, the flags of messages changed after since_modseq, and the UIDs [first,
     upto) this session now holds as recent (RFC 3501 §2.3.2; with claim False only looked at)."""

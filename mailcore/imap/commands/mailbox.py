@@ -16,14 +16,14 @@ from mailcore.store.errors import (
 )
 from mailcore.store.messages import expunge
 from mailcore.store.recent import claim_recent
-from mailcore.store.status import first_unseen_uid, folder_keywords, folder_status
+from mailcore.store.status import first_unseen_uid, folder_status
 
 from .. import utf7
 from ..errors import ImapBad, ImapNo
 from ..parser import Cursor
 from ..responses import astring, paren
 from ..server import AUTHED, SELECTED, command
-from .updates import flags_lines, folder_uids
+from .updates import flags_lines, folder_uids, keywords_at
 
 STATUS_ITEMS = ("MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE", "RECENT", "HIGHESTMODSEQ")
 
@@ -79,7 +79,7 @@ def _open(account_id: int, name: str, readonly: bool):
     recent = claim_recent(store_folders.folder_id(account_id, name), claim=not readonly)
     folder = store_folders.get_folder(account_id, name)
     uids = folder_uids(folder.pk, folder.highestmodseq)  # shared by sessions of this process
-    return folder, uids, first_unseen_uid(folder.pk), recent, folder_keywords(folder.pk)
+    return folder, uids, first_unseen_uid(folder.pk), recent, keywords_at(folder.pk, folder.highestmodseq)
 
 
 async def _select(session, tag: str, cursor: Cursor, readonly: bool):

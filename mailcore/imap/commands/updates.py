@@ -13,6 +13,7 @@ from django.db import connection
 
 from mailcore.store.models import Message
 from mailcore.store.recent import claim_recent
+from mailcore.store.status import folder_keywords
 
 SYSTEM_FLAGS = r"\Answered \Flagged \Deleted \Seen \Draft"
 
@@ -57,6 +58,26 @@ def folder_uids(folder_id: int, highestmodseq: int | None = None) -> array:
                 _uid_lists.popitem(last=False)
         return array("I", uids)
     return uids
+
+
+_keyword_lists: OrderedDict[tuple[int, int], list[str]] = OrderedDict()
+
+
+def keywords_at(folder_id: int, highestmodseq: int) -> list[str]:
+    """The keywords in use in the folder as of this MODSEQ (read before the call), for
+    SELECT's FLAGS; shared like the UID lists, as reading them costs as much."""
+    key = (folder_id, highestmodseq)
+    with _uid_lists_lock:
+        cached = _keyword_lists.get(key)
+        if cached is not None:
+            _keyword_lists.move_to_end(key)
+            return cached
+    keywords = folder_keywords(folder_id)
+    with _uid_lists_lock:
+        _keyword_lists[key] = keywords
+        while len(_keyword_lists) > UID_LISTS_KEPT:
+            _keyword_lists.popitem(last=False)
+    return keywords
 
 
 def _unclaimed(folder_id: int) -> bool:

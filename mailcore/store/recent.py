@@ -9,9 +9,6 @@ the same UIDs (Dovecot keeps the same mark in its index header). uidnext commits
 the same transaction as the messages below it (models.py), so a claimed UID is one
 that exists or was expunged, never one still on its way.
 """
-from django.utils.translation import gettext as _
-
-from .errors import FolderNotFound
 from .models import Folder, Message
 
 CLAIM_ATTEMPTS = 20  # compare-and-set rounds lost to other sessions before giving up
@@ -21,12 +18,13 @@ def claim_recent(folder_id: int, claim: bool = True) -> tuple[int, int]:
     """The UIDs [first, upto) recent for the calling session.
 
     With claim False (EXAMINE, RFC 3501 §6.3.2) the range is only looked at: it stays
-    recent for the next session that selects the folder.
+    recent for the next session that selects the folder. A folder deleted meanwhile has
+    nothing recent. One indexed read when nothing is new; a write only when something is.
     """
     for _attempt in range(CLAIM_ATTEMPTS):
         row = Folder.objects.filter(pk=folder_id).values_list("first_recent_uid", "uidnext").first()
         if row is None:
-            raise FolderNotFound(_("There is no such folder."))
+            return 0, 0
         first, upto = row
         if first >= upto or not claim:
             return first, upto

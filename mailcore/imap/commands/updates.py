@@ -80,13 +80,6 @@ def keywords_at(folder_id: int, highestmodseq: int) -> list[str]:
     return keywords
 
 
-def _unclaimed(folder_id: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT first_recent_uid < uidnext FROM store_folder WHERE id = %s", [folder_id])
-        row = cursor.fetchone()
-    return bool(row and row[0])
-
-
 def _changes(folder_id: int, since_modseq: int, synced: int | None, claim: bool = True):
     """None when the folder is as it was at MODSEQ `synced`; else its MODSEQ now, the UIDs
     now in it, the flags of messages changed after since_modseq, and the UIDs [first,
@@ -94,11 +87,10 @@ def _changes(folder_id: int, since_modseq: int, synced: int | None, claim: bool 
     highest = folder_state(folder_id)
     if highest is not None and highest == synced:
         return None  # nothing happened: the common case of NOOP and IDLE polls
-    recent = (0, 0)
-    if highest is not None and _unclaimed(folder_id):
-        # New mail nobody has seen: this session is the first to be told of it. Claimed
-        # before the UIDs are read, so every claimed message is in the list below.
-        recent = claim_recent(folder_id, claim)
+    # New mail nobody has seen is this session's to report as recent. Claimed before the
+    # UIDs are read, so every claimed message is in the list below.
+    recent = claim_recent(folder_id, claim) if highest is not None else (0, 0)
+    if recent[0] < recent[1]:
         highest = folder_state(folder_id)
     uids = folder_uids(folder_id, highest)
     changed = [(m.uid, m.modseq, m.flags) for m in Message.objects.filter(folder_id=folder_id, modseq__gt=since_modseq)

@@ -8,7 +8,6 @@ import socket
 import pytest
 
 from mailcore.store.append import append
-from mailcore.store.recent import claim_recent
 
 PASSWORD = "correct horse battery staple"
 
@@ -169,15 +168,6 @@ def test_rfc6851_3_3_move_into_the_selected_folder_gives_a_new_uid(alice, two_ne
     assert re.fullmatch(rb"\* OK \[COPYUID \d+ 1 3\] Moved", lines[0])
     assert lines[1:3] == [b"* 1 EXPUNGE", b"* 2 EXISTS"]
     assert client.command(b"f FETCH 1:2 UID")[:2] == [b"* 1 FETCH (UID 2)", b"* 2 FETCH (UID 3)"]
-
-
-def test_a_claim_is_taken_once_and_examine_only_looks(alice, two_new):
-    inbox = alice.folders.get(name="INBOX").pk
-    assert claim_recent(inbox, claim=False) == (1, 3)
-    assert claim_recent(inbox) == (1, 3)
-    assert claim_recent(inbox) == (3, 3)  # nothing new: an empty range
-    append(alice.pk, "INBOX", message("three"))
-    assert claim_recent(inbox) == (3, 4)
 
 
 SYSTEM = b"\\Answered \\Flagged \\Deleted \\Seen \\Draft"

@@ -23,6 +23,7 @@ from mailcore.service.peers import is_secure
 from .errors import ImapBad, ImapBye, ImapError, ImapNo
 from .parser import parse_command_start
 from .reader import read_command
+from .recent import RecentUids, with_recent
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,11 @@ class Session:
         # otherwise hold 180 KB each in int objects.
         self.uids = array("I")
         self.modseq = 0  # changes up to this MODSEQ have been reported to the client
+        self.recent = RecentUids()  # RFC 3501 §2.3.2: \Recent in this session only
+        self.recent_reported = 0  # the last `* n RECENT` count sent
+        # RFC 3501 §7.2.6: keywords announced in FLAGS, by lower-case name; a FETCH may
+        # show a keyword only after it was announced.
+        self.keywords: dict[str, str] = {}
         self.rate = CommandRate()  # HOPTHU_COMMANDS_PER_SECOND: a flood waits before it is read
         peer = writer.get_extra_info("peername")
         self.client_ip = peer[0] if peer else None
@@ -80,15 +86,24 @@ class Session:
     def is_secure(self) -> bool:
         return is_secure(self.tls, self.client_ip)
 
-    def open_folder(self, folder, uids: list[int], readonly: bool):
+    def open_folder(self, folder, uids: list[int], readonly: bool, recent: tuple[int, int], keywords: list[str]):
         self.folder, self.uids, self.readonly = folder, array("I", uids), readonly
         self.modseq = folder.highestmodseq
+        self.recent = RecentUids()
+        self.recent.add(*recent)
+        self.recent_reported = self.recent.count(self.uids)
+        self.keywords = {keyword.lower(): keyword for keyword in keywords}
         self.state = SELECTED
 
     def close_folder(self):
         if self.state == SELECTED:
             self.state = AUTHENTICATED
         self.folder, self.uids, self.readonly = None, array("I"), False
+        self.recent, self.recent_reported, self.keywords = RecentUids(), 0, {}
+
+    def shown_flags(self, uid: int, flags) -> str:
+        """A message's flags as a FETCH shows them in this session, \\Recent included."""
+        return " ".join(with_recent(flags, uid in self.recent))
 
     def position(self, uid: int) -> int | None:
         """The message sequence number of a UID, or None if it is not in the session's view."""

@@ -175,12 +175,13 @@ def move_messages(account_id, source, uids, target) -> list[tuple[int, int]]:
     """Move messages (RFC 6851): new UIDs in target, expunged from source.
 
     The rows are moved rather than copied and deleted, so the search index and the
-    quota are untouched.
+    quota are untouched. A move into the folder itself gives the messages new UIDs too
+    (RFC 6851 §3.3: MOVE is COPY then EXPUNGE; Dovecot does the same).
     """
     src, dst = _locked_pair(account_id, source, target)
     messages = list(Message.objects.filter(folder=src, uid__in=list(uids)).only("uid").order_by("uid"))
-    if not messages or src.pk == dst.pk:
-        return [(m.uid, m.uid) for m in messages] if messages else []
+    if not messages:
+        return []
     first_uid, modseq = _take_uids(dst, len(messages))
     gone_modseq = _next_modseq(src)
     pairs = []
@@ -191,7 +192,8 @@ def move_messages(account_id, source, uids, target) -> list[tuple[int, int]]:
         message.modseq = modseq
     Message.objects.bulk_update(messages, ["folder", "uid", "modseq"], batch_size=500)
     Expunged.objects.bulk_create(Expunged(folder=src, uid=old, modseq=gone_modseq) for old, _new in pairs)
-    _announce_move(account_id, src, dst, [m.pk for m in messages], copied=False)
+    if src.pk != dst.pk:
+        _announce_move(account_id, src, dst, [m.pk for m in messages], copied=False)
     return pairs
 
 

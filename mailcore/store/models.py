@@ -66,6 +66,9 @@ class Folder(models.Model):
     uidvalidity = models.PositiveBigIntegerField()
     uidnext = models.PositiveBigIntegerField(default=1)
     highestmodseq = models.PositiveBigIntegerField(default=1)
+    # RFC 3501 §2.3.2 \Recent: messages from this UID up have not been claimed by an IMAP
+    # session yet (recent.py). Only ever raised, to a value uidnext had.
+    first_recent_uid = models.PositiveBigIntegerField(default=1)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -67,7 +67,8 @@ def test_pop3_deletions_and_imap_flags_agree(alice, host):
     imap.noop()
     assert imap.untagged_responses.get("EXPUNGE") == [b"2"]
     _typ, data = imap.fetch("1:*", "(UID FLAGS)")
-    assert list(data)[-2:] == [b"1 (UID 1 FLAGS (\\Flagged))", b"2 (UID 3 FLAGS (\\Seen))"]
+    # \Recent too: this IMAP session is the first to have selected INBOX since they arrived.
+    assert list(data)[-2:] == [b"1 (UID 1 FLAGS (\\Flagged \\Recent))", b"2 (UID 3 FLAGS (\\Seen \\Recent))"]
     send(host, "four")
     deadline = time.monotonic() + 10
     while not Message.objects.filter(account=alice, subject="four").exists():

@@ -10,10 +10,12 @@ from mailcore.store.messages import store_flags
 
 from ..errors import ImapBad
 from ..parser import Cursor
+from ..recent import with_recent
 from ..responses import paren
 from ..server import SELECTED, command
 from ..structure import body_structure, envelope
 from .sequence import resolve
+from .updates import announce_keywords
 
 MACROS = {
     "ALL": ["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE"],
@@ -143,12 +145,12 @@ def _literal(data: bytes | None) -> bytes:
     return b"{%d}\r\n" % len(data) + data
 
 
-def _item(message, att: FetchAtt) -> bytes:
+def _item(message, att: FetchAtt, recent) -> bytes:
     name = att.name
     if name == "UID":
         return b"UID %d" % message.uid
     if name == "FLAGS":
-        return b"FLAGS (" + " ".join(message.flags).encode() + b")"
+        return b"FLAGS (" + " ".join(with_recent(message.flags, message.uid in recent)).encode() + b")"
     if name == "INTERNALDATE":
         return b'INTERNALDATE "' + message.internal_date.strftime("%d-%b-%Y %H:%M:%S +0000").encode() + b'"'
     if name == "RFC822.SIZE":
@@ -168,16 +170,22 @@ def _item(message, att: FetchAtt) -> bytes:
 
 
 def fetch_lines(session_account_id: int, folder_id: int, uids: list[int], atts: list[FetchAtt], mark_seen: bool,
-                changed_since: int | None = None):
-    """Blocking: the FETCH data of these UIDs, as (uid, bytes of the parenthesised list)."""
+                changed_since: int | None = None, recent=()):
+    """Blocking: the FETCH data of these UIDs, as (uid, bytes of the parenthesised list),
+    and the keywords those lines show. `recent` holds the UIDs recent in the session."""
     if mark_seen and any(att.sets_seen for att in atts):
         store_flags(session_account_id, folder_id, uids, ["\\Seen"], mode="add")
         if not any(att.name == "FLAGS" for att in atts):
             atts = [*atts, FetchAtt("FLAGS")]  # RFC 9051 §6.4.5: report the \Seen it set
     needs_blob = any(att.section is not None or (att.name.startswith("RFC822") and att.name != "RFC822.SIZE")
                      for att in atts)
-    rows = fetch_rows(folder_id, uids, None if needs_blob else _columns(atts), changed_since)
-    return [(message.uid, paren([_item(message, att) for att in atts])) for message in rows]
+    out, keywords = [], set()
+    shows_flags = any(att.name == "FLAGS" for att in atts)
+    for message in fetch_rows(folder_id, uids, None if needs_blob else _columns(atts), changed_since):
+        out.append((message.uid, paren([_item(message, att, recent) for att in atts])))
+        if shows_flags:
+            keywords.update(message.keywords)
+    return out, keywords
 
 
 # The columns each item reads: only those are fetched and converted (a date or a JSON
@@ -215,8 +223,9 @@ async def _fetch(session, tag: str, cursor: Cursor, by_uid: bool):
         if not any(att.name == "MODSEQ" for att in atts):
             atts = [*atts, FetchAtt("MODSEQ")]
     uids = resolve(session, ranges, by_uid)
-    lines = await session.host.run_blocking(fetch_lines, session.account.pk, session.folder.pk, uids, atts,
-                                            not session.readonly, changed_since)
+    lines, keywords = await session.host.run_blocking(fetch_lines, session.account.pk, session.folder.pk, uids,
+                                                      atts, not session.readonly, changed_since, session.recent)
+    await announce_keywords(session, keywords)
     for uid, data in lines:
         position = session.position(uid)
         if position is not None:

@@ -4,9 +4,6 @@ STATUS, CLOSE, UNSELECT. RFC 9051 §6.3, §6.4.2; RFC 3691 (UNSELECT).
 Folder names arrive in modified UTF-7 (RFC 3501 §5.1.3) unless the client enabled
 UTF8=ACCEPT; the store keeps them as Unicode with "/" between levels.
 """
-from django.db import connection
-from django.db.models import Count, Q
-
 from mailcore.store import folders as store_folders
 from mailcore.store import subscriptions
 from mailcore.store.errors import (
@@ -19,16 +16,16 @@ from mailcore.store.errors import (
     StoreError,
 )
 from mailcore.store.messages import expunge
-from mailcore.store.models import Message
+from mailcore.store.recent import claim_recent
+from mailcore.store.status import first_unseen_uid, folder_status
 
 from .. import utf7
 from ..errors import ImapBad, ImapNo
 from ..parser import Cursor
 from ..responses import mailbox_string, paren
 from ..server import AUTHED, SELECTED, command
-from .updates import folder_uids
+from .updates import flags_lines, folder_uids, keywords_at
 
-SYSTEM_FLAGS = r"\Answered \Flagged \Deleted \Seen \Draft"
 STATUS_ITEMS = ("MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE", "RECENT", "HIGHESTMODSEQ")
 
 
@@ -81,13 +78,13 @@ def _text(error) -> str:
 
 # --- SELECT / EXAMINE ----------------------------------------------------------------------
 
-def _open(account_id: int, name: str):
+def _open(account_id: int, name: str, readonly: bool):
+    # RFC 3501 §2.3.2: SELECT claims the new mail as recent for this session; EXAMINE only
+    # looks. Claimed before the folder is read, so the UID list holds every claimed UID.
+    recent = claim_recent(store_folders.folder_id(account_id, name), claim=not readonly)
     folder = store_folders.get_folder(account_id, name)
     uids = folder_uids(folder.pk, folder.highestmodseq)  # shared by sessions of this process
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT MIN(uid) FROM store_message WHERE folder_id = %s AND NOT seen", [folder.pk])
-        first_unseen = cursor.fetchone()[0]
-    return folder, uids, first_unseen
+    return folder, uids, first_unseen_uid(folder.pk), recent, keywords_at(folder.pk, folder.highestmodseq)
 
 
 async def _select(session, tag: str, cursor: Cursor, readonly: bool):
@@ -99,14 +96,14 @@ async def _select(session, tag: str, cursor: Cursor, readonly: bool):
         session.enabled.add("CONDSTORE")
     cursor.end()
     session.close_folder()  # RFC 9051 §6.3.2: a failed SELECT leaves no folder selected
-    folder, uids, first_unseen = await session.host.run_blocking(store_errors, _open, session.account.pk, name)
-    session.open_folder(folder, uids, readonly)
+    folder, uids, first_unseen, recent, keywords = await session.host.run_blocking(
+        store_errors, _open, session.account.pk, name, readonly)
+    session.open_folder(folder, uids, readonly, recent, keywords)
     session.synced_modseq = folder.highestmodseq  # see updates.sync
     await session.untagged(f"{len(uids)} EXISTS")
-    await session.untagged("0 RECENT")
-    await session.untagged(f"FLAGS ({SYSTEM_FLAGS})")
-    permanent = "()" if readonly else rf"({SYSTEM_FLAGS} \*)"
-    await session.untagged(f"OK [PERMANENTFLAGS {permanent}] Flags allowed")
+    await session.untagged(f"{session.recent_reported} RECENT")
+    for line in flags_lines(session):
+        await session.untagged(line)
     if first_unseen is not None:
         await session.untagged(f"OK [UNSEEN {session.position(first_unseen)}] First unseen")
     await session.untagged(f"OK [UIDVALIDITY {folder.uidvalidity}] UIDs valid")
@@ -191,13 +188,12 @@ async def cmd_unsubscribe(session, tag: str, cursor: Cursor):
 # --- STATUS ---------------------------------------------------------------------------------
 
 def _status(account_id: int, name: str, items: list[str]) -> dict:
-    folder = store_folders.get_folder(account_id, name)
-    counts = Message.objects.filter(folder=folder).aggregate(
-        messages=Count("pk"), unseen=Count("pk", filter=Q(seen=False)), deleted=Count("pk", filter=Q(deleted=True)))
-    size = sum(Message.objects.filter(folder=folder).values_list("size", flat=True)) if "SIZE" in items else 0
-    values = {"MESSAGES": counts["messages"], "UIDNEXT": folder.uidnext, "UIDVALIDITY": folder.uidvalidity,
-              "UNSEEN": counts["unseen"], "DELETED": counts["deleted"], "SIZE": size, "RECENT": 0,
-              "HIGHESTMODSEQ": folder.highestmodseq}
+    """The STATUS items asked for (upper-case names), from the store's one status read;
+    LIST-STATUS (listing.py) uses it too."""
+    status = folder_status(account_id, name, with_size="SIZE" in items, with_recent="RECENT" in items)
+    values = {"MESSAGES": status.messages, "UIDNEXT": status.uidnext, "UIDVALIDITY": status.uidvalidity,
+              "UNSEEN": status.unseen, "DELETED": status.deleted, "SIZE": status.size, "RECENT": status.recent,
+              "HIGHESTMODSEQ": status.highestmodseq}
     return {item: values[item] for item in items}
 
 

@@ -8,7 +8,7 @@ from ..parser import Cursor
 from ..server import SELECTED, command
 from .mailbox import mailbox_name, store_errors
 from .sequence import resolve
-from .updates import announce, folder_uids, sync
+from .updates import announce_keywords, sync
 
 
 def _read_only(session):
@@ -45,10 +45,11 @@ async def _store(session, tag: str, cursor: Cursor, by_uid: bool):
     except InvalidFlag as error:
         raise ImapBad(" ".join(error.messages)) from error
     condstore = "CONDSTORE" in session.enabled
+    await announce_keywords(session, (flag for change in changed for flag in change.flags))
     for change in changed:
         if base == "FLAGS" or condstore:  # RFC 7162 §3.1.3: .SILENT still reports MODSEQ
             uid_part = f"UID {change.uid} " if by_uid else ""
-            flags_part = f"FLAGS ({' '.join(change.flags)})" if base == "FLAGS" else ""
+            flags_part = f"FLAGS ({session.shown_flags(change.uid, change.flags)})" if base == "FLAGS" else ""
             modseq_part = f"MODSEQ ({change.modseq})" if condstore else ""
             items = " ".join(part for part in (uid_part.strip(), flags_part, modseq_part) if part)
             await session.untagged(f"{session.position(change.uid)} FETCH ({items})")
@@ -138,9 +139,11 @@ async def _transfer(session, tag: str, cursor: Cursor, by_uid: bool, move: bool)
     if move:
         # RFC 6851 §4.3: COPYUID goes in an untagged OK before the EXPUNGEs.
         await session.untagged(f"OK [{code}] Moved")
-        await announce(session, await session.host.run_blocking(folder_uids, session.folder.pk))
+        await sync(session)  # the EXPUNGEs; into the folder itself, EXISTS and RECENT too
         await session.ok(tag, "MOVE completed")
     else:
+        if destination.pk == session.folder.pk:
+            await sync(session)  # RFC 3501 §6.4.7: the copies are new (and recent) here
         await session.ok(tag, "COPY completed", code=code)
 
 

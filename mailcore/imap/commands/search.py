@@ -24,15 +24,24 @@ FLAG_KEYS = {
     "ANSWERED": Q(answered=True), "UNANSWERED": Q(answered=False), "DELETED": Q(deleted=True),
     "UNDELETED": Q(deleted=False), "DRAFT": Q(draft=True), "UNDRAFT": Q(draft=False), "FLAGGED": Q(flagged=True),
     "UNFLAGGED": Q(flagged=False), "SEEN": Q(seen=True), "UNSEEN": Q(seen=False),
-    # HopThu keeps no \Recent (RFC 9051 dropped it): no message is recent, all are old.
-    "RECENT": Q(pk__in=[]), "NEW": Q(pk__in=[]), "OLD": Q(), "ALL": Q(),
+    "ALL": Q(),
 }
+RECENT_KEYS = ("RECENT", "NEW", "OLD")  # \Recent is the session's, not a column: recent_key
 TEXT_FIELDS = {"TEXT": "text", "BODY": "body", "SUBJECT": "subject", "FROM": "sender"}
 # RFC 9051 §6.4.4: address keys match a substring of that ENVELOPE field; the stored
 # envelope is a JSON list (index 2 From, 5 To, 6 Cc, 7 Bcc).
 ENVELOPE_INDEX = {"FROM": 2, "TO": 5, "CC": 6, "BCC": 7}
 HEADER_COLUMNS = {"subject": "subject", "message-id": "message_id", "in-reply-to": "in_reply_to",
                   "references": "references", "from": "from_address", "to": "to_addresses"}
+
+
+def recent_key(session, name: str) -> Q:
+    """RFC 3501 §6.4.4: RECENT, NEW (recent and unseen) and OLD (not recent), with \\Recent
+    as this session holds it (imap/recent.py): ranges of UIDs."""
+    recent = Q(pk__in=[])
+    for first, upto in session.recent.ranges:
+        recent |= Q(uid__gte=first, uid__lt=upto)
+    return {"RECENT": recent, "NEW": recent & Q(seen=False), "OLD": ~recent}[name]
 
 
 class _Builder:
@@ -62,6 +71,8 @@ class _Builder:
         name = cursor.atom("a search key").upper()
         if name in FLAG_KEYS:
             return FLAG_KEYS[name]
+        if name in RECENT_KEYS:
+            return recent_key(self.session, name)
         if name == "NOT":
             cursor.sp()
             return ~self.key(depth + 1)

@@ -12,6 +12,10 @@ from collections import OrderedDict
 from django.db import connection
 
 from mailcore.store.models import Message
+from mailcore.store.recent import claim_recent
+from mailcore.store.status import folder_keywords
+
+SYSTEM_FLAGS = r"\Answered \Flagged \Deleted \Seen \Draft"
 
 # A folder's UID list as of one MODSEQ, shared by the sessions of this process: every
 # change to a folder (append, flags, copy, move, expunge) takes a new MODSEQ (store/
@@ -56,34 +60,62 @@ def folder_uids(folder_id: int, highestmodseq: int | None = None) -> array:
     return uids
 
 
-def _changes(folder_id: int, since_modseq: int, synced: int | None):
+_keyword_lists: OrderedDict[tuple[int, int], list[str]] = OrderedDict()
+
+
+def keywords_at(folder_id: int, highestmodseq: int) -> list[str]:
+    """The keywords in use in the folder as of this MODSEQ (read before the call), for
+    SELECT's FLAGS; shared like the UID lists, as reading them costs as much."""
+    key = (folder_id, highestmodseq)
+    with _uid_lists_lock:
+        cached = _keyword_lists.get(key)
+        if cached is not None:
+            _keyword_lists.move_to_end(key)
+            return cached
+    keywords = folder_keywords(folder_id)
+    with _uid_lists_lock:
+        _keyword_lists[key] = keywords
+        while len(_keyword_lists) > UID_LISTS_KEPT:
+            _keyword_lists.popitem(last=False)
+    return keywords
+
+
+def _changes(folder_id: int, since_modseq: int, synced: int | None, claim: bool = True):
     """None when the folder is as it was at MODSEQ `synced`; else its MODSEQ now, the UIDs
-    now in it, and the flags of messages changed after since_modseq."""
+    now in it, the flags of messages changed after since_modseq, and the UIDs [first,
+    upto) this session now holds as recent (RFC 3501 §2.3.2; with claim False only looked at)."""
     highest = folder_state(folder_id)
     if highest is not None and highest == synced:
         return None  # nothing happened: the common case of NOOP and IDLE polls
+    # New mail nobody has seen is this session's to report as recent. Claimed before the
+    # UIDs are read, so every claimed message is in the list below.
+    recent = claim_recent(folder_id, claim) if highest is not None else (0, 0)
+    if recent[0] < recent[1]:
+        highest = folder_state(folder_id)
     uids = folder_uids(folder_id, highest)
     changed = [(m.uid, m.modseq, m.flags) for m in Message.objects.filter(folder_id=folder_id, modseq__gt=since_modseq)
                .only("uid", "modseq", "seen", "answered", "flagged", "deleted", "draft", "keywords").order_by("uid")]
-    return highest, uids, changed
+    return highest, uids, changed, recent
 
 
 async def sync(session):
-    """Report expunged and new messages, and flags others changed (RFC 9051 §7.5.2 FETCH)."""
+    """Report expunged and new messages, the recent count, and flags others changed
+    (RFC 9051 §7.5.2 FETCH, RFC 3501 §7.3.2 RECENT)."""
     if session.folder is None:
         return
     found = await session.host.run_blocking(_changes, session.folder.pk, session.modseq,
-                                            getattr(session, "synced_modseq", None))
+                                            getattr(session, "synced_modseq", None), not session.readonly)
     if found is None:
         return
-    highest, current, changed = found
+    highest, current, changed, recent = found
+    session.recent.add(*recent)
     known = session.uids[-1] if session.uids else 0  # messages above this are new: EXISTS covers them
     await announce(session, current)
-    for uid, modseq, flags in changed:
-        session.modseq = max(session.modseq, modseq)
-        position = session.position(uid)
-        if uid <= known and position is not None:
-            await session.untagged(f"{position} FETCH (FLAGS ({' '.join(flags)}))")
+    shown = [(uid, modseq, flags) for uid, modseq, flags in changed if uid <= known and session.position(uid)]
+    await announce_keywords(session, (flag for _uid, _modseq, flags in shown for flag in flags))
+    session.modseq = max([session.modseq, *(modseq for _uid, modseq, _flags in changed)])
+    for uid, _modseq, flags in shown:
+        await session.untagged(f"{session.position(uid)} FETCH (FLAGS ({session.shown_flags(uid, flags)}))")
     session.synced_modseq = highest  # the folder's MODSEQ this view now reflects
 
 
@@ -99,3 +131,26 @@ async def announce(session, current: list[int]):
     if new:
         session.uids.extend(new)
         await session.untagged(f"{len(session.uids)} EXISTS")
+    recent = session.recent.count(session.uids)
+    if new or recent > session.recent_reported:
+        # RFC 3501 §7.3.2: the RECENT count goes with new mail (expunges lower it silently).
+        await session.untagged(f"{recent} RECENT")
+    session.recent_reported = recent
+
+
+def flags_lines(session) -> list[str]:
+    """The untagged FLAGS and PERMANENTFLAGS lines: system flags and announced keywords."""
+    keywords = "".join(" " + keyword for keyword in sorted(session.keywords.values(), key=str.lower))
+    permanent = "()" if session.readonly else rf"({SYSTEM_FLAGS}{keywords} \*)"
+    return [f"FLAGS ({SYSTEM_FLAGS}{keywords})", f"OK [PERMANENTFLAGS {permanent}] Flags allowed"]
+
+
+async def announce_keywords(session, flags):
+    """RFC 3501 §7.2.6: a keyword goes to the client in FLAGS before any FETCH shows it.
+    Sends FLAGS and PERMANENTFLAGS again when flags hold a keyword not yet announced."""
+    new = {flag.lower(): flag for flag in flags if not flag.startswith("\\") and flag.lower() not in session.keywords}
+    if not new:
+        return
+    session.keywords.update(new)
+    for line in flags_lines(session):
+        await session.untagged(line)

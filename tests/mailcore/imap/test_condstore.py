@@ -45,7 +45,7 @@ def test_select_condstore_and_fetch_modseq(alice, session):
     assert f"* OK [HIGHESTMODSEQ {folder.highestmodseq}]".encode() in b"".join(lines)
     fetched = session.command(b"c UID FETCH 1:* (FLAGS MODSEQ)")
     modseqs = dict(Message.objects.filter(folder=folder).values_list("uid", "modseq"))
-    assert fetched[0] == b"* 1 FETCH (UID 1 FLAGS () MODSEQ (%d))\r\n" % modseqs[1]
+    assert fetched[0] == b"* 1 FETCH (UID 1 FLAGS (\\Recent) MODSEQ (%d))\r\n" % modseqs[1]
 
 
 def test_changedsince_returns_only_changed_messages(alice, session):
@@ -54,7 +54,7 @@ def test_changedsince_returns_only_changed_messages(alice, session):
     store_flags(alice.pk, "INBOX", [2], ["\\Seen"])
     fetched = session.command(b"c UID FETCH 1:* (FLAGS) (CHANGEDSINCE %d)" % before)
     assert len(fetched) == 2
-    assert re.match(rb"\* 2 FETCH \(UID 2 FLAGS \(\\Seen\) MODSEQ \(\d+\)\)", fetched[0])
+    assert re.match(rb"\* 2 FETCH \(UID 2 FLAGS \(\\Seen \\Recent\) MODSEQ \(\d+\)\)", fetched[0])
 
 
 def test_unchangedsince_refuses_messages_changed_meanwhile(alice, session):

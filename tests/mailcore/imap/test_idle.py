@@ -47,13 +47,14 @@ def test_new_mail_reaches_an_idle_client_within_a_second(alice, idling):
     append(alice.pk, "INBOX", b"Subject: second\r\n\r\ny\r\n")
     assert idling.line() == b"* 2 EXISTS\r\n"
     assert time.monotonic() - started < 1.5
+    assert idling.line() == b"* 2 RECENT\r\n"  # RFC 3501 §2.3.2: this session is the first told of it
     idling.sock.sendall(b"DONE\r\n")
     assert idling.line().startswith(b"c OK")
 
 
 def test_flag_changes_and_expunges_reach_an_idle_client(alice, idling):
     store_flags(alice.pk, "INBOX", [1], ["\\Seen", "\\Deleted"])
-    assert idling.line() == b"* 1 FETCH (FLAGS (\\Seen \\Deleted))\r\n"
+    assert idling.line() == b"* 1 FETCH (FLAGS (\\Seen \\Deleted \\Recent))\r\n"
     expunge(alice.pk, "INBOX")
     assert idling.line() == b"* 1 EXPUNGE\r\n"
     idling.sock.sendall(b"DONE\r\n")

@@ -23,7 +23,7 @@ def inbox(alice):
 
 def test_store_adds_removes_replaces_and_reports(alice, selected):
     typ, data = selected.store("1:2", "+FLAGS", "(\\Seen $Important)")
-    assert typ == "OK" and data[0] == b"1 (FLAGS (\\Seen $Important))"  # imaplib drops "FETCH"
+    assert typ == "OK" and data[0] == b"1 (FLAGS (\\Seen \\Recent $Important))"  # imaplib drops "FETCH"
     assert list(inbox(alice).values_list("seen", flat=True)) == [True, True, False, False]
     selected.store("1", "-FLAGS", "($Important)")
     assert inbox(alice).first().keywords == []
@@ -34,7 +34,7 @@ def test_store_adds_removes_replaces_and_reports(alice, selected):
 
 def test_uid_store_answers_with_uids(selected):
     _typ, data = selected.uid("STORE", "4", "+FLAGS", "(\\Answered)")
-    assert data[0] == b"4 (UID 4 FLAGS (\\Answered))"
+    assert data[0] == b"4 (UID 4 FLAGS (\\Answered \\Recent))"
 
 
 def test_store_is_refused_in_examine(selected):

@@ -28,6 +28,7 @@ def test_a_quiet_folder_needs_no_full_sync(alice):
     state = updates.folder_state(inbox.pk)
     assert updates._changes(inbox.pk, state, state) is None
     append(alice.pk, "INBOX", RAW)
-    highest, uids, _changed = updates._changes(inbox.pk, state, state)
+    highest, uids, _changed, recent = updates._changes(inbox.pk, state, state)
     assert (highest, list(uids)) == (updates.folder_state(inbox.pk), [1, 2])
+    assert recent == (1, 3)  # nobody had selected INBOX: both messages are new to this session
     assert updates.folder_state(10**9) is None

@@ -59,10 +59,14 @@ def test_an_idle_client_in_any_process_hears_of_new_mail(alice, two_process_host
             client.send(b"i IDLE\r\n")
             assert client.readline().startswith(b"+ ")
         append(alice.pk, "INBOX", RAW)
+        recent = []
         for client in clients:
             assert client.readline() == b"* 1 EXISTS\r\n"  # within the socket timeout
+            recent.append(client.readline())
             client.send(b"DONE\r\n")
             assert client.readline().startswith(b"i OK")
+        # RFC 3501 §2.3.2: recent in exactly one session, whichever process it runs in.
+        assert sorted(recent) == [b"* 0 RECENT\r\n"] * 5 + [b"* 1 RECENT\r\n"]
     finally:
         for client in clients:
             client.logout()

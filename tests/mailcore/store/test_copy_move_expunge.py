@@ -71,6 +71,9 @@ def test_new_uids_never_reuse_expunged_ones(alice, three, message):
     assert append(alice.pk, "INBOX", message("new")).uid == 4
 
 
-def test_move_within_the_same_folder_changes_nothing(alice, three):
-    assert move_messages(alice.pk, "INBOX", [1], "INBOX") == [(1, 1)]
-    assert uids(alice, "INBOX") == [1, 2, 3]
+def test_rfc6851_3_3_move_within_the_same_folder_gives_new_uids(alice, three):
+    assert move_messages(alice.pk, "INBOX", [1, 2], "INBOX") == [(1, 4), (2, 5)]
+    assert uids(alice, "INBOX") == [3, 4, 5]
+    inbox = Folder.objects.get(account=alice, name="INBOX")
+    assert sorted(Expunged.objects.filter(folder=inbox).values_list("uid", flat=True)) == [1, 2]
+    assert inbox.uidnext == 6 and Message.objects.filter(account=alice).count() == 3

@@ -84,7 +84,11 @@ def test_rfc3502_the_store_refuses_the_whole_set_when_quota_runs_out_after_the_e
 def test_rfc3502_a_refused_literal_in_the_middle_appends_none(alice, raw, settings):
     settings.HOPTHU_MAX_MESSAGE_SIZE = 200
     reply = raw.command(b"APPEND INBOX ", (mail("one"),), b" ", (mail("two", b"y" * 300),), b" ", (mail("three"),))
-    assert b"NO [TOOBIG]" in reply[-1]  # RFC 7888 §4 / RFC 4469 §5: refused before its data
+    # RFC 7888 §4: refused before its data. The session may already be waiting for this
+    # command with the old limit (then APPEND's own check answers NO) or not (the reader
+    # refuses the literal, BAD): both are tagged [TOOBIG] refusals.
+    status = reply[-1].split()[1]
+    assert status in (b"NO", b"BAD") and b"[TOOBIG]" in reply[-1]
     assert subjects(alice) == []
     assert raw.command(b"NOOP")[-1].split()[1] == b"OK"  # the session goes on
 

@@ -142,7 +142,13 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = None  # the user chooses "remember me"
+# A changed password keeps this session and ends the others; a reset ends them all and
+# revokes app passwords (webmail/signin/forms.py, docs/security.md).
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_FORMS = {
+    "change_password": "webmail.signin.forms.ChangePasswordForm",
+    "reset_password_from_key": "webmail.signin.forms.ResetPasswordKeyForm",
+}
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 # Never mail "there is no account here" to whatever address is typed into the reset form.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False

@@ -18,7 +18,7 @@ from mailcore.directory.addresses import parse_address
 from mailcore.directory.lookup import hosted_domain
 from mailcore.directory.models import Account, AppPassword, User
 
-from . import cache, lockout
+from . import cache, lockout, policy
 from .errors import AccountDisabled, AuthFailed
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,10 @@ def check_credentials(username: str, password: str, remote_ip: str | None, proto
 
     app_passwords=False (the webmail's sign-in) accepts only the account's own password:
     an app password given to a phone must not open the browser session, where a second
-    factor guards the account.
+    factor guards the account. Mail programs (app_passwords=True) get the account's own
+    password refused when policy.app_passwords_only(account) says so: that refusal is an
+    AuthFailed like any other, counted, after the same work as a wrong password, so it
+    does not tell whether the password was right.
 
     The account comes back with its user and domain loaded.
     """
@@ -53,9 +56,10 @@ def check_credentials(username: str, password: str, remote_ip: str | None, proto
     if account is None:
         if login and password:
             make_password(password)  # as long as a wrong password: timing shows no unknown names
-        _refuse(remote_ip, login, protocol)
-    if not password or not _password_matches(account, login, password, app_passwords):
-        _refuse(remote_ip, login, protocol)
+        _refuse(remote_ip, login, protocol, app_passwords)
+    own_password = not app_passwords or not policy.app_passwords_only(account)
+    if not password or not _password_matches(account, login, password, own_password, app_passwords):
+        _refuse(remote_ip, login, protocol, app_passwords)
     if not (account.active and account.domain.active):
         log.info("Refused %s login for disabled %s", protocol, login)
         raise AccountDisabled()
@@ -91,20 +95,25 @@ def _find_account(login: str | None) -> Account | None:
     return next(iter(accounts.order_by()[:1]), None)
 
 
-def _refuse(remote_ip: str | None, login: str | None, protocol: str) -> NoReturn:
+def _refuse(remote_ip: str | None, login: str | None, protocol: str, hint: bool) -> NoReturn:
     failures = lockout.record_failure(remote_ip, login, protocol)
-    raise AuthFailed(delay=lockout.delay_for(failures))
+    raise AuthFailed(delay=lockout.delay_for(failures), app_password_hint=hint)
 
 
-def _password_matches(account: Account, login: str, password: str, app_passwords: bool = True) -> bool:
+def _password_matches(account: Account, login: str, password: str, own_password: bool = True,
+                      app_passwords: bool = True) -> bool:
+    """True if password is the account's own (when own_password) or one of its app
+    passwords (when app_passwords)."""
     remembered = cache.recall(login, password)
     if remembered is not None and remembered.account_id == account.pk:
-        if remembered.app_password_id is not None and not app_passwords:
-            return False
-        if _still_current(account, remembered):
-            return True
-        cache.forget(login, password)
-    return _verify(account, login, password, app_passwords)
+        allowed = own_password if remembered.app_password_id is None else app_passwords
+        # A credential not allowed here is checked the slow way below, like a wrong
+        # password, and the entry is kept: the browser may still use it.
+        if allowed:
+            if _still_current(account, remembered):
+                return True
+            cache.forget(login, password)
+    return _verify(account, login, password, own_password, app_passwords)
 
 
 def _still_current(account: Account, remembered: cache.Verified) -> bool:
@@ -118,10 +127,13 @@ def _still_current(account: Account, remembered: cache.Verified) -> bool:
     return True
 
 
-def _verify(account: Account, login: str, password: str, app_passwords: bool = True) -> bool:
+def _verify(account: Account, login: str, password: str, own_password: bool = True,
+            app_passwords: bool = True) -> bool:
     """Check the password against the stored hashes (slow); remember a match."""
     user = account.user
-    if user.check_password(password):  # upgrades an outdated hash, saving it
+    if not own_password:
+        make_password(password)  # as long as checking it: the time shows nothing of the account's password
+    elif user.check_password(password):  # upgrades an outdated hash, saving it
         cache.remember(login, password, account_id=account.pk, app_password_id=None, password_hash=user.password)
         return True
     if not app_passwords:

@@ -17,10 +17,19 @@ class AuthError(Exception):
 
 
 class AuthFailed(AuthError):
-    """Wrong password, unknown user name, or no address at all: all in the same words."""
+    """Wrong password, unknown user name, or no address at all: all in the same words.
 
-    def __init__(self, *, delay: float = 0.0):
-        super().__init__(gettext("Invalid user name or password."), delay=delay)
+    app_password_hint (mail programs' logins) adds that an app password may be needed,
+    to every such refusal alike: it must not tell whether the account's own password
+    was right and refused only by policy.app_passwords_only.
+    """
+
+    def __init__(self, *, delay: float = 0.0, app_password_hint: bool = False):
+        message = gettext("Invalid user name or password.")
+        if app_password_hint:
+            message = gettext("Invalid user name or password. Mail programs may need an app password instead "
+                              "of the account's password.")
+        super().__init__(message, delay=delay)
 
 
 class AccountDisabled(AuthError):

@@ -44,6 +44,12 @@ class Domain(models.Model):
         _("honour DMARC reject"), default=True,
         help_text=_("Refuse incoming mail that fails DMARC when the sender's domain publishes p=reject."),
     )
+    # mailcore.auth.policy: True makes every account of the domain app-passwords-only.
+    app_passwords_only = models.BooleanField(
+        _("mail programs only with app passwords"), default=False,
+        help_text=_("Every account of the domain: IMAP, POP3 and SMTP accept an app password only, never the "
+                    "account's own password."),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -98,6 +104,14 @@ class DomainAlias(models.Model):
         return f"{domain_to_unicode(self.name)} → {self.target}"
 
 
+class AppPasswordsOnly(models.TextChoices):
+    """An account's own word on mail programs (mailcore.auth.policy has the whole rule)."""
+
+    DEFAULT = "default", _("When two-factor authentication is on")
+    ON = "on", _("Always")
+    OFF = "off", _("Never, unless the domain requires it")
+
+
 class Account(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mail_account"
@@ -112,6 +126,10 @@ class Account(models.Model):
     display_name_key = models.CharField(max_length=400, blank=True, default="", editable=False)
     quota = models.BigIntegerField(_("quota"), default=0, help_text=_("Bytes; 0 means unlimited."))
     active = models.BooleanField(_("active"), default=True)
+    app_passwords_only = models.CharField(
+        _("mail programs only with app passwords"), max_length=8, choices=AppPasswordsOnly.choices,
+        default=AppPasswordsOnly.DEFAULT,
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     # Kept in step with the store inside the same transactions as appends and expunges.
     used_bytes = models.BigIntegerField(_("used bytes"), default=0)

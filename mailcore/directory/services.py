@@ -79,9 +79,11 @@ def create_domain(name, *, default_quota=None, max_accounts=0, total_quota=0, ac
 
 @transaction.atomic
 def update_domain(name, **changes):
-    """Change active, default_quota, max_accounts, max_aliases, total_quota or dmarc_reject of a domain."""
+    """Change active, default_quota, max_accounts, max_aliases, total_quota, dmarc_reject or
+    app_passwords_only (mailcore.auth.policy) of a domain."""
     domain = _get_domain(name)
-    allowed = {"active", "default_quota", "max_accounts", "max_aliases", "total_quota", "dmarc_reject"}
+    allowed = {"active", "default_quota", "max_accounts", "max_aliases", "total_quota", "dmarc_reject",
+               "app_passwords_only"}
     unknown = set(changes) - allowed
     if unknown:
         raise _error(sorted(unknown)[0], _("This field cannot be changed."))

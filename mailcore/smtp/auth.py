@@ -15,6 +15,9 @@ from mailcore.auth.sasl import LOGIN_PASSWORD_PROMPT, LOGIN_USERNAME_PROMPT, dec
 from mailcore.relay.access import check_token
 
 INVALID = "535 5.7.8 Authentication credentials invalid"
+# Submission: the same for every failure, whether the account's own password was wrong or
+# refused by mailcore.auth.policy (docs/security.md, "Mail clients and the second factor").
+INVALID_ACCOUNT = "535 5.7.8 Authentication credentials invalid; mail programs may need an app password"
 LOCKED = "454 4.7.0 Too many failed logins; try again later"
 DISABLED = "535 5.7.8 This account is disabled"
 MALFORMED = "501 5.5.2 Malformed SASL response"
@@ -67,7 +70,8 @@ class SubmissionAuth:
             return AuthResult(success=False, handled=False, message=DISABLED)
         except AuthFailed as error:
             await asyncio.sleep(error.delay)  # slows guessing; other sessions go on meanwhile
-            return AuthResult(success=False, handled=False, message=INVALID)
+            return AuthResult(success=False, handled=False,
+                              message=INVALID if server.mode == "relay" else INVALID_ACCOUNT)
         return AuthResult(success=True, auth_data=account)
 
 

@@ -5,10 +5,12 @@ errors next to the field. Audit entries say what changed, never a password.
 """
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mailcore.auth.reset import after_password_reset
 from mailcore.directory import services
 from panel.fields import add_service_errors
 
@@ -24,13 +26,18 @@ def account_password(request, pk):
     form = PasswordForm(request.POST)
     if form.is_valid():
         try:
-            services.set_password(account.address, form.cleaned_data["password"])
+            with transaction.atomic():
+                services.set_password(account.address, form.cleaned_data["password"])
+                # A reset takes back what the old password made (mailcore/auth/reset.py).
+                revoked, ended = after_password_reset(account.user)
         except ValidationError as exc:
             add_service_errors(form, exc)
     if not form.is_valid():
         return render_detail(request, account, status=400, password_form=form)
-    audit(request, "account.password", account, domain=account.domain.name)
-    messages.success(request, _("The password was changed."))
+    audit(request, "account.password", account, domain=account.domain.name,
+          after={"app_passwords_revoked": revoked, "sessions_ended": ended})
+    messages.success(request, _("The password was changed. The account's app passwords were revoked and its "
+                                "browser sessions signed out."))
     return redirect("panel:account_detail", pk=account.pk)
 
 

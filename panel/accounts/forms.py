@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mailcore.directory.addresses import domain_to_unicode, parse_address
+from mailcore.directory.models import AppPasswordsOnly
 from panel.fields import SizeField
 
 
@@ -54,6 +55,11 @@ class AccountEditForm(forms.Form):
     display_name = forms.CharField(label=gettext_lazy("Display name"), max_length=200, required=False)
     quota = SizeField(label=gettext_lazy("Quota"), required=True)
     active = forms.BooleanField(label=gettext_lazy("Active (may sign in and receive mail)"), required=False)
+    app_passwords_only = forms.ChoiceField(
+        label=gettext_lazy("Mail programs only with app passwords"), choices=AppPasswordsOnly.choices,
+        required=False,  # left out: unchanged
+        help_text=gettext_lazy("IMAP, POP3 and SMTP then refuse the account's own password. The domain's "
+                               "setting can require it for every account."))
 
 
 class PasswordForm(PasswordPairMixin, forms.Form):

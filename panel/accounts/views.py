@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from mailcore.audit.log import changed
 from mailcore.directory import services
+from mailcore.directory.login_policy import set_app_passwords_only
 from mailcore.directory.models import Account, Alias
 from panel.fields import add_service_errors
 
@@ -39,7 +40,8 @@ ACCOUNT_SORTS = {
 
 def snapshot(account: Account) -> dict:
     """The fields an audit entry compares (never the password)."""
-    return {"display_name": account.display_name, "quota": account.quota, "active": account.active}
+    return {"display_name": account.display_name, "quota": account.quota, "active": account.active,
+            "app_passwords_only": account.app_passwords_only}
 
 
 @admin_required
@@ -111,10 +113,12 @@ def account_detail(request, pk):
         return render_detail(request, account, status=400, edit_form=form)
     before, data = snapshot(account), form.cleaned_data
     try:
-        with transaction.atomic():  # all three changes or none
+        with transaction.atomic():  # all changes or none
             services.set_display_name(account.address, data["display_name"])
             services.set_quota(account.address, data["quota"])
-            account = services.set_account_active(account.address, data["active"])
+            services.set_account_active(account.address, data["active"])
+            account = set_app_passwords_only(account.address,
+                                             data["app_passwords_only"] or account.app_passwords_only)
     except ValidationError as exc:
         add_service_errors(form, exc)
         return render_detail(request, account, status=400, edit_form=form)

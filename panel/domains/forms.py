@@ -38,6 +38,14 @@ class PolicyForm(forms.Form):
         label=_("Refuse mail that fails DMARC when the sender's domain asks for it (p=reject)"), required=False)
 
 
+class MailProgramsForm(forms.Form):
+    app_passwords_only = forms.BooleanField(
+        label=_("Mail programs only with app passwords, for every account"), required=False,
+        help_text=_("IMAP, POP3 and SMTP then refuse the accounts' own passwords. When this is off, it still "
+                    "applies to each account with two-factor authentication, unless its own setting says "
+                    "otherwise."))
+
+
 class CatchAllForm(forms.Form):
     targets = forms.CharField(
         label=_("Catch-all targets"), required=False, widget=forms.Textarea(attrs={"rows": 3}),

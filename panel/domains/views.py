@@ -18,7 +18,7 @@ from panel.access import admin_required, audit, domain_or_404, managed_domains, 
 from panel.fields import add_service_errors
 from panel.listing import build_listing
 
-from .forms import CatchAllForm, DeleteForm, DomainAddForm, DomainAliasForm, LimitsForm, PolicyForm
+from .forms import CatchAllForm, DeleteForm, DomainAddForm, DomainAliasForm, LimitsForm, MailProgramsForm, PolicyForm
 from .queries import to_alabels, with_usage
 
 LIMIT_FIELDS = ("max_accounts", "max_aliases", "total_quota", "default_quota")
@@ -66,6 +66,8 @@ def render_detail(request, domain, status=200, **forms):
         "dkim_key": keys.current_key(domain), "dkim_pending": keys.pending_key(domain),
         "limits_form": forms.get("limits_form") or LimitsForm(initial={f: getattr(domain, f) for f in LIMIT_FIELDS}),
         "policy_form": forms.get("policy_form") or PolicyForm(initial={"dmarc_reject": domain.dmarc_reject}),
+        "mail_programs_form": forms.get("mail_programs_form") or MailProgramsForm(
+            initial={"app_passwords_only": domain.app_passwords_only}),
         "catch_all_form": forms.get("catch_all_form") or CatchAllForm(initial={
             "targets": "\n".join(t.address for t in catch_all.targets.all()) if catch_all else ""}),
         "alias_form": forms.get("alias_form") or DomainAliasForm(),
@@ -107,6 +109,21 @@ def domain_policy(request, name):
     services.update_domain(domain.name, **form.cleaned_data)
     audit(request, "domain.update", domain, domain=domain.name, **_diff(before, form.cleaned_data))
     messages.success(request, _("The policy was saved."))
+    return redirect("panel:domain_detail", name=domain.unicode_name)
+
+
+@require_POST
+@admin_required
+def domain_mail_programs(request, name):
+    """The domain's "mail programs only with app passwords" switch (mailcore.auth.policy)."""
+    domain = domain_or_404(request, name)
+    form = MailProgramsForm(request.POST)
+    if not form.is_valid():
+        return render_detail(request, domain, status=400, mail_programs_form=form)
+    before = {"app_passwords_only": domain.app_passwords_only}
+    services.update_domain(domain.name, **form.cleaned_data)
+    audit(request, "domain.update", domain, domain=domain.name, **_diff(before, form.cleaned_data))
+    messages.success(request, _("The setting for mail programs was saved."))
     return redirect("panel:domain_detail", name=domain.unicode_name)
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mailcore.delivery.models import VacationReply
+from mailcore.directory.models import AppPasswordsOnly
 from webmail.models import Preferences, time_zone_choices
 
 MAX_INTERVAL_DAYS = 365
@@ -103,3 +104,11 @@ class RecoveryForm(forms.Form):
         label=_("Recovery address"), required=False,
         help_text=_("Where a password reset link is sent if you forget your password. "
                     "Use an address you can read without signing in here. Empty: none."))
+
+
+class MailProgramsForm(forms.Form):
+    app_passwords_only = forms.ChoiceField(
+        label=_("Mail programs only with app passwords"), choices=AppPasswordsOnly.choices,
+        help_text=_("When it is on, mail programs (IMAP, POP3, SMTP) cannot sign in with your password, only "
+                    "with an app password: someone who learns your password still cannot read your mail "
+                    "without your second factor."))

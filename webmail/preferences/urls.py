@@ -13,4 +13,5 @@ urlpatterns = [
     path("app-passwords/<int:app_password_id>/delete/", views.delete_app_password,
          name="settings_app_password_delete"),
     path("security/", views.security, name="settings_security"),
+    path("security/mail-programs/", views.mail_programs, name="settings_mail_programs"),
 ]

@@ -6,15 +6,15 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def test_creating_shows_the_secret_once_and_it_opens_imap(alice_client, alice):
+def test_creating_shows_the_secret_once_and_it_opens_imap(alice_rechecked, alice):
     from mailcore.auth.credentials import check_credentials
 
-    response = alice_client.post("/mail/settings/app-passwords/", {"name": "Phone"})
+    response = alice_rechecked.post("/mail/settings/app-passwords/", {"name": "Phone"})
     assert response.status_code == 200
     secret = response.context["secret"]
     assert secret in response.content.decode()
     assert check_credentials("alice@example.test", secret, "127.0.0.1", "imap") == alice
-    again = alice_client.get("/mail/settings/app-passwords/").content.decode()
+    again = alice_rechecked.get("/mail/settings/app-passwords/").content.decode()
     assert "Phone" in again and secret not in again
 
 
@@ -39,14 +39,14 @@ def test_the_list_shows_when_each_was_last_used(alice_client, alice):
     assert all(name in html for name in ("Laptop", "Tablet", "Phone", "Desktop"))
 
 
-def test_a_duplicate_or_empty_name_is_refused_on_its_field(alice_client, alice):
+def test_a_duplicate_or_empty_name_is_refused_on_its_field(alice_rechecked, alice):
     from mailcore.directory.services import create_app_password
 
     create_app_password(alice.address, "Phone")
-    response = alice_client.post("/mail/settings/app-passwords/", {"name": "Phone"})
+    response = alice_rechecked.post("/mail/settings/app-passwords/", {"name": "Phone"})
     assert "already exists" in response.context["form"].errors["name"][0]
     assert response.context["secret"] is None
-    assert "name" in alice_client.post("/mail/settings/app-passwords/", {"name": " "}).context["form"].errors
+    assert "name" in alice_rechecked.post("/mail/settings/app-passwords/", {"name": " "}).context["form"].errors
 
 
 def test_deleting_revokes_it(alice_client, alice):

@@ -72,3 +72,21 @@ def test_rfc5321_4_1_1_2_an_oversized_null_sender_message_is_refused_at_mail(ali
     code, _reply = mx.docmd(f"MAIL FROM:<> SIZE={settings.HOPTHU_MAX_MESSAGE_SIZE + 1}")
     assert code == 552  # RFC 1870 §6.1
     assert not QueueRecipient.objects.exists()
+
+
+def test_rfc6409_the_null_sender_on_submission_still_needs_the_users_own_from(alice, mail_host):
+    """Submission takes <> from an authenticated user (MDNs, RFC 8098 §2.1; auto-replies,
+    RFC 3834 §3.3), but the From header must still be one of the user's addresses."""
+    import smtplib
+
+    from .conftest import client_tls_context
+    with smtplib.SMTP("127.0.0.1", mail_host.ports["submission"], timeout=10) as client:
+        client.starttls(context=client_tls_context())
+        client.ehlo("laptop")
+        assert client.mail("<>")[0] == 530  # RFC 6409 §4.3: nothing before AUTH, <> included
+        client.login("alice@example.test", "correct horse battery staple")
+        assert client.mail("<>")[0] == 250
+        client.rcpt("<carol@example.net>")
+        code, reply = client.data(bounce(to="carol@example.net").as_string())  # From: MAILER-DAEMON@...
+        assert (code, reply[:5]) == (553, b"5.7.1")
+    assert not QueueRecipient.objects.exists()

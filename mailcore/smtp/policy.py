@@ -4,11 +4,13 @@ Blocking (directory lookups): the listeners call these through host.run_blocking
 Replies carry RFC 3463 enhanced status codes. The classic relay tricks need no special
 code: the address is parsed once, canonically (directory.addresses), and whatever is
 left of the last "@" decides. A percent hack (a%b@us), a bang path (b!a@us) or a quoted
-"a@b"@us is a local part of ours that names no mailbox, a source route (@a:b@c) is
-refused by the parser, and upper-case or IDN spellings of our domains are our domains.
+"a@b"@us is a local part of ours that names no mailbox, a source route (<@a:b@c>) loses
+its route in aiosmtpd's parser (RFC 5321 §4.1.1.3, Appendix C: accepted, ignored) so b@c
+decides, and upper-case or IDN spellings of our domains are our domains.
 """
 import logging
 import time
+import unicodedata
 from dataclasses import dataclass, replace
 
 from django.conf import settings
@@ -108,7 +110,8 @@ def _check_recipient(text: str, *, may_relay: bool, postmaster_fallback: bool = 
         if back is not None:
             return Verdict(None, QueueRecipient.Kind.REMOTE, back.domain, str(back), _default_dmarc_reject())
     if may_relay:
-        return Verdict(None, QueueRecipient.Kind.REMOTE, address.domain, str(address), _default_dmarc_reject())
+        return Verdict(None, QueueRecipient.Kind.REMOTE, address.domain, as_given(text, address),
+                       _default_dmarc_reject())
     return refuse("554 5.7.1 Relay access denied")
 
 
@@ -158,7 +161,21 @@ def check_sender(text: str) -> Verdict:
     address = parse_path(text)
     if address is None:
         return refuse("553 5.1.7 The sender address is not valid")
-    return Verdict(None, address=str(address))
+    return Verdict(None, address=as_given(text, address))
+
+
+def as_given(text: str, address: Address) -> str:
+    """address with its local part spelled as the client gave it. RFC 5321 §2.4: a local
+    part is case-sensitive for the server that holds the mailbox, so one that is not ours
+    (a remote recipient, the sender bounces go back to) MUST keep its case. Our own are
+    looked up in canonical (lower-case) form all the same."""
+    given = text.strip()
+    if given.startswith("<") and given.endswith(">"):
+        given = given[1:-1]
+    localpart = unicodedata.normalize("NFC", given.rpartition("@")[0])
+    if localpart.lower() != address.localpart:
+        return str(address)
+    return f"{localpart}@{address.domain}"
 
 
 def sender_addresses(account: Account) -> set[str]:

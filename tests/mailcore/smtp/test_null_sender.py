@@ -46,6 +46,9 @@ def test_rfc5321_4_5_5_null_reverse_path_is_delivered(alice, mx):
     "MAIL FROM:<> BODY=8BITMIME",  # RFC 6152
     "MAIL FROM:<> SMTPUTF8",  # RFC 6531
     "MAIL FROM:<> SIZE=1000 BODY=8BITMIME SMTPUTF8",
+    "MAIL FROM:<>\tSIZE=1000",  # a tab before the parameters
+    "MAIL FROM:<>SIZE=1000",  # no space at all: aiosmtpd tolerates it, as Postfix does
+    "MAIL FROM:<> ",  # a trailing space
 ])
 def test_rfc5321_4_1_1_2_null_reverse_path_with_parameters_is_accepted(alice, mx, command):
     mx.ehlo("mail.example.net")
@@ -54,7 +57,7 @@ def test_rfc5321_4_1_1_2_null_reverse_path_with_parameters_is_accepted(alice, mx
     assert mx.rcpt("<alice@example.test>")[0] == 250
     assert mx.data(bounce(subject=command).as_string())[0] == 250
     stored = wait_for(lambda: inbox(alice).first(), what="delivery")
-    assert stored.subject == command
+    assert stored.subject == " ".join(command.split())  # the Subject field folds the whitespace
 
 
 def test_rfc5321_4_1_1_2_a_second_mail_after_the_null_path_is_a_nested_mail(alice, mx):

@@ -4,7 +4,7 @@ SPF checks the HELO identity (RFC 7208 §2.4) and DMARC aligns with it; no vacat
 answers it (RFC 3834 §2, §3.3); forwarding keeps it (no SRS of an empty path); and its
 failures never bounce (RFC 5321 §6.1, RFC 3464 §2).
 """
-from mailcore.delivery.models import QueuedMessage, QueueRecipient, VacationReply
+from mailcore.delivery.models import MailRule, QueuedMessage, QueueRecipient, VacationReply
 from mailcore.delivery.remote import deliver_due_remote
 from mailcore.delivery.srs import forward_sender
 from mailcore.directory.services import set_forward
@@ -69,6 +69,20 @@ def test_rfc5321_6_1_forwarded_null_sender_mail_keeps_the_null_path_and_never_bo
     forwarded = wait_for(lambda: QueueRecipient.objects.filter(kind="remote").first(), what="the forwarded copy")
     assert forwarded.message.source == "forward" and forwarded.message.mail_from == ""  # no SRS of <>
     deliver_due_remote()  # elsewhere.example has no mail server: a permanent failure
+    forwarded.refresh_from_db()
+    assert forwarded.status == QueueRecipient.Status.FAILED
+    assert not QueuedMessage.objects.filter(source=QueuedMessage.Source.BOUNCE).exists()
+
+
+def test_rfc5321_4_5_5_a_mail_rule_forward_keeps_the_null_path_and_never_bounces(alice, mx):
+    MailRule.objects.create(account=alice, name="Reports", conditions=[
+        {"field": "subject", "op": "contains", "value": "Delivery"}],
+        actions=[{"action": "forward", "address": "alice@elsewhere.example"}])
+    assert send(mx, "<>", report())[0] == 250
+    forwarded = wait_for(lambda: QueueRecipient.objects.filter(kind="remote").first(), what="the rule's forward")
+    assert forwarded.message.mail_from == ""  # RFC 5321 §4.5.5: never made non-null
+    assert Message.objects.filter(account=alice).exists()  # the rule forwards a copy
+    deliver_due_remote()
     forwarded.refresh_from_db()
     assert forwarded.status == QueueRecipient.Status.FAILED
     assert not QueuedMessage.objects.filter(source=QueuedMessage.Source.BOUNCE).exists()

@@ -131,3 +131,20 @@ def test_rfc5321_6_3_the_loop_threshold_is_at_least_100_received_fields(alice, m
     else:
         assert (code, reply[:5]) == (554, b"5.4.6")
         assert not QueuedMessage.objects.exists()
+
+
+def test_rfc5321_4_2_5_a_4yz_after_data_means_nothing_is_kept(alice, mx, settings):
+    """After a 4yz to the final dot the server MUST NOT deliver that message: the client
+    keeps it and retries. A virus scanner that cannot be reached is one such case."""
+    import socket
+
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        settings.HOPTHU_CLAMD = f"127.0.0.1:{closed.getsockname()[1]}"
+    mx.ehlo("client.example.net")
+    mx.mail("bob@example.net")
+    mx.rcpt("alice@example.test")
+    code, reply = mx.data("From: bob@example.net\r\nSubject: later\r\n\r\nx\r\n")
+    assert code == 451, reply
+    assert not QueuedMessage.objects.exists()
+    assert not Message.objects.exists()

@@ -138,6 +138,15 @@ class MailSession(SMTP):
             return None, None
         return address, arg[match.end():]
 
+    async def smtp_VRFY(self, arg: str) -> None:
+        """RFC 5321 §3.5.3, §7.3: 252 for any name, so VRFY discloses no mailbox. aiosmtpd
+        would answer an unparsable name with "502 Could not VRFY <name>", echoing up to a
+        whole command line past the 512-octet reply limit (§4.5.3.1.5)."""
+        if not arg:
+            await self.push("501 5.5.4 Syntax: VRFY <address>")
+            return
+        await self.push("252 2.0.0 Cannot VRFY user, but will accept message and attempt delivery")
+
     async def smtp_AUTH(self, arg: str) -> None:
         if not self.offers_auth:
             await self.push("502 5.5.1 AUTH is not available on this port; use submission")

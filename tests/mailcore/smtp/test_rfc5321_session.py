@@ -207,3 +207,11 @@ def test_rfc5321_2_4_a_remote_local_part_keeps_its_case(alice, mail_host):
 def test_rfc5321_2_4_the_reverse_path_keeps_its_case(alice, mx):
     mx.sendmail("Bob.Jones@Example.NET", ["alice@example.test"], "Subject: case\r\n\r\nhi\r\n")
     assert QueuedMessage.objects.get().mail_from == "Bob.Jones@example.net"  # where a bounce goes
+
+
+@pytest.mark.parametrize("name", ["alice", "<junk", "x" * 490])
+def test_rfc5321_4_5_3_1_5_vrfy_never_echoes_past_the_reply_line_limit(alice, raw, name):
+    raw.send(b"EHLO client.example.net\r\n")
+    reply = raw.send(f"VRFY {name}\r\n".encode())
+    assert reply.startswith("252 2.0.0 ") and len(reply) + 2 <= 512
+    assert name not in reply

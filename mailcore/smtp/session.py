@@ -49,9 +49,10 @@ class MailSession(SMTP):
     # mailers) has longer ones and Postfix accepts them; 64 KiB still bounds hostile input.
     line_length_limit = 65536
 
-    def __init__(self, handler, *, mode: str, implicit_tls: bool, **kwargs):
+    def __init__(self, handler, *, mode: str, implicit_tls: bool, sessions: set | None = None, **kwargs):
         self.mode = mode  # "mx", "submission", "submissions" or "relay"
         self.implicit_tls = implicit_tls
+        self._sessions = sessions if sessions is not None else set()  # the listener's open sessions
         self._slot: str | None = None  # the client address whose connection slot we hold
         self._refused = False
         # We enforce TLS-before-AUTH ourselves: aiosmtpd can't see implicit TLS.
@@ -113,15 +114,23 @@ class MailSession(SMTP):
                 transport.close()
                 return
             self._slot = key
+            self._sessions.add(self)
         super().connection_made(transport)
 
     def connection_lost(self, error) -> None:
         if self._refused:
             return  # aiosmtpd never started this session
+        self._sessions.discard(self)
         if self._slot is not None:
             SMTP_CONNECTIONS.release(self._slot)
             self._slot = None
         super().connection_lost(error)
+
+    def shut_down(self) -> None:
+        """The listener is closing: 421 and close (RFC 5321 §3.8)."""
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(f"421 4.3.2 {settings.HOPTHU_HOSTNAME} Service shutting down\r\n".encode())
+            self.transport.close()
 
     def _getaddr(self, arg: str):
         """MAIL FROM/RCPT TO's path: a plain <local@domain> is read here, anything else by

@@ -134,3 +134,11 @@ def test_rfc5321_4_5_1_postmaster_is_never_refused_for_dmarc(alice, mx, dns_serv
     assert mx.data(forged)[0] == 250
     stored = wait_for(lambda: Message.objects.filter(account=alice).first(), what="delivery")
     assert b"dmarc=fail (p=reject" in fetch_raw(stored)
+
+
+def test_rfc5321_4_5_1_postmaster_at_a_domain_alias_is_accepted(alice, mx):
+    from mailcore.directory.services import create_domain_alias
+
+    create_domain_alias("example.vn", "example.test")
+    send(mx, "<POSTMASTER@example.vn>")
+    assert wait_for(lambda: inbox(alice).first(), what="delivery").subject == "<POSTMASTER@example.vn>"

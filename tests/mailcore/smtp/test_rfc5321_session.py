@@ -221,3 +221,11 @@ def test_rfc5321_4_5_3_1_5_vrfy_never_echoes_past_the_reply_line_limit(alice, ra
     reply = raw.send(f"VRFY {name}\r\n".encode())
     assert reply.startswith("252 2.0.0 ") and len(reply) + 2 <= 512
     assert name not in reply
+
+
+def test_rfc5321_4_1_1_1_an_unacceptable_ehlo_is_501_and_the_state_stays(alice, raw):
+    assert raw.send(b"EHLO\r\n").startswith("501")
+    assert raw.send(b"HELO\r\n").startswith("501")
+    assert raw.send(b"MAIL FROM:<bob@example.net>\r\n").startswith("503")  # still no greeting from the client
+    assert raw.send(b"EHLO client.example.net\r\n").startswith("250")
+    assert raw.send(b"MAIL FROM:<bob@example.net>\r\n").startswith("250")

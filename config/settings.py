@@ -316,6 +316,9 @@ HOPTHU_SRS_DOMAIN = env_str("HOPTHU_SRS_DOMAIN", "")  # empty: HOPTHU_HOSTNAME
 HOPTHU_SRS_SECRET = env_str("HOPTHU_SRS_SECRET", "")  # empty: derived from SECRET_KEY
 # Refuse mail failing DMARC when the From domain publishes p=reject (docs/inbound-checks.md)
 HOPTHU_DMARC_REJECT = env_bool("HOPTHU_DMARC_REJECT", True)  # the default of a new domain's dmarc_reject
+# Who gets postmaster mail when no account or alias is called postmaster (docs/smtp.md);
+# empty: the first superuser's mailbox, else the domain's oldest account.
+HOPTHU_POSTMASTER = env_str("HOPTHU_POSTMASTER", "")
 # Logins (docs/auth.md)
 HOPTHU_AUTH_MAX_FAILURES = env_int("HOPTHU_AUTH_MAX_FAILURES", 10)  # per login name; 0: never lock
 HOPTHU_AUTH_MAX_FAILURES_PER_IP = env_int("HOPTHU_AUTH_MAX_FAILURES_PER_IP", 20)  # 0: never lock

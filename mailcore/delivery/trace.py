@@ -4,8 +4,9 @@ from email.utils import format_datetime
 
 from django.utils import timezone
 
-# RFC 5321 §6.3: a loop is suspected past some number of Received fields; Postfix uses 50.
-MAX_HOPS = 50
+# RFC 5321 §6.3: a loop is suspected past some number of Received fields, a threshold that
+# SHOULD be "normally at least 100" (Postfix uses 50; the RFC number is kept here).
+MAX_HOPS = 100
 _RECEIVED_RE = re.compile(rb"^Received:", re.IGNORECASE | re.MULTILINE)
 _DELIVERED_TO_RE = re.compile(rb"^Delivered-To:[ \t]*(.*?)\r?$", re.IGNORECASE | re.MULTILINE)
 

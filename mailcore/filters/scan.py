@@ -36,8 +36,9 @@ _SPAM_FIELD = re.compile(rb"^X-Spam-[^:\r\n]*:.*(?:\r\n[ \t].*)*\r\n", re.IGNORE
 
 
 def scan_inbound(raw: bytes, *, mail_from: str, recipients: list[str], client_ip: str | None,
-                 helo: str) -> ScanResult:
-    """Decide what the MX answers to this message (types.ScanResult)."""
+                 helo: str, refuse_spam: bool = True) -> ScanResult:
+    """Decide what the MX answers to this message (types.ScanResult). refuse_spam=False
+    (mail for postmaster alone, RFC 5321 §4.5.1) accepts spam with its X-Spam-* fields."""
     policies = recipient_policies(recipients)
     parsed = parse_message(raw)  # once, for the attachment policy and the spam rules
     blocked = _blocked_attachments(raw, policies, parsed[0])
@@ -52,6 +53,8 @@ def scan_inbound(raw: bytes, *, mail_from: str, recipients: list[str], client_ip
     reject_scores = [policy.reject_score for policy in policies.values()]
     # rspamd's verdict maps onto the same actions: its "reject" (GTUBE, a forced action)
     # refuses wherever the domains refuse at all, its "soft reject" asks for a retry.
+    if not refuse_spam:
+        return ScanResult(action="accept", spam=spam, headers=spam_headers(spam, policies))
     if spam.action == "soft reject":
         return ScanResult(action="tempfail", kind="spam", reason="rspamd: soft reject", spam=spam,
                           reply="451 4.7.1 Try again later")
@@ -119,13 +122,14 @@ def report(spam: SpamResult | None) -> dict | None:
 
 
 def filter_mx(raw: bytes, *, mail_from: str, recipients: list[str], client_ip: str | None,
-              helo: str, received: bytes = b"") -> tuple[bytes, ScanResult]:
+              helo: str, received: bytes = b"", refuse_spam: bool = True) -> tuple[bytes, ScanResult]:
     """The MX's whole filter step: the message to queue (X-Spam-* fields replaced) and the
     verdict. A quarantined message is held here (durably, before the 250) with our
     `received` trace field on top, as it would have been queued, so a release delivers
     it unchanged (RFC 5321 §4.4); refusals and holds are counted per recipient domain."""
     raw = strip_spam_fields(raw)
-    result = scan_inbound(raw, mail_from=mail_from, recipients=recipients, client_ip=client_ip, helo=helo)
+    result = scan_inbound(raw, mail_from=mail_from, recipients=recipients, client_ip=client_ip, helo=helo,
+                          refuse_spam=refuse_spam)
     if result.action == "quarantine":
         held = quarantine.hold(received + raw, mail_from=mail_from, recipients=recipients, kind=result.kind,
                                reason=result.reason, score=result.spam.score if result.spam else None,

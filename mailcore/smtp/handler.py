@@ -88,6 +88,7 @@ class MailHandler(SubmissionAuth):
         envelope.mail_options.extend(mail_options)
         envelope.hopthu_kinds = {}
         envelope.hopthu_dmarc_reject = True
+        envelope.hopthu_postmaster_only = True  # until a recipient other than postmaster
         return "250 2.1.0 OK"
 
     # --- RCPT ----------------------------------------------------------------------------
@@ -102,7 +103,9 @@ class MailHandler(SubmissionAuth):
             if verdict.domain and verdict.reply.startswith("5"):  # permanent refusals only: a 4xx is retried
                 pending_counts.note(verdict.domain, pending_counts.Kind.REJECTED)
             return verdict.reply
-        if server.mode == "mx" and verdict.kind == "local" and not greylist.may_skip(verdict.domain):
+        # RFC 5321 §4.5.1: postmaster is never greylisted (a report of a problem must arrive).
+        if server.mode == "mx" and verdict.kind == "local" and not verdict.postmaster \
+                and not greylist.may_skip(verdict.domain):
             reply = await self.host.run_blocking(greylist.check, verdict.domain, server.client_ip(),
                                                  reverse_path(envelope), verdict.address)
             if reply:
@@ -117,6 +120,7 @@ class MailHandler(SubmissionAuth):
             envelope.rcpt_tos.append(verdict.address)
             envelope.rcpt_options.extend(rcpt_options)
             envelope.hopthu_kinds[verdict.address] = (verdict.kind, verdict.domain)
+            envelope.hopthu_postmaster_only = envelope.hopthu_postmaster_only and verdict.postmaster
         return "250 2.1.5 OK"
 
     # --- DATA ----------------------------------------------------------------------------
@@ -153,7 +157,8 @@ class MailHandler(SubmissionAuth):
         else:
             raw, reply, scanned = await self.host.run_blocking(
                 _check_inbound, raw, server.client_ip(), session.host_name or "", reverse_path(envelope),
-                getattr(envelope, "hopthu_dmarc_reject", True), list(envelope.rcpt_tos), header)
+                getattr(envelope, "hopthu_dmarc_reject", True), list(envelope.rcpt_tos), header,
+                getattr(envelope, "hopthu_postmaster_only", False))
             if reply:  # refused, to be retried, or held in quarantine (with our Received field)
                 return reply
         queued = Envelope(
@@ -244,14 +249,17 @@ def _protocol(server, session, envelope) -> str:
 
 
 def _check_inbound(raw: bytes, client_ip, helo: str, mail_from: str, dmarc_reject: bool,
-                   recipients: list[str], received: bytes = b"") -> tuple[bytes, str | None, object]:
+                   recipients: list[str], received: bytes = b"",
+                   postmaster_only: bool = False) -> tuple[bytes, str | None, object]:
     """Mail from other servers: sender authentication, then the filter scan, in one trip to
-    the thread pool. Returns the message to queue, a refusal (or hold) reply, the scan."""
+    the thread pool. Returns the message to queue, a refusal (or hold) reply, the scan.
+    Mail only for postmaster is never refused as spam (RFC 5321 §4.5.1, RFC 2142 §4: the
+    address people write to when mail fails); it may still be put in Junk."""
     raw, reply = _authenticate_sender(raw, client_ip, helo, mail_from, dmarc_reject)
     if reply:
         return raw, reply, None
     raw, scanned = filter_scan.filter_mx(raw, mail_from=mail_from, recipients=recipients, client_ip=client_ip,
-                                         helo=helo, received=received)
+                                         helo=helo, received=received, refuse_spam=not postmaster_only)
     return raw, scanned.reply or None, scanned
 
 

@@ -2,6 +2,8 @@
 submission over implicit TLS (465, RFC 8314) and the relay port for applications (2525).
 Ports, hostname and limits come from settings; all share one handler and one group
 committer."""
+import asyncio
+
 from django.conf import settings
 
 from mailcore.delivery.runner import start_local_delivery_default
@@ -21,13 +23,30 @@ LISTENERS = (
 )
 
 
+SHUTDOWN_GRACE_SECONDS = 1.0  # for sessions to take their 421 before they are cut
+
+
 class SMTPListener:
-    def __init__(self, server, info: dict):
+    def __init__(self, server, info: dict, sessions: set):
         self.server = server
         self.info = info
+        self.sessions = sessions  # the open MailSessions, kept by MailSession itself
 
     async def close(self) -> None:
+        """Stop listening and end every open session with 421 (RFC 5321 §3.8: the server
+        is shutting down). Python 3.11's Server.close leaves open connections alone, and a
+        session never ended never gives back its connection slot."""
         self.server.close()
+        for session in list(self.sessions):
+            session.shut_down()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SHUTDOWN_GRACE_SECONDS
+        while self.sessions and loop.time() < deadline:
+            await asyncio.sleep(0.01)
+        for session in list(self.sessions):
+            if session.transport is not None:
+                session.transport.abort()
+        await asyncio.sleep(0)  # connection_lost runs on the next turn
         await self.server.wait_closed()
 
 
@@ -47,10 +66,11 @@ def listener_factory(name: str, port_key: str, mode: str, implicit_tls: bool):
     async def start(host) -> SMTPListener:
         handler = _handler(host)
         context = await host.run_blocking(_tls_context)
+        sessions: set[MailSession] = set()
 
         def protocol():
             return MailSession(
-                handler, mode=mode, implicit_tls=implicit_tls,
+                handler, mode=mode, implicit_tls=implicit_tls, sessions=sessions,
                 data_size_limit=settings.HOPTHU_MAX_MESSAGE_SIZE, enable_SMTPUTF8=True,
                 hostname=settings.HOPTHU_HOSTNAME, ident="HopThu ESMTP",
                 tls_context=None if implicit_tls else context,
@@ -64,7 +84,8 @@ def listener_factory(name: str, port_key: str, mode: str, implicit_tls: bool):
         for sock in server.sockets:
             host.close_in_children(sock.fileno())
         port = server.sockets[0].getsockname()[1]
-        return SMTPListener(server, {"name": name, "port": port, "tls": "implicit" if implicit_tls else "starttls"})
+        return SMTPListener(server, {"name": name, "port": port, "tls": "implicit" if implicit_tls else "starttls"},
+                            sessions)
 
     start.__name__ = f"start_{name}"
     return start

@@ -4,11 +4,14 @@ Blocking (directory lookups): the listeners call these through host.run_blocking
 Replies carry RFC 3463 enhanced status codes. The classic relay tricks need no special
 code: the address is parsed once, canonically (directory.addresses), and whatever is
 left of the last "@" decides. A percent hack (a%b@us), a bang path (b!a@us) or a quoted
-"a@b"@us is a local part of ours that names no mailbox, a source route (@a:b@c) is
-refused by the parser, and upper-case or IDN spellings of our domains are our domains.
+"a@b"@us is a local part of ours that names no mailbox, a source route (<@a:b@c>) loses
+its route in aiosmtpd's parser (RFC 5321 §4.1.1.3, Appendix C: accepted, ignored) so b@c
+decides, and upper-case or IDN spellings of our domains are our domains.
 """
+import logging
 import time
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +22,9 @@ from mailcore.delivery.models import QueueRecipient
 from mailcore.directory.addresses import Address, parse_address
 from mailcore.directory.lookup import hosted_domain
 from mailcore.directory.models import Account, Alias, AliasTarget, Domain, DomainAlias
+from mailcore.directory.postmaster import is_postmaster, postmaster_mailbox, primary_domain
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,7 @@ class Verdict:
     domain: str = ""
     address: str = ""  # the canonical form to queue
     dmarc_reject: bool = True  # refuse mail failing DMARC p=reject (the hosted domain's choice)
+    postmaster: bool = False  # mail to postmaster: never refused by spam policy (RFC 5321 §4.5.1)
 
 
 def refuse(reply: str, domain: str = "") -> Verdict:
@@ -68,22 +75,32 @@ def check_recipient(text: str, *, may_relay: bool) -> Verdict:
     return verdict
 
 
-def _check_recipient(text: str, *, may_relay: bool) -> Verdict:
+def _check_recipient(text: str, *, may_relay: bool, postmaster_fallback: bool = True) -> Verdict:
+    if postmaster_fallback and is_postmaster(text):
+        # RFC 5321 §4.5.1: "<Postmaster>" without a domain MUST be accepted, any case; it
+        # is postmaster of the primary domain (the oldest hosted one).
+        primary = primary_domain()
+        return _check_recipient(f"postmaster@{primary.name}", may_relay=False) if primary else _postmaster(None)
     address = parse_path(text)
     if address is None:
         return refuse("553 5.1.3 The recipient address is not valid")
     domain = hosted_domain(address.domain, active_only=True)
     if domain is not None:
+        postmaster = is_postmaster(address.localpart)
         # What directory.lookup.route decides (an account, else an alias, else the
         # catch-all), in two queries: RCPT is the hottest path of an MX.
         account = Account.objects.filter(domain=domain, localpart=address.localpart).only(
             "quota", "used_bytes").first()
         if account is None:
             if not Alias.objects.filter(domain=domain, localpart__in=[address.localpart, ""]).exists():
+                if postmaster and postmaster_fallback:  # RFC 5321 §4.5.1, RFC 2142 §4
+                    return _postmaster(domain)
                 return refuse(NO_SUCH_MAILBOX, domain.name)
         elif account.quota and account.used_bytes >= account.quota:
             return refuse("452 4.2.2 The mailbox is full; try again later")
-        return Verdict(None, QueueRecipient.Kind.LOCAL, domain.name, str(address), domain.dmarc_reject)
+        # Postmaster hears about problems, DMARC failures among them: never refused for one.
+        return Verdict(None, QueueRecipient.Kind.LOCAL, domain.name, str(address),
+                       domain.dmarc_reject and not postmaster, postmaster)
     disabled = hosted_domain(address.domain)
     if disabled is not None:  # a disabled domain of ours
         return refuse("550 5.2.1 This domain does not accept mail now", disabled.name)
@@ -93,8 +110,23 @@ def _check_recipient(text: str, *, may_relay: bool) -> Verdict:
         if back is not None:
             return Verdict(None, QueueRecipient.Kind.REMOTE, back.domain, str(back), _default_dmarc_reject())
     if may_relay:
-        return Verdict(None, QueueRecipient.Kind.REMOTE, address.domain, str(address), _default_dmarc_reject())
+        return Verdict(None, QueueRecipient.Kind.REMOTE, address.domain, as_given(text, address),
+                       _default_dmarc_reject())
     return refuse("554 5.7.1 Relay access denied")
+
+
+def _postmaster(domain: Domain | None) -> Verdict:
+    """Postmaster mail with no postmaster in the directory: to the configured mailbox
+    (directory/postmaster.py), queued under that mailbox's address."""
+    target = postmaster_mailbox(domain)
+    verdict = _check_recipient(target, may_relay=False, postmaster_fallback=False) if target else None
+    if verdict is not None and verdict.reply and verdict.reply.startswith("452"):
+        return verdict  # a full mailbox: retried
+    if verdict is None or verdict.reply or verdict.kind != QueueRecipient.Kind.LOCAL:
+        log.error("no mailbox takes postmaster mail (HOPTHU_POSTMASTER=%r): %s", target,
+                  verdict.reply if verdict else "no account")
+        return refuse("451 4.3.5 The postmaster mailbox is not configured; try again later")
+    return replace(verdict, dmarc_reject=False, postmaster=True)
 
 
 NO_SUCH_MAILBOX = "550 5.1.1 No such mailbox here"
@@ -129,7 +161,21 @@ def check_sender(text: str) -> Verdict:
     address = parse_path(text)
     if address is None:
         return refuse("553 5.1.7 The sender address is not valid")
-    return Verdict(None, address=str(address))
+    return Verdict(None, address=as_given(text, address))
+
+
+def as_given(text: str, address: Address) -> str:
+    """address with its local part spelled as the client gave it. RFC 5321 §2.4: a local
+    part is case-sensitive for the server that holds the mailbox, so one that is not ours
+    (a remote recipient, the sender bounces go back to) MUST keep its case. Our own are
+    looked up in canonical (lower-case) form all the same."""
+    given = text.strip()
+    if given.startswith("<") and given.endswith(">"):
+        given = given[1:-1]
+    localpart = unicodedata.normalize("NFC", given.rpartition("@")[0])
+    if localpart.lower() != address.localpart:
+        return str(address)
+    return f"{localpart}@{address.domain}"
 
 
 def sender_addresses(account: Account) -> set[str]:

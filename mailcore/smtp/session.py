@@ -26,18 +26,66 @@ _PLAIN_PATH = re.compile(r"<([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&
                          r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)>[ \t]*")
 
 
+_ENHANCED = re.compile(r"\d{3}[ -][245]\.\d{1,3}\.\d{1,3}(?: |$)")
+# RFC 2034 §3 / RFC 3463: the enhanced code of aiosmtpd's own replies, which carry none.
+_ENHANCED_BY_CODE = {"500": "5.5.2", "501": "5.5.4", "502": "5.5.1", "503": "5.5.1", "504": "5.5.4",
+                     "552": "5.3.4", "553": "5.1.3", "555": "5.5.4", "530": "5.7.0", "454": "4.7.0",
+                     "451": "4.3.0", "452": "4.3.1", "421": "4.3.0", "251": "2.1.5"}
+_NO_ENHANCED = ("334", "354")  # RFC 4954 challenges and the DATA go-ahead are not statuses
+
+
+def with_enhanced_code(line: str) -> str:
+    """line with an RFC 3463 enhanced status code after its reply code, if it had none."""
+    code = line[:3]
+    if not code.isdigit() or code in _NO_ENHANCED or _ENHANCED.match(line):
+        return line
+    enhanced = _ENHANCED_BY_CODE.get(code, f"{code[0]}.0.0")
+    separator, text = line[3:4] or " ", line[4:]
+    return f"{code}{separator}{enhanced} {text}".rstrip()
+
+
 class MailSession(SMTP):
     # RFC 5321 §4.5.3.1.6 allows 1,000 octets per line, but real mail (HTML from many
     # mailers) has longer ones and Postfix accepts them; 64 KiB still bounds hostile input.
     line_length_limit = 65536
 
-    def __init__(self, handler, *, mode: str, implicit_tls: bool, **kwargs):
+    def __init__(self, handler, *, mode: str, implicit_tls: bool, sessions: set | None = None, **kwargs):
         self.mode = mode  # "mx", "submission", "submissions" or "relay"
         self.implicit_tls = implicit_tls
+        self._sessions = sessions if sessions is not None else set()  # the listener's open sessions
         self._slot: str | None = None  # the client address whose connection slot we hold
         self._refused = False
         # We enforce TLS-before-AUTH ourselves: aiosmtpd can't see implicit TLS.
         super().__init__(handler, auth_require_tls=False, **kwargs)
+
+    async def push(self, status) -> None:
+        """RFC 2034 §3: once ENHANCEDSTATUSCODES is advertised, every reply but the greeting
+        and the answer to EHLO/HELO carries an enhanced code; aiosmtpd's own replies
+        ("503 Error: nested MAIL command", "221 Bye", ...) have none, so add it here."""
+        if isinstance(status, str) and self._enhanced_codes:
+            status = with_enhanced_code(status)
+        await super().push(status)
+
+    @property
+    def _enhanced_codes(self) -> bool:
+        # The greeting comes before EHLO, and EHLO's own answer is exempt.
+        return self.session is not None and self.session.host_name is not None and not self._in_helo
+
+    _in_helo = False
+
+    async def smtp_EHLO(self, hostname: str) -> None:
+        self._in_helo = True
+        try:
+            await super().smtp_EHLO(hostname)
+        finally:
+            self._in_helo = False
+
+    async def smtp_HELO(self, hostname: str) -> None:
+        self._in_helo = True
+        try:
+            await super().smtp_HELO(hostname)
+        finally:
+            self._in_helo = False
 
     @property
     def offers_auth(self) -> bool:
@@ -66,15 +114,23 @@ class MailSession(SMTP):
                 transport.close()
                 return
             self._slot = key
+            self._sessions.add(self)
         super().connection_made(transport)
 
     def connection_lost(self, error) -> None:
         if self._refused:
             return  # aiosmtpd never started this session
+        self._sessions.discard(self)
         if self._slot is not None:
             SMTP_CONNECTIONS.release(self._slot)
             self._slot = None
         super().connection_lost(error)
+
+    def shut_down(self) -> None:
+        """The listener is closing: 421 and close (RFC 5321 §3.8)."""
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(f"421 4.3.2 {settings.HOPTHU_HOSTNAME} Service shutting down\r\n".encode())
+            self.transport.close()
 
     def _getaddr(self, arg: str):
         """MAIL FROM/RCPT TO's path: a plain <local@domain> is read here, anything else by
@@ -90,6 +146,15 @@ class MailSession(SMTP):
         if self.local_part_limit and len(address.rpartition("@")[0]) > self.local_part_limit:
             return None, None
         return address, arg[match.end():]
+
+    async def smtp_VRFY(self, arg: str) -> None:
+        """RFC 5321 §3.5.3, §7.3: 252 for any name, so VRFY discloses no mailbox. aiosmtpd
+        would answer an unparsable name with "502 Could not VRFY <name>", echoing up to a
+        whole command line past the 512-octet reply limit (§4.5.3.1.5)."""
+        if not arg:
+            await self.push("501 5.5.4 Syntax: VRFY <address>")
+            return
+        await self.push("252 2.0.0 Cannot VRFY user, but will accept message and attempt delivery")
 
     async def smtp_AUTH(self, arg: str) -> None:
         if not self.offers_auth:

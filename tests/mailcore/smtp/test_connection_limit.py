@@ -42,3 +42,23 @@ def test_starttls_counts_once_and_every_ending_releases(alice, mail_host, settin
     dropped.close()  # the client goes away without QUIT
     tls.quit()
     wait_for(lambda: SMTP_CONNECTIONS.count("127.0.0.1") == 0, what="both slots released")
+
+
+def test_rfc5321_3_8_stopping_ends_open_sessions_with_421_and_frees_their_slots(transactional_db, settings, tmp_path):
+    from mailcore.smtp.listeners import FACTORIES
+    from tests.support.hosts import running_host
+
+    before = SMTP_CONNECTIONS.count("127.0.0.1")
+    with running_host(settings, tmp_path, FACTORIES, ("smtp", "submission", "submissions", "relay")) as host:
+        sock, line = greeting(host.ports["smtp"])
+        assert line.startswith(b"220 ")
+        sock.sendall(b"EHLO client.example.net\r\n")
+        reader = sock.makefile("rb")
+        while reader.readline()[3:4] == b"-":
+            pass
+        assert SMTP_CONNECTIONS.count("127.0.0.1") == before + 1
+    # The client never said QUIT: the server, shutting down, says 421 and closes.
+    assert reader.readline().startswith(b"421 4.3.2 ")
+    assert reader.readline() == b""
+    sock.close()
+    assert SMTP_CONNECTIONS.count("127.0.0.1") == before

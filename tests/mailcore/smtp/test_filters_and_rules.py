@@ -77,3 +77,14 @@ def test_a_reject_verdict_bounces_to_the_sender_with_a_dsn(alice, filters, mx):
     status = next(part for part in report.walk() if part.get_content_type() == "message/delivery-status")
     assert "5.7.1" in status.as_string() and "alice@example.test" in status.as_string()
     assert not Message.objects.exists()
+
+
+def test_rfc5321_6_1_a_refused_null_sender_message_is_never_bounced(alice, filters, mx):
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = "MAILER-DAEMON@example.net", "alice@example.test", "reject me"
+    mail.set_content("a bounce\n")
+    mx.send_message(mail, "<>", ["alice@example.test"])
+    recipient = wait_for(lambda: QueueRecipient.objects.filter(status="failed").first(), what="the refusal")
+    assert recipient.last_result.startswith("550 5.7.1 refused by a filter")
+    assert QueuedMessage.objects.count() == 1  # the refused message only: no report on a report
+    assert not Message.objects.exists()

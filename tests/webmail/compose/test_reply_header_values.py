@@ -9,6 +9,7 @@ import pytest
 
 from mailcore.store.fetch import fetch_raw
 from mailcore.store.models import Message
+from webmail.compose.parsing import addresses
 
 from .conftest import form, in_folder, parse, queued, stored
 
@@ -55,20 +56,32 @@ def test_rfc5322_3_3_a_reply_to_a_minus_0000_message_and_to_an_encoded_word_send
 def test_rfc5322_3_4_a_name_with_a_comma_or_quotes_is_quoted_in_to_and_in_the_built_message(
         alice_client, alice, send_at_once):
     page = received(alice, b'"Doe, John \\"JD\\"" <john@partner.test>', b"Tue, 03 Nov 2026 09:15:00 +0700",
-                    b"Cc: =?utf-8?q?Tr=E1=BA=A7n=2C_Lan?= <lan@partner.test>\r\n")
+                    b"Cc: =?utf-8?q?=C4=90?= <p0@partner.test>, =?utf-8?q?=C4=90?= <p1@partner.test>,"
+                    b" p2@partner.test\r\n")
     initial = alice_client.get(f"{page}/reply-all/").context["form"].initial
     assert initial["to"] == '"Doe, John \\"JD\\"" <john@partner.test>'
-    assert initial["cc"] == '"Trần, Lan" <lan@partner.test>'
+    assert prefill_names("=?utf-8?q?Tr=E1=BA=A7n=2C_Lan?= <lan@partner.test>") == '"Trần, Lan" <lan@partner.test>'
+    assert initial["cc"] == "Đ <p0@partner.test>, Đ <p1@partner.test>, p2@partner.test"
     alice_client.post("/mail/compose/", form(to=initial["to"], cc=initial["cc"], subject="x", body="y"))
     (sent,) = in_folder(alice, "\\Sent")
     copy = parse(fetch_raw(sent))
     assert [(a.display_name, a.addr_spec) for a in copy["To"].addresses] == [
         ('Doe, John "JD"', "john@partner.test")]
-    assert [(a.display_name, a.addr_spec) for a in copy["Cc"].addresses] == [("Trần, Lan", "lan@partner.test")]
+    # The email package, folding the list whole, would write the comma after an
+    # encoded-word as "=?utf-8?q?=2C?=" and join the next two recipients into one.
+    assert [(a.display_name, a.addr_spec) for a in copy["Cc"].addresses] == [
+        ("Đ", "p0@partner.test"), ("Đ", "p1@partner.test"), ("", "p2@partner.test")]
+    assert b"?q?=2C?=" not in fetch_raw(sent)
     header = fetch_raw(sent).split(b"\r\n\r\n")[0]
     assert b'"Doe, John \\"JD\\"" <john@partner.test>' in header
     _message, recipients = queued()
-    assert recipients == {"john@partner.test", "lan@partner.test"}
+    assert recipients == {"john@partner.test", "p0@partner.test", "p1@partner.test", "p2@partner.test"}
+
+
+def prefill_names(value: str) -> str:
+    from webmail.compose.parsing import format_addresses, parse
+
+    return format_addresses(addresses(parse(f"To: {value}\r\n\r\n".encode()), "to"))
 
 
 @pytest.mark.parametrize(("date", "shown"), [

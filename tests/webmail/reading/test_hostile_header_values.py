@@ -2,7 +2,7 @@
 Date, From, To, Cc, Reply-To, Subject and msg-id fields (tests/webmail/header_values.py)
 are appended to the store and every page that shows them is fetched over HTTP: the
 folder list, the message, its print view, reply, reply-all, forward, and the reply
-saved as a draft and reopened. Django's test client re-raises a view's exception, so a
+saved as a draft, reopened and listed in Drafts. Django's test client re-raises a view's exception, so a
 500 fails the test with its traceback."""
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,6 +22,8 @@ def _draft_from(client, initial) -> None:
     assert response.status_code in (200, 400), response.content
     if response.status_code == 200:
         assert client.get(f"/mail/compose/draft/{response.json()['uid']}/").status_code == 200
+        drafts_folder = response.json()["source"].partition(":")[0]
+        assert client.get(f"/mail/folder/{drafts_folder}/").status_code == 200  # lists recipients
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

@@ -130,3 +130,32 @@ def test_the_reading_page_shows_the_decoded_name_and_the_date(alice_client, alic
     assert "Phạm Minh &lt;minh@partner.test&gt;" in html and "Doe, John" in html
     assert 'datetime="2026-11-03T09:15:00+00:00"' in html
     assert Message.objects.get(from_address="minh@partner.test").from_name == "Phạm Minh"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rfc2047_the_sent_copy_of_the_reply_reads_back_over_imap(alice_client, alice, send_at_once,
+                                                                  settings, tmp_path):
+    """IMAPClient sees the Sent copy as Thunderbird would: an ENVELOPE whose To name is
+    an encoded-word (RFC 9051 §7.5.2 gives it undecoded) that decodes to the name."""
+    from email.header import decode_header, make_header
+
+    from imapclient import IMAPClient
+
+    from mailcore.imap.listeners import FACTORIES
+    from tests.conftest import PASSWORD
+    from tests.support.hosts import running_host, tls_context
+
+    page = received(alice, MINH, b"Tue, 03 Nov 2026 09:15:00 -0000")
+    initial = alice_client.get(f"{page}/reply/").context["form"].initial
+    alice_client.post("/mail/compose/", form(**{key: initial[key] for key in (
+        "to", "subject", "body", "in_reply_to", "references")}))
+    with running_host(settings, tmp_path, FACTORIES, ("imaps",)) as host, \
+            IMAPClient("127.0.0.1", port=host.ports["imaps"], ssl=True, ssl_context=tls_context(), timeout=10) as imap:
+        imap.login("alice@example.test", PASSWORD)
+        imap.select_folder("Sent", readonly=True)
+        (uid,) = imap.search(["ALL"])
+        envelope = imap.fetch([uid], ["ENVELOPE"])[uid][b"ENVELOPE"]
+    (to,) = envelope.to
+    assert to.name.startswith(b"=?utf-8?") and (to.mailbox, to.host) == (b"minh", b"partner.test")
+    assert str(make_header(decode_header(to.name.decode()))) == "Phạm Minh"
+    assert envelope.in_reply_to == b"<q1@partner.test>"

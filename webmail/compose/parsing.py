@@ -17,7 +17,7 @@ from django.http import Http404
 
 from mailcore.mime.fields import HeaderFields
 from mailcore.mime.headers import address_list, decode_words, display_address, parse_date
-from mailcore.mime.text import html_to_text, scrub
+from mailcore.mime.text import header_text, html_to_text, scrub
 from mailcore.store.fetch import fetch_raw
 from mailcore.store.lookup import message_in_folder
 from mailcore.store.models import Message
@@ -88,19 +88,15 @@ def stored(message_row) -> object:
 
 
 def _as_written(value) -> str:
-    """A raw field value as text: 8-bit bytes (kept by the parser as surrogate escapes) are
-    read as UTF-8 (RFC 6532), else as Latin-1, the usual legacy of raw 8-bit headers."""
+    """A raw field value as text: 8-bit bytes (kept by the parser as surrogate escapes)
+    are read as the reading page reads them (UTF-8, RFC 6532, else Latin-1)."""
     text = str(value)
     if text.isascii():
         return text
     try:
-        octets = text.encode("ascii", "surrogateescape")
+        return header_text(text.encode("ascii", "surrogateescape"))
     except UnicodeEncodeError:  # already text (a message built in memory)
         return scrub(text)
-    try:
-        return octets.decode("utf-8")
-    except UnicodeDecodeError:
-        return octets.decode("latin-1")
 
 
 def headers(message) -> HeaderFields:

@@ -12,7 +12,7 @@ import re
 from email.message import Message as EmailMessage
 from email.utils import getaddresses, unquote
 
-from .text import scrub
+from .text import header_text
 
 # A field name is printable US-ASCII except the colon (RFC 5322 §3.6.8); the email
 # package also accepts an empty name, and so do we, to read what it read.
@@ -108,11 +108,11 @@ def _plain_params(value: str) -> list[tuple[str, str]]:
 def parse_fields(block: bytes) -> HeaderFields:
     """Parse a header block (without or with its blank line) into HeaderFields.
 
-    Bytes are decoded as UTF-8 (RFC 6532) with replacement, so malformed 8-bit headers
-    can't smuggle surrogates into stored JSON, and NUL is dropped because PostgreSQL
-    stores none in text or jsonb.
+    Bytes are decoded as UTF-8 (RFC 6532), other 8-bit bytes as Latin-1 (text.header_text),
+    so malformed 8-bit headers can't smuggle surrogates into stored JSON, and NUL is
+    dropped because PostgreSQL stores none in text or jsonb.
     """
-    text = scrub(block.decode("utf-8", "replace"))
+    text = header_text(block)
     fields: list[tuple[str, str]] = []
     name = None
     value_lines: list[str] = []

@@ -1,7 +1,7 @@
 """Header fields: RFC 2047 decoding, address lists, and the IMAP ENVELOPE."""
 import contextlib
 import re
-from datetime import UTC
+from datetime import UTC, datetime
 from email.policy import default
 from email.utils import parsedate_to_datetime
 
@@ -10,6 +10,9 @@ from .text import scrub
 
 _ENVELOPE_FIELDS = ("from", "sender", "reply-to", "to", "cc", "bcc")
 _FOLD_RE = re.compile(r"\r?\n(?=[ \t])")
+# "3 Nov 55": the day, the month, then a year of two or three digits (RFC 5322 §4.3).
+_SHORT_YEAR_RE = re.compile(r"\b(\d{1,2} [A-Za-z]{3,9} )(\d{2,3})\b")
+MIN_YEAR, MAX_YEAR = 2, 9998  # a date any zone can convert and format (datetime: 1..9999)
 
 
 def decode_words(value) -> str:
@@ -31,18 +34,60 @@ def address_list(headers, name) -> list[tuple[str, str]]:
     return [(decode_words(display), addr) for display, addr in headers.addresses(name)]
 
 
-def header_date(headers):
-    """Return the Date header as an aware datetime, or None when missing or malformed."""
-    value = headers.get("date")
+def _full_year(match) -> str:
+    # RFC 5322 §4.3: two digits 00-49 are 2000-2049, 50-99 and three digits add 1900.
+    # (The email package reads 69-99 as 19xx and 00-68 as 20xx, and three digits as is.)
+    year = int(match.group(2))
+    return f"{match.group(1)}{year + 2000 if len(match.group(2)) == 2 and year < 50 else year + 1900}"
+
+
+def parse_date(value) -> datetime | None:
+    """A date-time field as an aware datetime, or None when missing or malformed.
+
+    Every caller may convert the result to any time zone and format it: a naive result
+    (which `parsedate_to_datetime` gives for "-0000") once made every reply answer 500.
+    """
     if not value:
         return None
+    text = _SHORT_YEAR_RE.sub(_full_year, " ".join(str(value).split()))
     try:
-        parsed = parsedate_to_datetime(str(value))
-    except (TypeError, ValueError, IndexError):
+        parsed = parsedate_to_datetime(text)
+    except Exception:  # ValueError, TypeError, IndexError, OverflowError on hostile input
         return None
-    if parsed.tzinfo is None:  # RFC 5322 §3.3: "-0000" means UTC of unknown local time
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        # RFC 5322 §3.3: "-0000" is UTC with no local time known; §4.3: an unknown
+        # obsolete zone (the military letters but Z) is to be read as "-0000" too.
         parsed = parsed.replace(tzinfo=UTC)
+    # One day of margin either side, so that any time zone can show it (year 1..9999).
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        return None
     return parsed
+
+
+def header_date(headers):
+    """Return the Date header as an aware datetime, or None when missing or malformed."""
+    return parse_date(headers.get("date"))
+
+
+# RFC 5322 §3.2.3: a phrase of atext and spaces needs no quotes (RFC 6532 §3.2 adds
+# non-ASCII to atext); anything else (a comma, a quote, a dot, "<" ...) does.
+_ATEXT_PHRASE_RE = re.compile(r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ \u0080-\U0010ffff]*")
+
+
+def display_address(name: str, address: str) -> str:
+    """An address as a person reads and types it: "Phạm Minh <m@x>", never an encoded-word.
+
+    The name is already decoded (RFC 2047); it is quoted when RFC 5322 §3.4 requires it
+    (`"Doe, John" <j@x>`), with backslash and quote escaped (§3.2.4).
+    """
+    name = " ".join((name or "").split())
+    if not name:
+        return address
+    if not _ATEXT_PHRASE_RE.fullmatch(name):
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} <{address}>"
 
 
 def _raw(headers, name):

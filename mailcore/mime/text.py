@@ -19,6 +19,22 @@ def scrub(text: str) -> str:
     return text if text.isascii() else _SURROGATE_RE.sub("\ufffd", text)
 
 
+_ESCAPED_BYTE_RE = re.compile("[\udc80-\udcff]")
+
+
+def header_text(octets: bytes) -> str:
+    """8-bit header octets as text: UTF-8 where they are UTF-8 (RFC 6532), and each
+    other byte as Latin-1, the usual legacy of raw 8-bit headers ("Jos\\xe9" is "José").
+
+    Never raises and never leaves a surrogate; NUL is dropped (scrub).
+    """
+    text = octets.decode("utf-8", "surrogateescape")
+    if not text.isascii():
+        # surrogateescape keeps each undecodable byte as U+DC80..U+DCFF: read it as Latin-1.
+        text = _ESCAPED_BYTE_RE.sub(lambda match: chr(ord(match.group()) - 0xDC00), text)
+    return scrub(text)
+
+
 def decode_part_bytes(raw: bytes, part: dict) -> bytes:
     """Return the part's body with its Content-Transfer-Encoding undone."""
     start, end = part["body"]

@@ -49,6 +49,21 @@ def _address(name: str, address: str) -> Address:
     return Address(display_name=name, username=localpart, domain=domain)
 
 
+def _address_list(policy, header: str, pairs) -> str:
+    """An address list, folded after each comma (RFC 5322 §3.4, §3.2.2).
+
+    Each mailbox is folded alone by the email package, which writes the display name as
+    RFC 2047 encoded-words (§5(3): in a phrase) or quotes it (RFC 5322 §3.2.4). The list
+    is not folded by it as a whole: after an encoded-word it folds the comma that follows
+    into an encoded-word of its own ("=?utf-8?q?=2C?="), which joins two recipients.
+    """
+    mailboxes = []
+    for name, address in pairs:
+        folded = policy.header_factory(header, [_address(name, address)]).fold(policy=policy)
+        mailboxes.append(folded[len(header) + 2:].rstrip("\r\n"))
+    return f",{policy.linesep} ".join(mailboxes)
+
+
 def _one_line(text: str) -> str:
     # Header values must not carry line breaks (a header injection otherwise).
     return " ".join(text.split())
@@ -63,11 +78,12 @@ def build(draft: Draft, domain: str, zone=None, keep_bcc: bool = True) -> bytes:
     addresses = [draft.sender[1], *draft.recipients]
     # An internationalised address (RFC 6532) needs the UTF-8 policy; others stay 7-bit.
     policy = email_policy.SMTP if all(a.isascii() for a in addresses) else email_policy.SMTPUTF8
-    message = EmailMessage(policy=policy)
+    # Address fields are folded here (set_raw) and must be written as they are.
+    message = EmailMessage(policy=policy.clone(refold_source="none"))
     message["From"] = _address(*draft.sender)
     for header, pairs in (("To", draft.to), ("Cc", draft.cc), ("Bcc", draft.bcc if keep_bcc else [])):
         if pairs:
-            message[header] = [_address(name, address) for name, address in pairs]
+            message.set_raw(header, _address_list(message.policy, header, pairs))
     message["Subject"] = _one_line(draft.subject)
     message["Date"] = format_datetime(timezone.localtime(timezone.now(), zone))
     message["Message-ID"] = make_msgid(domain=domain)

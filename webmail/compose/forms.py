@@ -40,9 +40,13 @@ def sender_choices(account) -> list[tuple[str, str]]:
 
 def split_addresses(text: str) -> list[str]:
     """Split at commas (and semicolons, as users type them) outside quotes and <>."""
-    pieces, current, quoted, angle = [], [], False, False
+    pieces, current, quoted, angle, escaped = [], [], False, False, False
     for char in text:
-        if char == '"' and not angle:
+        if escaped:  # RFC 5322 §3.2.1: a quoted-pair, "\\" and the next character
+            escaped = False
+        elif char == "\\" and quoted:
+            escaped = True
+        elif char == '"' and not angle:
             quoted = not quoted
         elif char == "<" and not quoted:
             angle = True

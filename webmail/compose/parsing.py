@@ -3,14 +3,21 @@
 Used to reopen a draft, to quote a message in a reply, and to carry a forwarded
 message's (or a draft's) attachments into the new message. Parsing uses the email
 package's default policy, which decodes RFC 2047 words and RFC 2231 file names.
+
+Header fields are not read through that policy's header objects: they raise on some
+hostile values and are built lazily, so any access could fail. They are read as written
+(`raw_items`) into the same HeaderFields the reading page uses, and decoded by
+mailcore.mime.headers, which never raises. Names stay decoded for the person editing
+them; building.py encodes them again (RFC 2047) only in the message it builds.
 """
 from email import policy
 from email.parser import BytesParser
-from email.utils import getaddresses
 
 from django.http import Http404
 
-from mailcore.mime.text import html_to_text
+from mailcore.mime.fields import HeaderFields
+from mailcore.mime.headers import address_list, decode_words, display_address, parse_date
+from mailcore.mime.text import header_text, html_to_text, scrub
 from mailcore.store.fetch import fetch_raw
 from mailcore.store.lookup import message_in_folder
 from mailcore.store.models import Message
@@ -80,12 +87,47 @@ def stored(message_row) -> object:
     return parse(fetch_raw(message_row))
 
 
+def _as_written(value) -> str:
+    """A raw field value as text: 8-bit bytes (kept by the parser as surrogate escapes)
+    are read as the reading page reads them (UTF-8, RFC 6532, else Latin-1)."""
+    text = str(value)
+    if text.isascii():
+        return text
+    try:
+        return header_text(text.encode("ascii", "surrogateescape"))
+    except UnicodeEncodeError:  # already text (a message built in memory)
+        return scrub(text)
+
+
+def headers(message) -> HeaderFields:
+    """The message's own header fields, as written, for the decoders in mailcore.mime."""
+    return HeaderFields([(name, _as_written(value)) for name, value in message.raw_items()])
+
+
 def addresses(message, header: str) -> list[tuple[str, str]]:
-    return [(name, address) for name, address in getaddresses(message.get_all(header, [])) if address]
+    """[(decoded display name, address)] of an address field; groups give their members."""
+    return [(name, address) for name, address in address_list(headers(message), header) if address]
+
+
+def subject(message) -> str:
+    return decode_words(headers(message).get("subject"))
+
+
+def date(message):
+    """The Date field as an aware datetime, or None (missing, malformed, out of range)."""
+    return parse_date(headers(message).get("date"))
+
+
+def field_text(message, header: str) -> str:
+    """A field's value as one line of decoded text ("" when absent)."""
+    return decode_words(headers(message).get(header))
+
+
+def identifiers(message, header: str) -> str:
+    """A msg-id field (Message-ID, In-Reply-To, References) on one line, as written."""
+    return " ".join(scrub(headers(message).get(header) or "").split())
 
 
 def format_addresses(pairs) -> str:
-    """Addresses as a user types them: "Name <a@b>, c@d"."""
-    from email.utils import formataddr
-
-    return ", ".join(formataddr((name, address)) if name else address for name, address in pairs)
+    """Addresses as a user reads and types them: "Phạm Minh <a@b>, "Doe, John" <c@d>, e@f"."""
+    return ", ".join(display_address(name, address) for name, address in pairs)

@@ -4,7 +4,6 @@ import re
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from mailcore.mime.headers import decode_words
 from mailcore.smtp import policy
 
 from . import parsing
@@ -27,11 +26,18 @@ def prefixed(prefix: str, subject: str) -> str:
     return f"{prefix} {_PREFIX.sub('', subject).strip()}".strip()
 
 
+def _when(message) -> str:
+    """The original's Date in the reader's zone; "" when it has none that can be read.
+
+    parsing.date is always aware: "-0000" (RFC 5322 §3.3, what Python's formatdate
+    writes) once gave a naive datetime here, and localtime() made every reply a 500.
+    """
+    date = parsing.date(message)
+    return formats.date_format(timezone.localtime(date), "DATETIME_FORMAT") if date else ""
+
+
 def _quote(message, text: str) -> str:
-    date = message.get("date")
-    when = ""
-    if date is not None and getattr(date, "datetime", None) is not None:
-        when = formats.date_format(timezone.localtime(date.datetime), "DATETIME_FORMAT")
+    when = _when(message)
     sender = parsing.format_addresses(parsing.addresses(message, "from")) or _("unknown sender")
     lines = "\n".join("> " + line if line else ">" for line in text.rstrip("\n").split("\n"))
     intro = _("On %(date)s, %(sender)s wrote:") % {"date": when, "sender": sender} if when else \
@@ -55,8 +61,8 @@ def _answer_from(account, message) -> str:
 def reply(account, preferences, message, everyone: bool = False) -> dict:
     """RFC 5322 §3.6.4: In-Reply-To is the original's Message-ID, References its
     References (or In-Reply-To) followed by that id; replies go to Reply-To if set."""
-    message_id = " ".join(str(message.get("message-id", "")).split())
-    references = " ".join(str(message.get("references", "") or message.get("in-reply-to", "")).split())
+    message_id = parsing.identifiers(message, "message-id")
+    references = parsing.identifiers(message, "references") or parsing.identifiers(message, "in-reply-to")
     to = parsing.addresses(message, "reply-to") or parsing.addresses(message, "from")
     cc = []
     if everyone:
@@ -71,7 +77,7 @@ def reply(account, preferences, message, everyone: bool = False) -> dict:
         "from_address": _answer_from(account, message),
         "to": parsing.format_addresses(to),
         "cc": parsing.format_addresses(cc),
-        "subject": prefixed("Re:", decode_words(message.get("subject", ""))),
+        "subject": prefixed("Re:", parsing.subject(message)),
         "body": "\n\n" + _quote(message, parsing.body_text(message)) + signature_block(preferences),
         "in_reply_to": message_id,
         "references": f"{references} {message_id}".strip(),
@@ -82,17 +88,17 @@ def forward(account, preferences, message) -> dict:
     """Forwarded inline: the text quoted under a header block, attachments carried along
     (the view lists them as kept). References links it to the thread; no In-Reply-To,
     so the original is not marked \\Answered."""
-    message_id = " ".join(str(message.get("message-id", "")).split())
+    message_id = parsing.identifiers(message, "message-id")
     header = "\n".join([
         _("---------- Forwarded message ----------"),
         _("From: %(value)s") % {"value": parsing.format_addresses(parsing.addresses(message, "from"))},
-        _("Date: %(value)s") % {"value": str(message.get("date", ""))},
-        _("Subject: %(value)s") % {"value": decode_words(message.get("subject", ""))},
+        _("Date: %(value)s") % {"value": _when(message) or parsing.field_text(message, "date")},
+        _("Subject: %(value)s") % {"value": parsing.subject(message)},
         _("To: %(value)s") % {"value": parsing.format_addresses(parsing.addresses(message, "to"))},
     ])
     return {
         "from_address": _answer_from(account, message),
-        "subject": prefixed("Fwd:", decode_words(message.get("subject", ""))),
+        "subject": prefixed("Fwd:", parsing.subject(message)),
         "body": f"\n\n{header}\n\n{parsing.body_text(message).rstrip()}\n" + signature_block(preferences),
         "references": message_id,
     }
@@ -107,9 +113,9 @@ def draft(message) -> dict:
         "to": parsing.format_addresses(parsing.addresses(message, "to")),
         "cc": parsing.format_addresses(parsing.addresses(message, "cc")),
         "bcc": parsing.format_addresses(parsing.addresses(message, "bcc")),
-        "subject": decode_words(message.get("subject", "")),
+        "subject": parsing.subject(message),
         "body": parsing.body_text(message),
         "html": html,
-        "in_reply_to": " ".join(str(message.get("in-reply-to", "")).split()),
-        "references": " ".join(str(message.get("references", "")).split()),
+        "in_reply_to": parsing.identifiers(message, "in-reply-to"),
+        "references": parsing.identifiers(message, "references"),
     }

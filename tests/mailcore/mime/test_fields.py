@@ -25,9 +25,10 @@ def test_malformed_lines_are_dropped_or_end_the_header():
     assert headers.fields == [("To", "a@example.test")]
 
 
-def test_8bit_headers_decode_as_utf8_and_nul_is_dropped():
-    headers = parse_fields("Subject: Hóa đơn\x00 ".encode() + b"\xff\r\n")
-    assert headers.get("subject") == "Hóa đơn \ufffd"
+def test_8bit_headers_decode_as_utf8_else_latin1_and_nul_is_dropped():
+    headers = parse_fields("Subject: Hóa đơn\x00 ".encode() + b"\xff\r\nFrom: Jos\xe9 Pe\xf1a <j@x.test>\r\n")
+    assert headers.get("subject") == "Hóa đơn ÿ"
+    assert headers.addresses("from") == [("José Peña", "j@x.test")]
 
 
 def test_parameters_decode_rfc2231_and_quoting():

@@ -13,8 +13,9 @@ PREVIEW_CHARS = 200
 # The format of the stored ENVELOPE and MIME tree. Raise it when the parser's answer for
 # a stored message changes; rows of an older version are parsed again from their blob
 # when read (mailcore/store/summaries.py). 2: groups and routes in the ENVELOPE,
-# parameters unfolded, line counts are line breaks (docs/imap.md, FETCH).
-SUMMARY_VERSION = 2
+# parameters unfolded, line counts are line breaks (docs/imap.md, FETCH). 3: header bytes
+# that are not UTF-8 read as Latin-1, not U+FFFD.
+SUMMARY_VERSION = 3
 _MSG_ID_RE = re.compile(r"<[^<>\s]+>")
 
 

@@ -101,7 +101,17 @@ def test_rfc7888_4_a_refused_literal_plus_sent_at_once_is_not_read_in_full(imap_
                 break  # reset by the server, as expected
         sock.setblocking(True)
         assert sent < BIG // 2  # the server stopped reading long before the end
-        assert reader.readline().startswith(b"* BYE [TOOBIG]")
+        # Closing with the client's octets unread makes the kernel reset the connection,
+        # which may overtake the BYE; the connection must end either way (not time out).
+        lines = []
+        try:
+            while line := reader.readline():
+                lines.append(line)
+        except ConnectionResetError:
+            pass
+        assert lines in ([], [b"* BYE [TOOBIG] Literal too large; closing the connection\r\n"],
+                         [b"* BYE [TOOBIG] Literal too large; closing the connection\r\n",
+                          b"a1 BAD [TOOBIG] Literal too large; closing the connection\r\n"])
 
 
 def test_rfc7162_4_a_line_over_8192_octets_before_login_is_bad_and_the_session_goes_on(alice, imap_host):

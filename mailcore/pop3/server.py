@@ -22,7 +22,7 @@ from mailcore.store.messages import expunge, store_flags
 log = logging.getLogger(__name__)
 MAX_LINE = 512  # RFC 2449 §4: commands up to 255 octets; answers are ours
 # An AUTH PLAIN response on its own line (RFC 5034 §4) is base64, so it outgrows a command
-# line with a long password; 8192 octets, as IMAP's lines before login (docs/security.md).
+# line with a long password; 8192 octets hold a 6 KB one (docs/security.md).
 MAX_AUTH_RESPONSE = 8192
 STREAM_LIMIT = MAX_AUTH_RESPONSE + 2  # the StreamReader's: no line longer is buffered
 AUTH_TIMEOUT, TRANSACTION_TIMEOUT = 60, 600  # RFC 1939 §3: at least 10 minutes once logged in

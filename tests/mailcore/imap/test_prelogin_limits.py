@@ -11,6 +11,7 @@ import time
 import pytest
 
 from mailcore.directory.services import create_account
+from mailcore.imap.reader import PRELOGIN_MAX_LINE_OCTETS
 
 from .raw_imap import PASSWORD, RawImap
 
@@ -114,23 +115,35 @@ def test_rfc7888_4_a_refused_literal_plus_sent_at_once_is_not_read_in_full(imap_
                           b"a1 BAD [TOOBIG] Literal too large; closing the connection\r\n"])
 
 
-def test_rfc7162_4_a_line_over_8192_octets_before_login_is_bad_and_the_session_goes_on(alice, imap_host):
+def test_rfc2971_3_3_the_largest_id_still_fits_in_a_line_before_login(imap_host):
+    pairs = b" ".join(b'"%s" "%s"' % (b"f%029d" % i, b"v" * 1024) for i in range(30))
     sock, reader = connect(imap_host)
     with sock, reader:
-        sock.sendall(b'a1 ID ("name" "' + b"x" * 9000 + b'")\r\n')
+        sock.sendall(b"a1 ID (" + pairs + b")\r\n")
+        assert reader.readline().startswith(b"* ID")
+        assert reader.readline().startswith(b"a1 OK")
+
+
+def test_a_line_longer_than_the_largest_id_before_login_is_bad_and_the_session_goes_on(alice, imap_host):
+    too_long = b"x" * PRELOGIN_MAX_LINE_OCTETS
+    sock, reader = connect(imap_host)
+    with sock, reader:
+        sock.sendall(b'a1 ID ("name" "' + too_long + b'")\r\n')
         assert reader.readline().startswith(b"* BAD Command line too long")
         sock.sendall(login_line(b"a2"))
         assert reader.readline().startswith(b"a2 OK")
-        sock.sendall(b'a3 SELECT "' + b"x" * 9000 + b'"\r\n')  # after login, the normal limit
+        sock.sendall(b'a3 SELECT "' + too_long + b'"\r\n')  # after login, the normal limit
         assert reader.readline().startswith(b"a3 NO")
 
 
-def test_before_login_the_whole_command_is_bounded_not_just_each_literal(imap_host):
+def test_before_login_the_whole_command_is_bounded_not_just_each_literal(imap_host, settings):
+    settings.HOPTHU_IMAP_MAX_LITERAL_BEFORE_LOGIN = 100
     sock, reader = connect(imap_host)
     with sock, reader:
-        octets = b"x" * 8192  # each within the literal limit
-        sock.sendall(b"a1 ID (\"a\" " + literal(octets) + b" \"b\" " + literal(octets) + b" \"c\" {8192}\r\n")
-        assert reader.readline().startswith(b"a1 BAD [TOOBIG]")  # 24 KB: over 2 literals + a line
+        # Each literal and each line within its limit; all together over 2 literals + a line.
+        last_line = b' "c" "' + b"z" * (PRELOGIN_MAX_LINE_OCTETS - 10) + b'")\r\n'
+        sock.sendall(b'a1 ID ("a" ' + literal(b"x" * 100) + b' "b" ' + literal(b"y" * 100) + last_line)
+        assert reader.readline().startswith(b"a1 BAD [TOOBIG]")
         sock.sendall(b"a2 NOOP\r\n")
         assert reader.readline().startswith(b"a2 OK")
 

@@ -4,7 +4,7 @@ import asyncio
 import pytest
 
 from mailcore.imap.errors import ImapBad, ImapBye
-from mailcore.imap.reader import LITERAL_CHUNK_OCTETS, Literal, prelogin_limits, read_command
+from mailcore.imap.reader import LITERAL_CHUNK_OCTETS, PRELOGIN_MAX_LINE_OCTETS, Literal, prelogin_limits, read_command
 
 
 class Writer:
@@ -98,6 +98,6 @@ def test_rfc7888_4_a_refused_non_synchronizing_literal_says_bye_then_bad_with_it
 def test_before_login_a_command_over_two_literals_and_a_line_is_refused_after_its_last_line():
     limits = prelogin_limits(100)
     commands, _sent = read(b"a1 ID (" + b"{100+}\r\n" + b"x" * 100 + b" {100+}\r\n" + b"y" * 100
-                          + b" " + b"z" * 8180 + b")\r\na2 NOOP\r\n", **limits)
+                          + b" " + b"z" * (PRELOGIN_MAX_LINE_OCTETS - 4) + b")\r\na2 NOOP\r\n", **limits)
     assert isinstance(commands[0], ImapBad) and commands[0].code == "TOOBIG" and commands[0].tag == "a1"
     assert commands[1] == [b"a2 NOOP"]

@@ -278,6 +278,8 @@ HOPTHU_LISTEN_ADDRESS = env_str("HOPTHU_LISTEN_ADDRESS", "0.0.0.0")  # noqa: S10
 HOPTHU_IO_THREADS = env_int("HOPTHU_IO_THREADS", 8)
 # Processes serving the IMAP ports (SO_REUSEPORT): one per core, up to 4 (docs/imap.md)
 HOPTHU_IMAP_PROCESSES = env_int("HOPTHU_IMAP_PROCESSES", min(os.cpu_count() or 1, 4))
+# The largest IMAP literal before login (LOGIN, ID): long passwords fit (docs/security.md)
+HOPTHU_IMAP_MAX_LITERAL_BEFORE_LOGIN = env_size("HOPTHU_IMAP_MAX_LITERAL_BEFORE_LOGIN", 8 * 1024)
 # SMTP
 HOPTHU_SMTP_TIMEOUT = env_int("HOPTHU_SMTP_TIMEOUT", 300)  # RFC 5321 §4.5.3.2.7: at least 5 minutes
 HOPTHU_SMTP_MAX_CONNECTIONS_PER_IP = env_int("HOPTHU_SMTP_MAX_CONNECTIONS_PER_IP", 50)  # 0: no limit

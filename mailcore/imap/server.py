@@ -22,7 +22,7 @@ from mailcore.service.peers import is_secure
 
 from .errors import ImapBad, ImapBye, ImapError, ImapNo
 from .parser import parse_command_start
-from .reader import read_command
+from .reader import prelogin_limits, read_command
 from .recent import RecentUids, with_recent
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ class Session:
             timeout = IDLE_TIMEOUT if self.state in AUTHED else LOGIN_TIMEOUT
             await self.rate.wait()
             try:
-                pieces = await asyncio.wait_for(read_command(self.reader, self.writer, max_literal=_max_literal()),
+                pieces = await asyncio.wait_for(read_command(self.reader, self.writer, **_limits(self.state)),
                                                 timeout)
             except TimeoutError:
                 await self.send(ImapBye("Autologout; idle for too long").reply())
@@ -141,6 +141,7 @@ class Session:
                 await self.send(bad.reply(getattr(bad, "tag", "*")))
                 continue
             ok = await self.dispatch(pieces)
+            pieces = None  # else an idle session keeps its last APPEND's literals until the next command
             bad_in_a_row = 0 if ok else bad_in_a_row + 1
             if bad_in_a_row >= MAX_BAD_COMMANDS:
                 await self.send(ImapBye("Too many bad commands").reply())
@@ -179,8 +180,11 @@ class Session:
         await self.send(f"{tag} OK {code_text}{text}\r\n".encode())
 
 
-def _max_literal() -> int:
-    return settings.HOPTHU_MAX_MESSAGE_SIZE
+def _limits(state: str) -> dict:
+    """The reader's limits: small before login (issue 16: `LOGIN {52428800}` got "+")."""
+    if state == NOT_AUTHENTICATED:
+        return prelogin_limits(settings.HOPTHU_IMAP_MAX_LITERAL_BEFORE_LOGIN)
+    return {"max_literal": settings.HOPTHU_MAX_MESSAGE_SIZE}
 
 
 async def serve(host, reader, writer, implicit_tls=False):

@@ -2,9 +2,9 @@
 from mailcore.service.host import register_listener
 from mailcore.service.stream import stream_listener_factory
 
-from .server import MAX_LINE, serve
+from .server import STREAM_LIMIT, serve
 
 FACTORIES = [
-    register_listener(stream_listener_factory("pop3", "pop3", False, serve, limit=MAX_LINE)),
-    register_listener(stream_listener_factory("pop3s", "pop3s", True, serve, limit=MAX_LINE)),
+    register_listener(stream_listener_factory("pop3", "pop3", False, serve, limit=STREAM_LIMIT)),
+    register_listener(stream_listener_factory("pop3s", "pop3s", True, serve, limit=STREAM_LIMIT)),
 ]

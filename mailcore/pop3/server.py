@@ -21,6 +21,10 @@ from mailcore.store.messages import expunge, store_flags
 
 log = logging.getLogger(__name__)
 MAX_LINE = 512  # RFC 2449 §4: commands up to 255 octets; answers are ours
+# An AUTH PLAIN response on its own line (RFC 5034 §4) is base64, so it outgrows a command
+# line with a long password; 8192 octets hold a 6 KB one (docs/security.md).
+MAX_AUTH_RESPONSE = 8192
+STREAM_LIMIT = MAX_AUTH_RESPONSE + 2  # the StreamReader's: no line longer is buffered
 AUTH_TIMEOUT, TRANSACTION_TIMEOUT = 60, 600  # RFC 1939 §3: at least 10 minutes once logged in
 MAX_BAD_COMMANDS = 20
 _locked_accounts: set[int] = set()  # the maildrop lock of this mail-core process
@@ -74,12 +78,9 @@ class Pop3Session:
             timeout = TRANSACTION_TIMEOUT if self.account else AUTH_TIMEOUT
             await self.rate.wait()
             try:
-                line = await asyncio.wait_for(self.reader.readuntil(b"\n"), timeout)
-            except (asyncio.IncompleteReadError, TimeoutError):
+                line = await asyncio.wait_for(self._read_line(MAX_LINE), timeout)
+            except (_Quit, TimeoutError):
                 return  # RFC 1939 §3: an autologout timer ends without UPDATE
-            except asyncio.LimitOverrunError:
-                await self.send("-ERR Line too long")
-                return
             words = line.rstrip(b"\r\n").decode("utf-8", "replace").split(" ")
             name, args = words[0].upper(), words[1:]
             handler = COMMANDS_AUTH.get(name) if self.account is None else COMMANDS_TRANSACTION.get(name)
@@ -98,6 +99,20 @@ class Pop3Session:
             except Exception:
                 log.exception("POP3 command failed")
                 await self.send("-ERR [SYS/TEMP] Internal error; please try again")
+
+    async def _read_line(self, max_octets: int) -> bytes:
+        """One line of at most max_octets, CRLF included. Over it, or at the end of input,
+        the session ends (_Quit): the rest of a long line, unread, would be taken for commands."""
+        try:
+            line = await self.reader.readuntil(b"\n")
+        except asyncio.IncompleteReadError:
+            raise _Quit from None
+        except asyncio.LimitOverrunError:
+            line = None  # longer than STREAM_LIMIT: not even buffered
+        if line is None or len(line) > max_octets:
+            await self.send("-ERR Line too long")
+            raise _Quit
+        return line
 
     # --- Authorization state ----------------------------------------------------------------
 
@@ -145,7 +160,11 @@ class Pop3Session:
         response = args[1] if len(args) > 1 else None
         if response is None or response == "=":
             await self.send("+ ")
-            response = (await self.reader.readline()).decode("ascii", "replace").strip()
+            try:  # the handler is outside run()'s timeout: this wait gets its own
+                line = await asyncio.wait_for(self._read_line(MAX_AUTH_RESPONSE), AUTH_TIMEOUT)
+            except TimeoutError:
+                raise _Quit from None
+            response = line.decode("ascii", "replace").strip()
         if response == "*":
             raise ValueError("Authentication cancelled")
         try:

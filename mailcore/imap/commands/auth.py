@@ -10,8 +10,9 @@ from mailcore.auth.errors import AccountDisabled, AuthFailed, AuthorizationRefus
 from mailcore.auth.sasl import decode_plain
 from mailcore.service.tls import server_context
 
-from ..errors import ImapBad, ImapNo
+from ..errors import ImapBad, ImapBye, ImapNo
 from ..parser import Cursor
+from ..reader import PRELOGIN_MAX_LINE_OCTETS, read_line
 from ..server import AUTHENTICATED, NOT_AUTHENTICATED, command
 
 
@@ -59,7 +60,10 @@ async def cmd_authenticate(session, tag: str, cursor: Cursor):
         raise ImapNo("Use STARTTLS first: passwords are not sent in the clear", code="PRIVACYREQUIRED")
     if initial is None or initial == b"=":
         await session.send(b"+ \r\n")
-        initial = (await session.reader.readline()).rstrip(b"\r\n")
+        try:  # the response line is bounded as a command line before login is
+            initial = (await read_line(session.reader, PRELOGIN_MAX_LINE_OCTETS)).rstrip(b"\r\n")
+        except EOFError:
+            raise ImapBye("Connection closed during AUTHENTICATE") from None
     if initial == b"*":
         raise ImapBad("Authentication cancelled")
     username, password = _decode_plain(initial)

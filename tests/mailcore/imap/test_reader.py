@@ -4,7 +4,7 @@ import asyncio
 import pytest
 
 from mailcore.imap.errors import ImapBad, ImapBye
-from mailcore.imap.reader import Literal, read_command
+from mailcore.imap.reader import LITERAL_CHUNK_OCTETS, PRELOGIN_MAX_LINE_OCTETS, Literal, prelogin_limits, read_command
 
 
 class Writer:
@@ -28,8 +28,7 @@ def read(data: bytes, **limits):
         try:
             while True:
                 try:
-                    commands.append(await read_command(reader, writer, max_literal=limits.get("max_literal", 1000),
-                                                       max_line=limits.get("max_line", 65536)))
+                    commands.append(await read_command(reader, writer, **{"max_literal": 1000, **limits}))
                 except ImapBad as error:
                     commands.append(error)
         except (EOFError, ImapBye) as end:
@@ -81,3 +80,24 @@ def test_a_truncated_literal_is_the_end():
 def test_odd_line_ends_still_make_commands(data):
     commands, _sent = read(data)
     assert isinstance(commands[0], list)
+
+
+def test_a_literal_larger_than_a_chunk_is_read_whole_and_in_order():
+    data = bytes(range(256)) * (3 * LITERAL_CHUNK_OCTETS // 256) + b"tail"
+    commands, _sent = read(b"a1 APPEND INBOX {%d+}\r\n" % len(data) + data + b"\r\n", max_literal=len(data))
+    assert commands[0] == [b"a1 APPEND INBOX ", Literal(data), b""]
+    assert type(commands[0][1].data) is bytes
+
+
+def test_rfc7888_4_a_refused_non_synchronizing_literal_says_bye_then_bad_with_its_tag():
+    commands, _sent = read(b"x9 LOGIN {5000+}\r\n" + b"x" * 5000, max_literal=100)
+    assert commands[0].reply() == (b"* BYE [TOOBIG] Literal too large; closing the connection\r\n"
+                                   b"x9 BAD [TOOBIG] Literal too large; closing the connection\r\n")
+
+
+def test_before_login_a_command_over_two_literals_and_a_line_is_refused_after_its_last_line():
+    limits = prelogin_limits(100)
+    commands, _sent = read(b"a1 ID (" + b"{100+}\r\n" + b"x" * 100 + b" {100+}\r\n" + b"y" * 100
+                          + b" " + b"z" * (PRELOGIN_MAX_LINE_OCTETS - 4) + b")\r\na2 NOOP\r\n", **limits)
+    assert isinstance(commands[0], ImapBad) and commands[0].code == "TOOBIG" and commands[0].tag == "a1"
+    assert commands[1] == [b"a2 NOOP"]

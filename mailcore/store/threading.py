@@ -60,7 +60,8 @@ def thread_rows(matches) -> list[ThreadRow]:
 def message_ids(value: str) -> list[str]:
     """The valid message ids of a Message-ID, In-Reply-To or References field: what lies
     between "<" and ">", with an "@", whitespace removed (RFC 5322 §3.6.4 msg-id)."""
-    return ["".join(found.split()) for found in _MSG_ID.findall(value) if "@" in found]
+    return [found if found.isprintable() and " " not in found else "".join(found.split())
+            for found in _MSG_ID.findall(value) if "@" in found]
 
 
 def is_reply_or_forward(subject: str) -> bool:
@@ -91,7 +92,9 @@ def _subject_key(base_subject: Callable[[str], str]) -> Callable[[str], str]:
     def key(subject: str) -> str:
         value = known.get(subject)
         if value is None:
-            value = known[subject] = unicodedata.normalize("NFKD", base_subject(subject)).casefold()
+            value = base_subject(subject)
+            value = known[subject] = value.lower() if value.isascii() else unicodedata.normalize(
+                "NFKD", value).casefold()
         return value
 
     return key
@@ -110,87 +113,77 @@ def ordered_subject_threads(rows: list[ThreadRow], base_subject: Callable[[str],
 
 def references_threads(rows: list[ThreadRow], base_subject: Callable[[str], str]) -> list[Thread]:
     """RFC 5256 §4 REFERENCES over `rows` (in sent order, as thread_rows gives them)."""
-    links = _Links(rows)
-    return _Tree(rows, links, base_subject).threads()
+    return _Tree(rows, _links(rows), base_subject).threads()
 
 
-class _Links:
-    """REFERENCES step (1): the id table and parent links. Nodes are numbers; a node
-    stands for a message (row_of[node] is its row) or is a dummy (-1) for an id that no
-    message in the set has (yet)."""
-
-    def __init__(self, rows: list[ThreadRow]):
-        self.parent: list[int] = []
-        self.child_links: list[int] = []  # how many nodes name this one their parent
-        self.row_of: list[int] = []
-        self.table: dict[str, int] = {}
-        for row in sorted(range(len(rows)), key=lambda index: rows[index].uid):  # mailbox order
-            self.add(row, rows[row])
-
-    def node(self, row: int = -1) -> int:
-        self.parent.append(-1)
-        self.child_links.append(0)
-        self.row_of.append(row)
-        return len(self.parent) - 1
-
-    def node_for(self, msgid: str) -> int:
-        """(1)(A): the message with this id, else a dummy kept for every later reference."""
-        node = self.table.get(msgid)
-        if node is None:
-            node = self.table[msgid] = self.node()
-        return node
-
-    def makes_loop(self, parent: int, child: int) -> bool:
-        """Whether child is parent or one of its ancestors: the link would close a loop."""
-        if parent == child:
-            return True
-        if not self.child_links[child]:  # nothing below child, so parent is not below it
-            return False
-        while parent != -1:
-            if parent == child:
-                return True
-            parent = self.parent[parent]
+def _makes_loop(parent: list[int], has_children: list[int], up: int, child: int) -> bool:
+    """Whether child is `up` or one of its ancestors: the link would close a loop."""
+    if up == child:
+        return True
+    if not has_children[child]:  # nothing hangs below child, so `up` does not
         return False
+    while up != -1:
+        if up == child:
+            return True
+        up = parent[up]
+    return False
 
-    def link(self, parent: int, child: int) -> None:
-        self.parent[child] = parent
-        self.child_links[parent] += 1
 
-    def add(self, row: int, message: ThreadRow) -> None:
-        own = message_ids(message.message_id)[:1]
-        node = self.table.get(own[0]) if own else None
-        if node is not None and self.row_of[node] == -1:
-            self.row_of[node] = row  # the message a dummy stood for
-        else:
-            # No valid Message-ID, or another message here has it: a unique id (1)(A).
-            node = self.node(row)
-            if own and own[0] not in self.table:
-                self.table[own[0]] = node
+def _links(rows: list[ThreadRow]) -> list[int]:
+    """REFERENCES step (1): every node's parent (-1: none). Node n < len(rows) is the
+    message rows[n]; the nodes after them are dummies, one per id no message here has.
+
+    An id belongs to the first message in mailbox order that has it: linking in that
+    order, a dummy made for a reference before its message comes is that message's node.
+    """
+    count = len(rows)
+    mailbox_order = sorted(range(count), key=lambda row: rows[row].uid)
+    table: dict[str, int] = {}  # (1)(A)'s id table
+    for row in mailbox_order:
+        if rows[row].message_id:
+            own = message_ids(rows[row].message_id)
+            # No valid Message-ID, or a message here has it already: a unique id of its own.
+            if own and own[0] not in table:
+                table[own[0]] = row
+    parent = [-1] * count
+    has_children = [0] * count  # how many nodes name this one their parent
+    for row in mailbox_order:
+        message = rows[row]
         # (1)(A): References, else the first valid id of In-Reply-To.
-        references = message_ids(message.references) or message_ids(message.in_reply_to)[:1]
+        references = message_ids(message.references) if message.references else ()
+        if not references and message.in_reply_to:
+            references = message_ids(message.in_reply_to)[:1]
         last = -1
         for msgid in references:
-            reference = self.node_for(msgid)
+            reference = table.get(msgid)
+            if reference is None:  # a dummy, kept for every later reference to the id
+                reference = table[msgid] = len(parent)
+                parent.append(-1)
+                has_children.append(0)
             # Each id the parent of the next; an existing parent is kept; no loops.
-            if last != -1 and self.parent[reference] == -1 and not self.makes_loop(last, reference):
-                self.link(last, reference)
+            if last != -1 and parent[reference] == -1 and not _makes_loop(parent, has_children, last, reference):
+                parent[reference] = last
+                has_children[last] += 1
             last = reference
         # (1)(B): the last reference is this message's parent; a different parent (from a
         # truncated References elsewhere) is broken, and with no reference, so is any.
-        current = self.parent[node]
+        current = parent[row]
         if current not in (-1, last):
-            self.child_links[current] -= 1
-            self.parent[node] = -1
-        if last != -1 and self.parent[node] == -1 and not self.makes_loop(last, node):
-            self.link(last, node)
+            has_children[current] -= 1
+            parent[row] = -1
+        if last != -1 and parent[row] == -1 and not _makes_loop(parent, has_children, last, row):
+            parent[row] = last
+            has_children[last] += 1
+    return parent
 
 
 class _Tree:
     """REFERENCES steps (2)-(6) over the links: roots, dummies pruned, subjects merged,
-    siblings sorted by sent date (a row's number, as rows come in sent order)."""
+    siblings sorted by sent date (a message node's number, as rows come in sent order)."""
 
-    def __init__(self, rows: list[ThreadRow], links: _Links, base_subject: Callable[[str], str]):
-        self.rows, self.links, self.subject_key = rows, links, _subject_key(base_subject)
+    def __init__(self, rows: list[ThreadRow], parent: list[int], base_subject: Callable[[str], str]):
+        self.rows, self.parent, self.subject_key = rows, parent, _subject_key(base_subject)
+        self.count = len(rows)  # nodes from here on are dummies
         self.children: dict[int, list[int]] = {}
         self.roots: list[int] = []
 
@@ -199,27 +192,23 @@ class _Tree:
         self.roots.sort(key=self.sort_key)  # (4)
         self.merge_subjects()  # (5)
         for children in self.children.values():  # (6): every set of siblings by sent date
-            children.sort(key=self.sort_key)
+            children.sort()
         self.roots.sort(key=self.sort_key)
-        return [self.build(root) for root in self.roots]
-
-    def is_dummy(self, node: int) -> bool:
-        return self.links.row_of[node] == -1
+        return self.build()
 
     def sort_key(self, node: int) -> int:
-        """A message's row number; a dummy's is its earliest child's (children sorted)."""
-        row = self.links.row_of[node]
-        return row if row != -1 else self.links.row_of[self.children[node][0]]
+        """A message's node number; a dummy's is its earliest child's (children sorted)."""
+        return node if node < self.count else self.children[node][0]
 
     def prune(self) -> None:
         """(2) and (3): a message hangs under its nearest ancestor that is a message; one
         with none hangs under its top-most dummy, which stays only above two or more."""
-        parent, row_of = self.links.parent, self.links.row_of
+        parent, count = self.parent, self.count
         anchor: dict[int, int] = {}  # dummy -> nearest message above it, else the top dummy
 
         def anchor_of(node: int) -> int:
             path = []
-            while row_of[node] == -1 and parent[node] != -1 and node not in anchor:
+            while node >= count and parent[node] != -1 and node not in anchor:
                 path.append(node)
                 node = parent[node]
             found = anchor.get(node, node)
@@ -227,40 +216,39 @@ class _Tree:
                 anchor[passed] = found
             return found
 
-        dummies = []
-        for node, up in enumerate(parent):
-            if row_of[node] == -1:
-                if up == -1:
-                    dummies.append(node)
-            elif up == -1:
+        for node in range(count):
+            up = parent[node]
+            if up == -1:
                 self.roots.append(node)
             else:
-                self.children.setdefault(up if row_of[up] != -1 else anchor_of(up), []).append(node)
-        for dummy in dummies:
-            below = self.children.get(dummy, [])
+                self.children.setdefault(up if up < count else anchor_of(up), []).append(node)
+        for dummy in range(count, len(parent)):
+            below = self.children.get(dummy)
+            if parent[dummy] != -1 or not below:
+                continue
             if len(below) == 1:  # one thread: no dummy above it
                 self.roots.append(below[0])
                 del self.children[dummy]
-            elif below:
-                below.sort(key=self.sort_key)
+            else:
+                below.sort()
                 self.roots.append(dummy)
 
     def merge_subjects(self) -> None:
         """(5): top-level threads with the same base subject (that of the top message, or
         of a dummy's first child) are gathered: (B) one message per subject in a table,
         preferring a dummy, then a message that is not a reply or forward; (C) merged."""
+        count = self.count
         thread_subject: dict[int, tuple[str, bool]] = {}
         table: dict[str, int] = {}
         for root in self.roots:
-            row = self.rows[self.sort_key(root)]
-            base = self.subject_key(row.subject)
+            subject = self.rows[self.sort_key(root)].subject
+            base = self.subject_key(subject)
             if not base:  # (B)(ii): no subject, no merging
                 continue
-            reply = is_reply_or_forward(row.subject)
+            reply = is_reply_or_forward(subject)
             thread_subject[root] = (base, reply)
             held = table.get(base)
-            if held is None or (not self.is_dummy(held) and (self.is_dummy(root) or
-                                                            (thread_subject[held][1] and not reply))):
+            if held is None or (held < count and (root >= count or (thread_subject[held][1] and not reply))):
                 table[base] = root
         merged: set[int] = set()
         for root in self.roots:
@@ -271,27 +259,25 @@ class _Tree:
             if held == root:
                 continue
             merged.add(root)
-            if self.is_dummy(root):  # then held is a dummy too: the children become siblings
+            if root >= count:  # then held is a dummy too: the children become siblings
                 self.children[held].extend(self.children.pop(root))
-            elif self.is_dummy(held) or (reply and not thread_subject[held][1]):
+            elif held >= count or (reply and not thread_subject[held][1]):
                 self.children.setdefault(held, []).append(root)
             else:  # a new dummy above both, and in the table
-                dummy = self.links.node()
-                self.children[dummy] = sorted((held, root), key=self.sort_key)
+                dummy = len(self.parent)
+                self.parent.append(-1)
+                self.children[dummy] = sorted((held, root))
                 merged.add(held)
                 table[base] = dummy
                 self.roots.append(dummy)  # after the others: this loop leaves it alone
         self.roots = [root for root in self.roots if root not in merged]
 
-    def build(self, top: int) -> Thread:
-        """The Thread tree under a node, built without recursion (threads can be deep)."""
-        row_of, rows = self.links.row_of, self.rows
-        made = Thread(None if row_of[top] == -1 else rows[row_of[top]].uid)
-        pending = [(top, made)]
-        while pending:
-            node, thread = pending.pop()
-            for child in self.children.get(node, ()):
-                below = Thread(rows[row_of[child]].uid)
-                thread.children.append(below)
-                pending.append((child, below))
-        return made
+    def build(self) -> list[Thread]:
+        """The Thread trees, made node by node, then linked (no recursion: threads can be
+        thousands of replies deep)."""
+        rows, count = self.rows, self.count
+        made = {node: Thread(rows[node].uid if node < count else None) for node in self.roots}
+        made.update((node, Thread(rows[node].uid)) for children in self.children.values() for node in children)
+        for node, children in self.children.items():
+            made[node].children = [made[child] for child in children]
+        return [made[root] for root in self.roots]

@@ -27,7 +27,6 @@ _MSG_ID = re.compile(r"<([^<>]*)>")
 _BLOB = r"\[[^\[\]]*\] *"
 _LEADING_BLOB = re.compile(_BLOB)
 _REFWD = re.compile(rf"(?:{_BLOB})*(?:re|fwd?) *(?:{_BLOB})?:", re.IGNORECASE)
-_TRAILERS = re.compile(r"(?: |\(fwd\))+$", re.IGNORECASE)
 
 
 class ThreadRow(NamedTuple):
@@ -67,12 +66,9 @@ def message_ids(value: str) -> list[str]:
 def is_reply_or_forward(subject: str) -> bool:
     """Whether extracting the base subject (RFC 5256 §2.1) removes a "Re:"/"Fwd:" leader,
     a "(fwd)" trailer or a "[fwd: ...]" wrapper: REFERENCES step (5)'s reply or forward."""
-    text = " ".join(subject.split())  # (1)
-    trailers = _TRAILERS.search(text)  # (2)
-    if trailers:
-        if "(" in trailers.group():
-            return True
-        text = text[:trailers.start()]
+    text = " ".join(subject.split()).rstrip(" ")  # (1), and (2)'s trailing space
+    if text[-5:].lower() == "(fwd)":  # (2): a "(fwd)" trailer
+        return True
     while True:  # (3)-(5): a leader, else a blob that leaves something behind
         text = text.lstrip(" ")
         if _REFWD.match(text):
@@ -237,31 +233,36 @@ class _Tree:
         """(5): top-level threads with the same base subject (that of the top message, or
         of a dummy's first child) are gathered: (B) one message per subject in a table,
         preferring a dummy, then a message that is not a reply or forward; (C) merged."""
-        count = self.count
-        thread_subject: dict[int, tuple[str, bool]] = {}
+        count, rows = self.count, self.rows
+        thread_subject: dict[int, str] = {}
+        replies: dict[int, bool] = {}
+
+        def is_reply(root: int) -> bool:  # asked only where two threads share a subject
+            if root not in replies:
+                replies[root] = is_reply_or_forward(rows[self.sort_key(root)].subject)
+            return replies[root]
+
         table: dict[str, int] = {}
         for root in self.roots:
-            subject = self.rows[self.sort_key(root)].subject
-            base = self.subject_key(subject)
+            base = self.subject_key(rows[self.sort_key(root)].subject)
             if not base:  # (B)(ii): no subject, no merging
                 continue
-            reply = is_reply_or_forward(subject)
-            thread_subject[root] = (base, reply)
+            thread_subject[root] = base
             held = table.get(base)
-            if held is None or (held < count and (root >= count or (thread_subject[held][1] and not reply))):
+            if held is None or (held < count and (root >= count or (is_reply(held) and not is_reply(root)))):
                 table[base] = root
         merged: set[int] = set()
         for root in self.roots:
             if root not in thread_subject or root in merged:
                 continue
-            base, reply = thread_subject[root]
+            base = thread_subject[root]
             held = table[base]
             if held == root:
                 continue
             merged.add(root)
             if root >= count:  # then held is a dummy too: the children become siblings
                 self.children[held].extend(self.children.pop(root))
-            elif held >= count or (reply and not thread_subject[held][1]):
+            elif held >= count or (is_reply(root) and not is_reply(held)):
                 self.children.setdefault(held, []).append(root)
             else:  # a new dummy above both, and in the table
                 dummy = len(self.parent)
@@ -277,7 +278,8 @@ class _Tree:
         thousands of replies deep)."""
         rows, count = self.rows, self.count
         made = {node: Thread(rows[node].uid if node < count else None) for node in self.roots}
-        made.update((node, Thread(rows[node].uid)) for children in self.children.values() for node in children)
+        below = [node for children in self.children.values() for node in children]
+        made.update(zip(below, [Thread(rows[node].uid, []) for node in below], strict=True))
         for node, children in self.children.items():
             made[node].children = [made[child] for child in children]
         return [made[root] for root in self.roots]

@@ -65,5 +65,7 @@ def test_bench_imap_runs_every_command_and_measures_idle_connections(capsys):
         assert re.search(rf"{re.escape(name)}.*: [\d,.]+ commands/s, p50 [\d.]+ ms, p95 [\d.]+ ms", out), name
     for criteria in ("(REVERSE DATE)", "(SUBJECT)", "(FROM DATE)"):
         assert re.search(rf"SORT {re.escape(criteria)} of 60 messages: p50 [\d.]+ ms, p95 [\d.]+ ms", out), criteria
+    for algorithm in ("REFERENCES", "ORDEREDSUBJECT"):
+        assert re.search(rf"THREAD {algorithm} of 60 messages: p50 [\d.]+ ms, p95 [\d.]+ ms", out), algorithm
     assert re.search(r"5 IDLE connections: -?[\d,.]+ MB more memory", out)
     assert not Domain.objects.filter(name__startswith="bench-").exists()

@@ -132,7 +132,8 @@ def fetch_binary(message: Message, section: str = "") -> bytes | None:
     Encoding removed, or None if the part doesn't exist. section is "" or part numbers.
 
     Only the part's octets are read from the blob. "" is the whole message as BODY[]
-    gives it (a message's own encoding is 7bit, 8bit or binary: RFC 2045 §6.4).
+    gives it, headers not rewritten (a multipart is 7bit, 8bit or binary: RFC 2045 §6.4);
+    "1" of a single-part message is its decoded body.
     Raises transfer.UnknownEncoding (the IMAP layer answers UNKNOWN-CTE, RFC 3516 §4.3).
     """
     if section == "":

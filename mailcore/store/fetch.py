@@ -1,6 +1,7 @@
 """Reading messages: the whole message, its header, or one MIME part (RFC 9051 §6.4.5)."""
 from django.utils.translation import gettext as _
 
+from mailcore.mime import transfer
 from mailcore.mime.structure import find_part
 
 from . import blobs
@@ -124,6 +125,27 @@ def fetch_section(message: Message, section: str = "") -> bytes | None:
         # multipart) starts with this copy's trace fields, as BODY[] does.
         return bytes(message.trace) + octets
     return octets
+
+
+def fetch_binary(message: Message, section: str = "") -> bytes | None:
+    """Return BINARY[section] (RFC 3516 §4.2): the part's body with its Content-Transfer-
+    Encoding removed, or None if the part doesn't exist. section is "" or part numbers.
+
+    Only the part's octets are read from the blob. "" is the whole message as BODY[]
+    gives it, headers not rewritten (a multipart is 7bit, 8bit or binary: RFC 2045 §6.4);
+    "1" of a single-part message is its decoded body.
+    Raises transfer.UnknownEncoding (the IMAP layer answers UNKNOWN-CTE, RFC 3516 §4.3).
+    """
+    if section == "":
+        return fetch_raw(message)
+    part = find_part(message.structure, section)
+    if part is None:
+        return None
+    start, end = part["body"]
+    encoding = part.get("encoding")
+    if transfer.encoding_name(encoding) not in transfer.KNOWN:
+        raise transfer.UnknownEncoding(encoding)  # refused before reading the blob
+    return transfer.decode(blobs.read_range(message.blob.digest, start, end), encoding)
 
 
 def _split_section(spec: str) -> tuple[str, str, str]:

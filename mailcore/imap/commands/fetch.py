@@ -5,10 +5,11 @@ for body sections, from byte ranges of the blob: nothing is parsed again.
 """
 from dataclasses import dataclass
 
-from mailcore.store.fetch import FLAG_COLUMNS, fetch_rows, fetch_section
+from mailcore.mime.transfer import UnknownEncoding
+from mailcore.store.fetch import FLAG_COLUMNS, fetch_binary, fetch_rows, fetch_section
 from mailcore.store.messages import store_flags
 
-from ..errors import ImapBad
+from ..errors import ImapBad, ImapNo
 from ..parser import Cursor
 from ..recent import with_recent
 from ..responses import paren
@@ -28,7 +29,7 @@ SIMPLE = {"ENVELOPE", "FLAGS", "INTERNALDATE", "RFC822", "RFC822.HEADER", "RFC82
 
 @dataclass(frozen=True)
 class FetchAtt:
-    name: str  # ENVELOPE, FLAGS, ..., or BODY[] for a section
+    name: str  # ENVELOPE, FLAGS, ..., or BODY[], BINARY[], BINARY.SIZE[] for a section
     section: str | None = None  # "", "HEADER", "1.2.MIME", "HEADER.FIELDS", ...
     fields: tuple = ()  # for HEADER.FIELDS (.NOT)
     partial: tuple | None = None  # (origin, length)
@@ -36,7 +37,9 @@ class FetchAtt:
 
     @property
     def sets_seen(self) -> bool:
-        return (self.section is not None and not self.peek) or self.name in ("RFC822", "RFC822.TEXT")
+        # RFC 3516 §4.2: BINARY sets \Seen as BODY does; BINARY.SIZE doesn't (§4.3)
+        return ((self.section is not None and not self.peek and self.name != "BINARY.SIZE[]")
+                or self.name in ("RFC822", "RFC822.TEXT"))
 
     def label(self) -> bytes:
         if self.section is None:
@@ -45,7 +48,7 @@ class FetchAtt:
         if self.fields:
             spec += " (" + " ".join(self.fields) + ")"
         origin = f"<{self.partial[0]}>" if self.partial else ""
-        return f"BODY[{spec}]{origin}".encode()
+        return f"{self.name[:-2]}[{spec}]{origin}".encode()
 
 
 def parse_atts(cursor: Cursor) -> list[FetchAtt]:
@@ -68,6 +71,8 @@ def _att(cursor: Cursor, allow_macro: bool) -> FetchAtt:
     name = cursor._chars(lambda b: chr(b).isalnum() or b in b".").decode().upper()
     if name in ("BODY", "BODY.PEEK") and cursor.take(b"["):
         return _section(cursor, peek=name == "BODY.PEEK")
+    if name in ("BINARY", "BINARY.PEEK", "BINARY.SIZE") and cursor.take(b"["):
+        return _binary_section(cursor, name)
     if name in SIMPLE:
         return FetchAtt(name)
     raise ImapBad(f"Unknown FETCH item {name or cursor.where()}")
@@ -84,13 +89,28 @@ def _section(cursor: Cursor, peek: bool) -> FetchAtt:
     if not _valid_section(spec):
         raise ImapBad(f"Invalid section {spec!r}")
     cursor.expect(b"]", "']'")
-    partial = None
-    if cursor.take(b"<"):
-        origin = cursor.number()
-        cursor.expect(b".", "'.'")
-        partial = (origin, cursor.number(nonzero=True))
-        cursor.expect(b">", "'>'")
-    return FetchAtt("BODY[]", spec, fields, partial, peek)
+    return FetchAtt("BODY[]", spec, fields, _partial(cursor), peek)
+
+
+def _partial(cursor: Cursor) -> tuple | None:
+    if not cursor.take(b"<"):
+        return None
+    origin = cursor.number()
+    cursor.expect(b".", "'.'")
+    partial = (origin, cursor.number(nonzero=True))
+    cursor.expect(b">", "'>'")
+    return partial
+
+
+def _binary_section(cursor: Cursor, name: str) -> FetchAtt:
+    """RFC 3516 §9: section-binary = "[" [section-part] "]"; only BINARY(.PEEK) has a partial."""
+    spec = cursor._chars(lambda b: chr(b).isalnum() or b in b".").decode().upper()
+    if spec and not all(piece.isdigit() and int(piece) > 0 for piece in spec.split(".")):
+        raise ImapBad(f"Invalid binary section {spec!r}: only part numbers")
+    cursor.expect(b"]", "']'")
+    if name == "BINARY.SIZE":
+        return FetchAtt("BINARY.SIZE[]", spec)
+    return FetchAtt("BINARY[]", spec, partial=_partial(cursor), peek=name == "BINARY.PEEK")
 
 
 def _valid_section(spec: str) -> bool:
@@ -145,6 +165,23 @@ def _literal(data: bytes | None) -> bytes:
     return b"{%d}\r\n" % len(data) + data
 
 
+def _binary_literal(data: bytes | None) -> bytes:
+    if data is not None and b"\0" in data:
+        return b"~{%d}\r\n" % len(data) + data  # RFC 3516 §4.2: NUL octets need a literal8
+    return _literal(data)
+
+
+def _binary_data(message, att: FetchAtt) -> bytes | None:
+    try:
+        data = fetch_binary(message, att.section)
+    except UnknownEncoding:
+        raise ImapNo("Unknown Content-Transfer-Encoding", code="UNKNOWN-CTE") from None  # RFC 3516 §4.3
+    if data is not None and att.partial:
+        origin, length = att.partial
+        data = data[origin:origin + length]  # RFC 3516 §4.2: the range is of the decoded data
+    return data
+
+
 def _item(message, att: FetchAtt, recent) -> bytes:
     name = att.name
     if name == "UID":
@@ -166,6 +203,11 @@ def _item(message, att: FetchAtt, recent) -> bytes:
     if name in ("RFC822", "RFC822.HEADER", "RFC822.TEXT"):
         section = {"RFC822": "", "RFC822.HEADER": "HEADER", "RFC822.TEXT": "TEXT"}[name]
         return name.encode() + b" " + _literal(fetch_section(message, section))
+    if name == "BINARY.SIZE[]":
+        data = _binary_data(message, att)
+        return att.label() + b" %d" % (0 if data is None else len(data))
+    if name == "BINARY[]":
+        return att.label() + b" " + _binary_literal(_binary_data(message, att))
     return att.label() + b" " + _literal(_section_data(message, att))
 
 

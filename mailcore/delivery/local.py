@@ -272,7 +272,7 @@ def _forward(message: QueuedMessage, raw: bytes, forwarded: dict[str, str], outc
         by_forwarder[via].append(address)
     for via, addresses in by_forwarder.items():
         envelope = Envelope(
-            mail_from=forward_sender(message.mail_from), recipients=addresses,
+            mail_from=forward_sender(message.mail_from, message.source), recipients=addresses,
             source=QueuedMessage.Source.FORWARD, smtputf8=message.smtputf8, owner_domain=_domain_of(via),
         )
         outcome.forwards.append((trace.delivered_to_field(via) + raw, envelope))

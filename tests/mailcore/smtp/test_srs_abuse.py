@@ -4,6 +4,7 @@ and guessing SRS addresses one RCPT at a time."""
 import re
 import smtplib
 import time
+from datetime import timedelta
 
 import pytest
 
@@ -132,3 +133,28 @@ def test_refused_recipients_below_the_limit_are_answered_at_once(alice, mail_hos
     assert time.monotonic() - started < 0.1 * 10  # no tarpit yet
     assert client.rcpt("alice@example.test")[0] == 250
     client.quit()
+
+
+@pytest.fixture
+def forward_rate(settings):
+    settings.HOPTHU_FORWARD_RATE_PER_HOUR = 2
+    return settings
+
+
+def test_a_forward_flood_is_deferred_past_the_rate_and_the_local_copies_kept(forward_rate, alice, mx):
+    # A flood at a forwarding mailbox must not leave our IPs at the flood's pace.
+    from django.utils import timezone
+
+    from mailcore.store.models import Message
+
+    set_forward("alice@example.test", ["alice@elsewhere.net"], keep_copy=True)
+    for n in range(5):
+        assert mx.send_message(message(subject=f"flood {n}"), "bob@example.net", ["alice@example.test"]) == {}
+    wait_for(lambda: QueueRecipient.objects.filter(kind="remote").count() == 5, what="five forwarded copies")
+    assert Message.objects.filter(account=alice, folder__name="INBOX").count() == 5  # every local copy
+    soon = timezone.now() + timedelta(minutes=5)
+    copies = QueueRecipient.objects.filter(kind="remote")
+    assert copies.filter(next_attempt__lte=soon).count() == 2
+    deferred = copies.filter(status="deferred", next_attempt__gt=soon + timedelta(minutes=50))
+    assert deferred.count() == 3
+    assert "forwarding rate" in deferred.first().last_result

@@ -246,6 +246,8 @@ CELERY_BEAT_SCHEDULE = {
     "audit-prune": {"task": "mailcore.audit.prune", "schedule": 86400.0},
     "quarantine-expire": {"task": "mailcore.filters.expire_quarantine", "schedule": 3600.0},
     "greylist-expire": {"task": "mailcore.filters.expire_greylist", "schedule": 3600.0},
+    # Lockouts and rate-limit windows (refused-RCPT counts among them) past their time.
+    "auth-purge": {"task": "mailcore.auth.purge_expired", "schedule": 3600.0},
 }
 
 # --- Mail core -------------------------------------------------------------------------

@@ -246,6 +246,8 @@ CELERY_BEAT_SCHEDULE = {
     "audit-prune": {"task": "mailcore.audit.prune", "schedule": 86400.0},
     "quarantine-expire": {"task": "mailcore.filters.expire_quarantine", "schedule": 3600.0},
     "greylist-expire": {"task": "mailcore.filters.expire_greylist", "schedule": 3600.0},
+    # Lockouts and rate-limit windows (refused-RCPT counts among them) past their time.
+    "auth-purge": {"task": "mailcore.auth.purge_expired", "schedule": 3600.0},
 }
 
 # --- Mail core -------------------------------------------------------------------------
@@ -316,6 +318,17 @@ HOPTHU_CLIENT_HOSTNAME = env_str("HOPTHU_CLIENT_HOSTNAME", "")
 HOPTHU_SIGN_PROFILES = env_bool("HOPTHU_SIGN_PROFILES", True)  # sign Apple profiles with the TLS certificate
 HOPTHU_SRS_DOMAIN = env_str("HOPTHU_SRS_DOMAIN", "")  # empty: HOPTHU_HOSTNAME
 HOPTHU_SRS_SECRET = env_str("HOPTHU_SRS_SECRET", "")  # empty: derived from SECRET_KEY
+# Forwarding (docs/security.md, "Forwarding and SRS"): targets per account forward or rule,
+# and forwarded copies per account and per domain in any hour (over it: deferred; 0: no limit).
+HOPTHU_MAX_FORWARD_TARGETS = env_int("HOPTHU_MAX_FORWARD_TARGETS", 10)
+HOPTHU_FORWARD_RATE_PER_HOUR = env_int("HOPTHU_FORWARD_RATE_PER_HOUR", 300)
+HOPTHU_DOMAIN_FORWARD_RATE_PER_HOUR = env_int("HOPTHU_DOMAIN_FORWARD_RATE_PER_HOUR", 3000)
+# Refused RCPTs from one client address (a guesser): past this many within the window each
+# further refusal is answered more slowly, and past twice as many the session ends with 421.
+HOPTHU_SMTP_MAX_REFUSED_RCPTS = env_int("HOPTHU_SMTP_MAX_REFUSED_RCPTS", 10)  # 0: no limit
+HOPTHU_SMTP_REFUSED_RCPT_WINDOW_SECONDS = env_int("HOPTHU_SMTP_REFUSED_RCPT_WINDOW_SECONDS", 600)
+HOPTHU_SMTP_TARPIT_SECONDS = env_int("HOPTHU_SMTP_TARPIT_SECONDS", 1)  # per refusal past the limit
+HOPTHU_SMTP_TARPIT_MAX_SECONDS = env_int("HOPTHU_SMTP_TARPIT_MAX_SECONDS", 10)
 # Refuse mail failing DMARC when the From domain publishes p=reject (docs/inbound-checks.md)
 HOPTHU_DMARC_REJECT = env_bool("HOPTHU_DMARC_REJECT", True)  # the default of a new domain's dmarc_reject
 # Who gets postmaster mail when no account or alias is called postmaster (docs/smtp.md);

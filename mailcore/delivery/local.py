@@ -265,14 +265,19 @@ def _domain_of(address: str) -> str:
 def _forward(message: QueuedMessage, raw: bytes, forwarded: dict[str, str], outcome: _Outcome):
     """Queue forwarded copies, each marked Delivered-To by the local address that forwards it
     (the loop check of the next hop), with an SRS sender so SPF passes (srs.py)."""
+    from .forward_limits import forward_delay
     from .srs import forward_sender
 
     by_forwarder = defaultdict(list)
     for address, via in forwarded.items():
         by_forwarder[via].append(address)
     for via, addresses in by_forwarder.items():
+        domain = _domain_of(via)
+        delay = forward_delay(via, domain, len(addresses))  # over the hourly rate: deferred, not lost
         envelope = Envelope(
-            mail_from=forward_sender(message.mail_from), recipients=addresses,
-            source=QueuedMessage.Source.FORWARD, smtputf8=message.smtputf8, owner_domain=_domain_of(via),
+            mail_from=forward_sender(message.mail_from, message.source), recipients=addresses,
+            source=QueuedMessage.Source.FORWARD, smtputf8=message.smtputf8, owner_domain=domain,
+            delay=delay, delay_reason="451 4.7.1 deferred: over the forwarding rate of this address or domain"
+            if delay else "",
         )
         outcome.forwards.append((trace.delivered_to_field(via) + raw, envelope))

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 # Settings the child must see as the host sees them (tests override them in-process).
 _INHERITED = ("HOPTHU_BLOB_DIR", "HOPTHU_HOSTNAME", "HOPTHU_QUEUE_LIFETIME_SECONDS", "HOPTHU_DELIVERY_SWEEP_SECONDS",
               "HOPTHU_SRS_DOMAIN", "HOPTHU_SRS_SECRET", "HOPTHU_DIRECTORY_CACHE_SECONDS", "HOPTHU_MAX_MESSAGE_SIZE",
-              "SECRET_KEY")
+              "HOPTHU_FORWARD_RATE_PER_HOUR", "HOPTHU_DOMAIN_FORWARD_RATE_PER_HOUR", "SECRET_KEY")
 
 
 class DeliveryProcess:

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -42,6 +43,8 @@ class Envelope:
     kinds: dict = field(default_factory=dict)  # recipient -> "local"/"remote" when already known
     spam_score: float | None = None  # the MX's scan (mailcore.filters.scan); None: not scanned
     spam_report: dict | None = None
+    delay: timedelta | None = None  # wait this long before the first attempt (forward_limits)
+    delay_reason: str = ""
 
 
 def on_enqueued(listener: Callable[[set[str]], None]):
@@ -88,8 +91,13 @@ def enqueue_batch(items: list[tuple[bytes, Envelope]]) -> list[int]:
             for address in envelope.recipients:
                 kind, domain = envelope.kinds.get(address) or recipient_kind(address)
                 kinds_queued.add(kind)
-                recipients.append(QueueRecipient(message=message, address=address, kind=kind, domain=domain,
-                                                 next_attempt=now))
+                recipient = QueueRecipient(message=message, address=address, kind=kind, domain=domain,
+                                           next_attempt=now)
+                if envelope.delay:
+                    recipient.status = QueueRecipient.Status.DEFERRED
+                    recipient.next_attempt = now + envelope.delay
+                    recipient.last_result = envelope.delay_reason
+                recipients.append(recipient)
         QueueRecipient.objects.bulk_create(recipients)
         received = Counter(r.domain for r in recipients if r.kind == "local")
         ids = [message.pk for message in messages]

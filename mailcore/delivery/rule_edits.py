@@ -39,10 +39,12 @@ class _Errors:
             raise ValidationError(self.by_key)
 
 
-def clean_rule(data: dict, account=None) -> dict:
+def clean_rule(data: dict, account=None, rule=None) -> dict:
     """Return {"name", "match", "active", "conditions", "actions"} normalised, or raise.
 
-    Given the account, a forward to an address that delivers back to it is refused.
+    Given the account, a forward to an address that delivers back to it is refused, and
+    so is one past the account's cap on forward targets (forward_limits.py; the rule being
+    edited, `rule`, is not counted twice).
     """
     errors = _Errors()
     name = " ".join(str(data.get("name") or "").split())
@@ -66,9 +68,28 @@ def clean_rule(data: dict, account=None) -> dict:
         errors.add("actions", _("A rule cannot both move and discard a message: choose one."))
     if kinds.count("forward") > MAX_FORWARDS:
         errors.add("actions", _("A rule may forward to at most %(count)d addresses.") % {"count": MAX_FORWARDS})
+    if account is not None:
+        _check_forward_cap(actions, account, rule, errors)
     errors.raise_any()
     return {"name": name, "match": match, "active": bool(data.get("active", True)),
             "conditions": conditions, "actions": actions}
+
+
+def _check_forward_cap(actions: list[dict], account, rule, errors: _Errors):
+    """The account's forward targets, its forwarding and all its rules together, are capped
+    (HOPTHU_MAX_FORWARD_TARGETS): the first forward past the cap carries the error."""
+    from . import forward_limits
+
+    cap = forward_limits.max_targets()
+    if not cap:
+        return
+    targets = forward_limits.rule_targets(account, except_rule=rule) | forward_limits.directory_targets(account)
+    for index, action in enumerate(actions):
+        if action.get("action") == "forward" and action.get("address"):
+            targets.add(action["address"].lower())
+            if len(targets) > cap:
+                errors.add(f"actions.{index}.address", forward_limits.too_many_message(cap))
+                return
 
 
 def _clean_condition(row: dict, index: int, errors: _Errors) -> dict:
@@ -162,7 +183,7 @@ def create_rule(account, data: dict) -> MailRule:
 
 
 def update_rule(rule: MailRule, data: dict) -> MailRule:
-    cleaned = clean_rule(data, rule.account)
+    cleaned = clean_rule(data, rule.account, rule)
     for key, value in cleaned.items():
         setattr(rule, key, value)
     rule.save(update_fields=list(cleaned))

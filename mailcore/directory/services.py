@@ -460,6 +460,11 @@ def set_forward(address, targets, *, keep_copy=True):
     if not targets:
         return None
     cleaned = _clean_targets(targets, Address(account.localpart, account.domain.name))
+    from mailcore.delivery import forward_limits
+
+    cap = forward_limits.max_targets()
+    if cap and len({t.lower() for t in cleaned} | forward_limits.rule_targets(account)) > cap:
+        raise ValidationError({"targets": forward_limits.too_many_message(cap)})
     forward = Forward.objects.create(account=account, keep_copy=keep_copy)
     ForwardTarget.objects.bulk_create(ForwardTarget(forward=forward, address=t) for t in cleaned)
     return forward

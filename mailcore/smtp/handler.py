@@ -4,6 +4,7 @@ One handler instance serves every connection of a listener; per-connection state
 on aiosmtpd's session and envelope objects. Every directory lookup and the commit run
 on the host's thread pool (host.run_blocking), never on the event loop.
 """
+import asyncio
 import logging
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from mailcore.filters import scan as filter_scan
 from mailcore.relay import access as relay_access
 from mailcore.stats import pending as pending_counts
 
-from . import policy, submission
+from . import policy, refusals, submission
 from .auth import SubmissionAuth
 from .checks import check_message, strip_forged_results
 from .committer import GroupCommitter
@@ -102,7 +103,12 @@ class MailHandler(SubmissionAuth):
         if verdict.reply:
             if verdict.domain and verdict.reply.startswith("5"):  # permanent refusals only: a 4xx is retried
                 pending_counts.note(verdict.domain, pending_counts.Kind.REJECTED)
-            return verdict.reply
+            return await self._refused_RCPT(server, session, verdict.reply)
+        if verdict.srs and not may_relay and reverse_path(envelope):
+            # An SRS address only takes the bounces it was made for (delivery/srs.py): any
+            # other mail to a guessed or harvested one would be relayed to its original sender.
+            return await self._refused_RCPT(server, session, "550 5.7.1 Only bounces (MAIL FROM:<>) may be sent "
+                                                             "to this address")
         # RFC 5321 §4.5.1: postmaster is never greylisted (a report of a problem must arrive).
         if server.mode == "mx" and verdict.kind == "local" and not verdict.postmaster \
                 and not greylist.may_skip(verdict.domain):
@@ -122,6 +128,20 @@ class MailHandler(SubmissionAuth):
             envelope.hopthu_kinds[verdict.address] = (verdict.kind, verdict.domain)
             envelope.hopthu_postmaster_only = envelope.hopthu_postmaster_only and verdict.postmaster
         return "250 2.1.5 OK"
+
+    async def _refused_RCPT(self, server, session, reply: str) -> str:
+        """Count a permanent refusal against the client (smtp/refusals.py): past the limit it
+        is answered slowly, on the event loop, and then the session is ended with 421."""
+        if not reply.startswith("5"):
+            return reply
+        brake = await self.host.run_blocking(refusals.note, server.client_ip())
+        if brake.delay:
+            await asyncio.sleep(brake.delay)
+        if brake.close:
+            log.info("closing the SMTP session of %s: too many refused recipients", server.client_ip())
+            session.hopthu_close = True
+            return refusals.CLOSE_REPLY
+        return reply
 
     # --- DATA ----------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ class Verdict:
     address: str = ""  # the canonical form to queue
     dmarc_reject: bool = True  # refuse mail failing DMARC p=reject (the hosted domain's choice)
     postmaster: bool = False  # mail to postmaster: never refused by spam policy (RFC 5321 §4.5.1)
+    srs: bool = False  # an SRS address of ours: only bounces (MAIL FROM:<>) may go there
 
 
 def refuse(reply: str, domain: str = "") -> Verdict:
@@ -108,7 +109,8 @@ def _check_recipient(text: str, *, may_relay: bool, postmaster_fallback: bool = 
     if original is not None:  # a bounce coming back for mail we forwarded (srs.py)
         back = parse_path(original)
         if back is not None:
-            return Verdict(None, QueueRecipient.Kind.REMOTE, back.domain, str(back), _default_dmarc_reject())
+            return Verdict(None, QueueRecipient.Kind.REMOTE, back.domain, str(back), _default_dmarc_reject(),
+                           srs=True)
     if may_relay:
         return Verdict(None, QueueRecipient.Kind.REMOTE, address.domain, as_given(text, address),
                        _default_dmarc_reject())

@@ -147,6 +147,13 @@ class MailSession(SMTP):
             return None, None
         return address, arg[match.end():]
 
+    async def smtp_RCPT(self, arg: str) -> None:
+        """RCPT, then the end of the session if the handler gave up on the client (a 421
+        after too many refused recipients, smtp/refusals.py; RFC 5321 §3.8)."""
+        await super().smtp_RCPT(arg)
+        if getattr(self.session, "hopthu_close", False) and self.transport is not None:
+            self.transport.close()
+
     async def smtp_VRFY(self, arg: str) -> None:
         """RFC 5321 §3.5.3, §7.3: 252 for any name, so VRFY discloses no mailbox. aiosmtpd
         would answer an unparsable name with "502 Could not VRFY <name>", echoing up to a

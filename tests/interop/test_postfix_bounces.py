@@ -53,7 +53,7 @@ def test_srs_a_forward_bounced_by_postfix_returns_to_the_original_sender(alice, 
     forwarded = QueueRecipient.objects.get(address="ghost@gateway.test")
     assert forwarded.status == "delivered"
     srs_sender = forwarded.message.mail_from
-    assert re.fullmatch(r"SRS0=[A-Z2-7]{4}=[A-Z2-7]{2}=sender\.example=erin@mx\.example\.test", srs_sender)
+    assert re.fullmatch(r"SRS0=[A-Z2-7]{8}=[A-Z2-7]{2}=sender\.example=erin@mx\.example\.test", srs_sender)
     peer.wait_for_log(rf"from=<{re.escape(srs_sender)}>, size=\d+, nrcpt=1")
 
     # Postfix's bounce goes to the SRS address; HopThu takes it at RCPT, reverses it and

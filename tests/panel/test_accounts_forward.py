@@ -37,3 +37,11 @@ def test_a_loop_is_refused(owner_client, alice, bob):
     owner_client.post(reverse("panel:account_forward", args=[bob.pk]), {"targets": "alice@example.test"})
     response = owner_client.post(url(alice), {"targets": "bob@example.test"})
     assert "loop" in response.context["forward_form"].errors["targets"][0]
+
+
+def test_a_forward_past_the_cap_is_an_error_on_the_targets_field(owner_client, alice):
+    targets = "\n".join(f"copy{n}@elsewhere.example" for n in range(11))
+    response = owner_client.post(url(alice), {"targets": targets})
+    assert response.status_code == 400
+    assert "at most 10 addresses" in response.context["forward_form"].errors["targets"][0]
+    assert not hasattr(Account.objects.get(pk=alice.pk), "forward")

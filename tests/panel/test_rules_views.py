@@ -149,3 +149,11 @@ def test_the_pages_render_in_vietnamese(owner_client, alice, language):
     owner_client.cookies["django_language"] = language
     for name in ("panel:rule_list", "panel:rule_add", "panel:rule_test"):
         assert owner_client.get(reverse(name, args=[alice.pk])).status_code == 200
+
+
+def test_a_rule_forward_past_the_mailboxs_cap_is_an_error_on_its_address(owner_client, alice, settings):
+    settings.HOPTHU_MAX_FORWARD_TARGETS = 2
+    response = owner_client.post(add_url(alice), editor_post(actions=[
+        {"action": "forward", "address": f"copy{n}@elsewhere.example"} for n in range(3)]))
+    assert response.status_code == 200 and not MailRule.objects.exists()
+    assert "at most 2 addresses" in response.context["editor"].actions.forms[2].errors["address"][0]

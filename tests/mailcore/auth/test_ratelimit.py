@@ -139,3 +139,18 @@ def test_concurrent_hits_never_exceed_the_limit():
     assert len(passed) == 10
     assert len(refused) == 22
     assert limit.used() == 10
+
+
+def test_the_hourly_purge_removes_windows_past_their_time(db):
+    # Refused-RCPT counts (smtp/refusals.py) make a window per guessing client address.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mailcore.auth.models import RateWindow
+    from mailcore.auth.tasks import purge_expired
+
+    RateWindow.objects.create(key="rcpt-refused:192.0.2.1", expires=timezone.now() - timedelta(seconds=1))
+    RateWindow.objects.create(key="rcpt-refused:192.0.2.2", expires=timezone.now() + timedelta(minutes=5))
+    assert purge_expired() == 1
+    assert list(RateWindow.objects.values_list("key", flat=True)) == ["rcpt-refused:192.0.2.2"]

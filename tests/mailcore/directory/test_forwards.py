@@ -76,3 +76,26 @@ def test_it_refuses_a_new_domain_alias_that_turns_a_forward_into_a_loop(alice):
     with pytest.raises(ValidationError) as info:
         create_domain_alias("example.vn", "example.test")
     assert "alice@example.test" in info.value.message_dict["domain"][0]
+
+
+def test_a_forward_to_more_targets_than_the_cap_is_refused_on_the_targets(alice):
+    # Each target is another copy leaving our IP: an abused account must not be an amplifier.
+    targets = [f"copy{n}@elsewhere.example" for n in range(11)]
+    errors = error_of(set_forward, "alice@example.test", targets)
+    assert "at most 10 addresses" in errors["targets"][0]
+    assert not Forward.objects.exists()
+    assert set_forward("alice@example.test", targets[:10]).targets.count() == 10
+
+
+def test_the_forward_cap_counts_the_mailboxs_rule_forwards_too(alice):
+    from mailcore.delivery.rule_edits import create_rule
+
+    create_rule(alice, {"name": "copies", "conditions": [], "actions": [
+        {"action": "forward", "address": f"rule{n}@elsewhere.example"} for n in range(4)]})
+    errors = error_of(set_forward, "alice@example.test", [f"copy{n}@elsewhere.example" for n in range(7)])
+    assert "at most 10 addresses" in errors["targets"][0]
+    set_forward("alice@example.test", [f"copy{n}@elsewhere.example" for n in range(6)])
+    with pytest.raises(ValidationError) as info:
+        create_rule(alice, {"name": "one more", "conditions": [], "actions": [
+            {"action": "forward", "address": "last@elsewhere.example"}]})
+    assert "at most 10 addresses" in info.value.message_dict["actions.0.address"][0]

@@ -46,3 +46,13 @@ def test_a_loop_through_another_account_is_refused(alice_rechecked, alice, bob):
     set_forward(bob.address, ["alice@example.test"], keep_copy=False)
     response = alice_rechecked.post("/mail/settings/forwarding/", {"targets": "bob@example.test", "keep_copy": ""})
     assert "mail loop" in " ".join(response.context["form"].errors["targets"])
+
+
+def test_a_forward_past_the_cap_shows_on_the_targets_field(alice_rechecked, alice):
+    from mailcore.directory.models import Forward
+
+    targets = "\n".join(f"copy{n}@elsewhere.example" for n in range(11))
+    response = alice_rechecked.post("/mail/settings/forwarding/", {"targets": targets, "keep_copy": "on"})
+    assert response.status_code == 200
+    assert any("at most 10 addresses" in error for error in response.context["form"].errors["targets"])
+    assert not Forward.objects.filter(account=alice).exists()

@@ -146,7 +146,10 @@ def _qresync_param(cursor: Cursor):
     modseq = cursor.modseq()
     known = None
     if cursor.take(b" ") and cursor.peek() != ord("("):
-        known = uid_ranges(cursor.sequence_set())
+        ranges = cursor.sequence_set()
+        if any(r.start is None or r.end is None for r in ranges):
+            raise ImapBad("QRESYNC known-uids may not hold *")  # RFC 7162 §7 known-uids
+        known = uid_ranges(ranges)
         cursor.take(b" ")
     if cursor.peek() == ord("("):
         # RFC 7162 §3.2.5.2: seq-match-data only helps a server that has forgotten

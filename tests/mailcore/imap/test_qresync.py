@@ -161,3 +161,16 @@ def test_rfc7162_3_2_6_vanished_needs_changedsince_uid_fetch_and_qresync(six, ra
     raw.command(b"SELECT INBOX")
     assert raw.command(b"UID FETCH 1:* (FLAGS) (VANISHED)")[-1].split()[1] == b"BAD"
     assert raw.command(b"FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)")[-1].split()[1] == b"BAD"
+
+
+def test_rfc7162_7_known_uids_may_not_hold_a_star(six, raw):
+    raw.command(b"ENABLE QRESYNC")
+    reply = raw.command(b"SELECT INBOX (QRESYNC (%d 1 1:*))" % six.uidvalidity)
+    assert reply[-1].split()[1] == b"BAD"
+
+
+def test_rfc7162_3_2_store_reports_the_uid_once_qresync_is_enabled(six, raw):
+    raw.command(b"ENABLE QRESYNC")
+    raw.command(b"SELECT INBOX")
+    lines = raw.command(b"STORE 2 +FLAGS (\\Answered)")
+    assert re.match(rb"\* 2 FETCH \(UID 2 FLAGS \(\\Answered \\Recent\) MODSEQ \(\d+\)\)", lines[0])

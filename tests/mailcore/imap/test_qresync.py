@@ -174,3 +174,15 @@ def test_rfc7162_3_2_store_reports_the_uid_once_qresync_is_enabled(six, raw):
     raw.command(b"SELECT INBOX")
     lines = raw.command(b"STORE 2 +FLAGS (\\Answered)")
     assert re.match(rb"\* 2 FETCH \(UID 2 FLAGS \(\\Answered \\Recent\) MODSEQ \(\d+\)\)", lines[0])
+
+
+def test_rfc7162_3_2_5_imaplib_resynchronizes_with_qresync(alice, six, imap):
+    """The same exchange from Python's imaplib: ENABLE, then SELECT with the parameters."""
+    imap.login("alice@example.test", "correct horse battery staple")
+    assert imap.enable("QRESYNC")[0] == "OK"
+    assert imap.untagged_responses.pop("ENABLED") == [b"QRESYNC"]
+    since = six.highestmodseq
+    _expunge(alice, [3])
+    typ, _data = imap._simple_command("SELECT", "INBOX", f"(QRESYNC ({six.uidvalidity} {since} 1:6))")
+    assert typ == "OK"
+    assert imap.untagged_responses["VANISHED"] == [b"(EARLIER) 3"]

@@ -21,11 +21,16 @@ def expunged_since(folder_id: int, modseq: int, ranges=None) -> list[int]:
     return [uid for uid in uids if _within(uid, ranges)]
 
 
-def changed_since(folder_id: int, modseq: int, ranges=None) -> list[tuple[int, int, list[str]]]:
+def changed_since(folder_id: int, modseq: int, ranges=None, upto: int | None = None
+                  ) -> list[tuple[int, int, list[str]]]:
     """(uid, modseq, flags) of the messages changed (or added) after this MODSEQ, by UID;
-    only those within ranges when given (as for expunged_since)."""
+    only those within ranges when given (as for expunged_since), and only changes up to
+    MODSEQ upto when given."""
     names = ("uid", "modseq", *FLAG_COLUMNS)
-    rows = Message.objects.filter(folder_id=folder_id, modseq__gt=modseq).order_by("uid").values_list(*names)
+    rows = Message.objects.filter(folder_id=folder_id, modseq__gt=modseq)
+    if upto is not None:
+        rows = rows.filter(modseq__lte=upto)
+    rows = rows.order_by("uid").values_list(*names)
     out = []
     for values in rows:
         row = MessageRow(dict(zip(names, values, strict=True)))

@@ -12,7 +12,6 @@ from collections import OrderedDict
 
 from django.db import connection
 
-from mailcore.store.models import Message
 from mailcore.store.recent import claim_recent
 from mailcore.store.status import folder_keywords
 from mailcore.store.vanished import changed_since, expunged_since
@@ -98,8 +97,10 @@ def _changes(folder_id: int, since_modseq: int, synced: int | None, claim: bool 
     if recent[0] < recent[1]:
         highest = folder_state(folder_id)
     uids = folder_uids(folder_id, highest)
-    changed = [(m.uid, m.modseq, m.flags) for m in Message.objects.filter(folder_id=folder_id, modseq__gt=since_modseq)
-               .only("uid", "modseq", "seen", "answered", "flagged", "deleted", "draft", "keywords").order_by("uid")]
+    # RFC 7162 §3.2: no FETCH may show a MODSEQ above an expunge not yet reported, or a
+    # client that then loses the connection resynchronizes past it. The UID list is as of
+    # `highest`, so changes after it wait for the next update.
+    changed = changed_since(folder_id, since_modseq, upto=highest)
     return highest, uids, changed, recent
 
 

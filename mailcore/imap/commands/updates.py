@@ -116,12 +116,16 @@ async def sync(session):
     highest, current, changed, recent = found
     session.recent.add(*recent)
     known = session.uids[-1] if session.uids else 0  # messages above this are new: EXISTS covers them
-    await announce(session, current)
+    expunged = await announce(session, current)
     shown = [(uid, modseq, flags) for uid, modseq, flags in changed if uid <= known and session.position(uid)]
     await announce_keywords(session, (flag for _uid, _modseq, flags in shown for flag in flags))
     session.modseq = max([session.modseq, *(modseq for _uid, modseq, _flags in changed)])
     for uid, modseq, flags in shown:
         await session.untagged(unsolicited_fetch(session, uid, modseq, flags))
+    if expunged and highest is not None and "QRESYNC" in session.enabled:
+        # A VANISHED carries no MODSEQ: tell the client the MODSEQ it is now synced to, so
+        # its next SELECT (QRESYNC) starts from here (Dovecot sends the same code).
+        await session.untagged(f"OK [HIGHESTMODSEQ {highest}] Highest")
     session.synced_modseq = highest  # the folder's MODSEQ this view now reflects
 
 
@@ -135,12 +139,13 @@ def unsolicited_fetch(session, uid: int, modseq: int, flags) -> str:
     return f"{session.position(uid)} FETCH ({shown})"
 
 
-async def announce(session, current: list[int]):
+async def announce(session, current: list[int]) -> bool:
+    """Report the expunges, new mail and RECENT count; True if messages were expunged."""
     present = set(current)
+    gone = [uid for uid in session.uids if uid not in present]
     if "QRESYNC" in session.enabled:
         # RFC 7162 §3.2.10: once QRESYNC is enabled, expunges are told by UID in one
         # VANISHED response, never as EXPUNGE.
-        gone = [uid for uid in session.uids if uid not in present]
         if gone:
             await session.untagged(f"VANISHED {compact_set(gone)}")
     else:
@@ -159,6 +164,7 @@ async def announce(session, current: list[int]):
         # RFC 3501 §7.3.2: the RECENT count goes with new mail (expunges lower it silently).
         await session.untagged(f"{recent} RECENT")
     session.recent_reported = recent
+    return bool(gone)
 
 
 def flags_lines(session) -> list[str]:

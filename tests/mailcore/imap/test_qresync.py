@@ -102,9 +102,13 @@ def test_rfc7162_3_2_10_expunge_is_reported_as_vanished(alice, six, raw):
     raw.command(b"SELECT INBOX")
     raw.command(b"STORE 2:3 +FLAGS.SILENT (\\Deleted)")
     lines = raw.command(b"EXPUNGE")
-    assert lines == [b"* VANISHED 2:3\r\n", b"r5 OK EXPUNGE completed\r\n"]
+    highest = Folder.objects.get(pk=six.pk).highestmodseq
+    assert lines == [b"* VANISHED 2:3\r\n", b"* OK [HIGHESTMODSEQ %d] Highest\r\n" % highest,
+                     b"r5 OK EXPUNGE completed\r\n"]
     _expunge(alice, [5])  # another client
-    assert raw.command(b"NOOP")[0] == b"* VANISHED 5\r\n"
+    lines = raw.command(b"NOOP")
+    highest = Folder.objects.get(pk=six.pk).highestmodseq
+    assert lines[:2] == [b"* VANISHED 5\r\n", b"* OK [HIGHESTMODSEQ %d] Highest\r\n" % highest]
     lines = raw.command(b"UID MOVE 6 Trash")
     assert b"* VANISHED 6\r\n" in lines and not any(b"EXPUNGE" in line for line in lines)
 
@@ -120,6 +124,7 @@ def test_rfc7162_3_2_10_idle_reports_vanished(alice, six, raw):
     while line.startswith(b"* OK") and time.monotonic() < deadline:
         line = raw.reader.readline()
     assert line == b"* VANISHED 1\r\n"
+    assert raw.reader.readline().startswith(b"* OK [HIGHESTMODSEQ ")
     raw.sock.sendall(b"DONE\r\n")
     assert raw.reader.readline().startswith(b"i OK")
 

@@ -18,6 +18,7 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 _DATE_RE = re.compile(r"(\d{1,2})-([A-Za-z]{3})-(\d{4})\Z")
 _DATETIME_RE = re.compile(r"([ \d]\d)-([A-Za-z]{3})-(\d{4}) (\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)\Z")
 MAX_NUMBER = 2**32 - 1  # number: 32-bit unsigned (RFC 9051 §9)
+MAX_MODSEQ = 2**63 - 1  # mod-sequence-value (RFC 7162 §7)
 MAX_NESTING = 32  # parenthesised lists and search keys
 
 
@@ -188,6 +189,13 @@ class Cursor:
         digits = self._chars(lambda b: 0x30 <= b <= 0x39)
         if not digits or len(digits) > 10 or int(digits) > MAX_NUMBER or (nonzero and int(digits) == 0):
             raise ImapBad(f"Expected a {'non-zero ' if nonzero else ''}number {self.where()}")
+        return int(digits)
+
+    def modseq(self) -> int:
+        """RFC 7162 §7 mod-sequence-value: 1*DIGIT, up to 63 bits."""
+        digits = self._chars(lambda b: 0x30 <= b <= 0x39)
+        if not digits or len(digits) > 19 or int(digits) > MAX_MODSEQ:
+            raise ImapBad(f"Expected a mod-sequence value {self.where()}")
         return int(digits)
 
     # --- Compound values ------------------------------------------------------------------

@@ -42,3 +42,18 @@ def mailbox_string(data: bytes | str) -> bytes:
 
 def paren(items) -> bytes:
     return b"(" + b" ".join(items) + b")"
+
+
+def compact_set(numbers) -> str:
+    """Ascending numbers as a short sequence-set: 2,3,4,7 → "2:4,7" (RFC 9051 §9)."""
+    out: list[str] = []
+    numbers = sorted(numbers)
+    start = previous = None
+    for number in [*numbers, None]:
+        if number is not None and previous is not None and number == previous + 1:
+            previous = number
+            continue
+        if start is not None:
+            out.append(str(start) if start == previous else f"{start}:{previous}")
+        start = previous = number
+    return ",".join(out)

@@ -54,7 +54,7 @@ async def cmd_namespace(session, tag: str, cursor: Cursor):
     await session.ok(tag, "NAMESPACE completed")
 
 
-ENABLEABLE = {"UTF8=ACCEPT", "CONDSTORE"}
+ENABLEABLE = {"UTF8=ACCEPT", "CONDSTORE", "QRESYNC"}
 
 
 @command("ENABLE", {AUTHENTICATED})
@@ -68,5 +68,7 @@ async def cmd_enable(session, tag: str, cursor: Cursor):
         raise ImapBad("ENABLE needs at least one capability")
     newly = [name for name in names if name in ENABLEABLE and name not in session.enabled]
     session.enabled.update(newly)
+    if "QRESYNC" in session.enabled:
+        session.enabled.add("CONDSTORE")  # RFC 7162 §3.2.3: QRESYNC implies CONDSTORE
     await session.untagged("ENABLED" + "".join(f" {name}" for name in newly))
     await session.ok(tag, "ENABLE completed")

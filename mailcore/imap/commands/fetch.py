@@ -8,15 +8,16 @@ from dataclasses import dataclass
 from mailcore.mime.transfer import UnknownEncoding
 from mailcore.store.fetch import FLAG_COLUMNS, fetch_binary, fetch_rows, fetch_section
 from mailcore.store.messages import store_flags
+from mailcore.store.vanished import expunged_since
 
 from ..errors import ImapBad, ImapNo
 from ..parser import Cursor
 from ..recent import with_recent
-from ..responses import paren
+from ..responses import compact_set, paren
 from ..server import SELECTED, command
 from ..structure import body_structure, envelope
 from .sequence import resolve
-from .updates import announce_keywords
+from .updates import announce_keywords, uid_ranges
 
 MACROS = {
     "ALL": ["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE"],
@@ -252,12 +253,22 @@ async def _fetch(session, tag: str, cursor: Cursor, by_uid: bool):
     ranges = cursor.sequence_set()
     cursor.sp()
     atts = parse_atts(cursor)
-    changed_since = None
-    if cursor.take(b" ("):  # RFC 7162 §3.1.4.1: FETCH modifiers
-        cursor.expect(b"CHANGEDSINCE ", "CHANGEDSINCE")
-        changed_since = cursor.number()
-        cursor.expect(b")", "')'")
+    changed_since, vanished = None, False
+    if cursor.take(b" ("):  # RFC 7162 §3.1.4.1, §3.2.6: FETCH modifiers, in any order
+        while True:
+            if cursor.take(b"CHANGEDSINCE "):
+                changed_since = cursor.modseq()
+            elif by_uid and cursor.take(b"VANISHED"):
+                vanished = True
+            else:
+                raise ImapBad(f"Unknown FETCH modifier {cursor.where()}")
+            if cursor.take(b")"):
+                break
+            cursor.sp()
     cursor.end()
+    if vanished and (changed_since is None or "QRESYNC" not in session.enabled):
+        # RFC 7162 §3.2.6: VANISHED needs CHANGEDSINCE and an enabled QRESYNC, else BAD.
+        raise ImapBad("VANISHED needs CHANGEDSINCE and ENABLE QRESYNC")
     if by_uid and not any(att.name == "UID" for att in atts):
         atts = [FetchAtt("UID"), *atts]  # RFC 9051 §6.4.9: UID FETCH always returns UID
     if changed_since is not None or any(att.name == "MODSEQ" for att in atts):
@@ -265,6 +276,12 @@ async def _fetch(session, tag: str, cursor: Cursor, by_uid: bool):
         if not any(att.name == "MODSEQ" for att in atts):
             atts = [*atts, FetchAtt("MODSEQ")]
     uids = resolve(session, ranges, by_uid)
+    if vanished:
+        # RFC 7162 §3.2.6: the UIDs of the set expunged since CHANGEDSINCE, before the FETCHes.
+        gone = await session.host.run_blocking(expunged_since, session.folder.pk, changed_since, uid_ranges(ranges))
+        gone = [uid for uid in gone if session.position(uid) is None]  # still in view: reported later
+        if gone:
+            await session.untagged(f"VANISHED (EARLIER) {compact_set(gone)}")
     lines, keywords = await session.host.run_blocking(fetch_lines, session.account.pk, session.folder.pk, uids,
                                                       atts, not session.readonly, changed_since, session.recent)
     await announce_keywords(session, keywords)

@@ -24,7 +24,7 @@ from ..errors import ImapBad, ImapNo
 from ..parser import Cursor
 from ..responses import mailbox_string, paren
 from ..server import AUTHED, SELECTED, command
-from .updates import flags_lines, folder_uids, keywords_at
+from .updates import flags_lines, folder_uids, keywords_at, resync, uid_ranges
 
 STATUS_ITEMS = ("MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE", "RECENT", "HIGHESTMODSEQ")
 
@@ -90,11 +90,13 @@ def _open(account_id: int, name: str, readonly: bool):
 async def _select(session, tag: str, cursor: Cursor, readonly: bool):
     cursor.sp()
     name = mailbox_name(session, cursor)
-    if cursor.take(b" ("):  # RFC 7162 §3.1.8: SELECT (CONDSTORE)
-        cursor.expect(b"CONDSTORE", "CONDSTORE")
-        cursor.expect(b")", "')'")
-        session.enabled.add("CONDSTORE")
+    qresync = _select_params(session, cursor) if cursor.take(b" (") else None
     cursor.end()
+    if session.folder is not None:
+        # RFC 7162 §3.2.11 (RFC 9051 §7.1): say the old folder is closed before anything
+        # of the new one, so a client tells the two folders' updates apart. Sent always,
+        # as Dovecot does: a client that doesn't know CLOSED ignores the code.
+        await session.untagged("OK [CLOSED] Previous mailbox closed")
     session.close_folder()  # RFC 9051 §6.3.2: a failed SELECT leaves no folder selected
     folder, uids, first_unseen, recent, keywords = await session.host.run_blocking(
         store_errors, _open, session.account.pk, name, readonly)
@@ -109,8 +111,57 @@ async def _select(session, tag: str, cursor: Cursor, readonly: bool):
     await session.untagged(f"OK [UIDVALIDITY {folder.uidvalidity}] UIDs valid")
     await session.untagged(f"OK [UIDNEXT {folder.uidnext}] Predicted next UID")
     await session.untagged(f"OK [HIGHESTMODSEQ {folder.highestmodseq}] Highest")
+    if qresync is not None and qresync[0] == folder.uidvalidity:
+        # RFC 7162 §3.2.5.1: a different UIDVALIDITY means the client's cache is void:
+        # nothing more is said, and it fetches afresh.
+        await resync(session, qresync[1], qresync[2])
     verb = "EXAMINE" if readonly else "SELECT"
     await session.ok(tag, f"{verb} completed", code="READ-ONLY" if readonly else "READ-WRITE")
+
+
+def _select_params(session, cursor: Cursor):
+    """RFC 7162 §7 select-params: "(" CONDSTORE / QRESYNC (...) [SP ...] ")". Returns the
+    QRESYNC (uidvalidity, modseq, known UID ranges or None), or None without it."""
+    qresync = None
+    while True:
+        if cursor.take(b"CONDSTORE"):  # RFC 7162 §3.1.8: SELECT (CONDSTORE)
+            session.enabled.add("CONDSTORE")
+        elif cursor.take(b"QRESYNC "):
+            if "QRESYNC" not in session.enabled:
+                # RFC 7162 §3.2.5: the parameter without ENABLE QRESYNC is BAD.
+                raise ImapBad("QRESYNC is not enabled; send ENABLE QRESYNC first")
+            qresync = _qresync_param(cursor)
+        else:
+            raise ImapBad(f"Unknown SELECT parameter {cursor.where()}")
+        if cursor.take(b")"):
+            return qresync
+        cursor.sp()
+
+
+def _qresync_param(cursor: Cursor):
+    """ "(" uidvalidity SP mod-sequence-value [SP known-uids] [SP seq-match-data] ")" """
+    cursor.expect(b"(", "'('")
+    uidvalidity = cursor.number(nonzero=True)
+    cursor.sp()
+    modseq = cursor.modseq()
+    known = None
+    if cursor.take(b" ") and cursor.peek() != ord("("):
+        ranges = cursor.sequence_set()
+        if any(r.start is None or r.end is None for r in ranges):
+            raise ImapBad("QRESYNC known-uids may not hold *")  # RFC 7162 §7 known-uids
+        known = uid_ranges(ranges)
+        cursor.take(b" ")
+    if cursor.peek() == ord("("):
+        # RFC 7162 §3.2.5.2: seq-match-data only helps a server that has forgotten
+        # expunges; the Expunged history is whole (store/vanished.py), so it is read for
+        # its syntax and not needed.
+        cursor.expect(b"(")
+        cursor.sequence_set()
+        cursor.sp()
+        cursor.sequence_set()
+        cursor.expect(b")", "')'")
+    cursor.expect(b")", "')'")
+    return uidvalidity, modseq, known
 
 
 @command("SELECT", AUTHED)

@@ -48,7 +48,8 @@ async def _store(session, tag: str, cursor: Cursor, by_uid: bool):
     await announce_keywords(session, (flag for change in changed for flag in change.flags))
     for change in changed:
         if base == "FLAGS" or condstore:  # RFC 7162 §3.1.3: .SILENT still reports MODSEQ
-            uid_part = f"UID {change.uid} " if by_uid else ""
+            # With QRESYNC the client files FETCHes by UID: it goes in every one (as Dovecot).
+            uid_part = f"UID {change.uid} " if by_uid or "QRESYNC" in session.enabled else ""
             flags_part = f"FLAGS ({session.shown_flags(change.uid, change.flags)})" if base == "FLAGS" else ""
             modseq_part = f"MODSEQ ({change.modseq})" if condstore else ""
             items = " ".join(part for part in (uid_part.strip(), flags_part, modseq_part) if part)

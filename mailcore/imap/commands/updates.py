@@ -1,4 +1,5 @@
-"""Bringing a session's view of its folder up to date: untagged EXPUNGE and EXISTS.
+"""Bringing a session's view of its folder up to date: untagged EXPUNGE (or VANISHED
+once QRESYNC is enabled) and EXISTS; and QRESYNC's resynchronization at SELECT.
 
 Other sessions, delivery and the webmail change the folder; the session learns of it
 here, at the points where RFC 9051 §7.5.1 allows EXPUNGE responses (NOOP, CHECK, IDLE,
@@ -11,9 +12,12 @@ from collections import OrderedDict
 
 from django.db import connection
 
-from mailcore.store.models import Message
 from mailcore.store.recent import claim_recent
 from mailcore.store.status import folder_keywords
+from mailcore.store.vanished import changed_since, expunged_since
+
+from ..errors import ImapBad
+from ..responses import compact_set
 
 SYSTEM_FLAGS = r"\Answered \Flagged \Deleted \Seen \Draft"
 
@@ -93,8 +97,10 @@ def _changes(folder_id: int, since_modseq: int, synced: int | None, claim: bool 
     if recent[0] < recent[1]:
         highest = folder_state(folder_id)
     uids = folder_uids(folder_id, highest)
-    changed = [(m.uid, m.modseq, m.flags) for m in Message.objects.filter(folder_id=folder_id, modseq__gt=since_modseq)
-               .only("uid", "modseq", "seen", "answered", "flagged", "deleted", "draft", "keywords").order_by("uid")]
+    # RFC 7162 §3.2: no FETCH may show a MODSEQ above an expunge not yet reported, or a
+    # client that then loses the connection resynchronizes past it. The UID list is as of
+    # `highest`, so changes after it wait for the next update.
+    changed = changed_since(folder_id, since_modseq, upto=highest)
     return highest, uids, changed, recent
 
 
@@ -110,21 +116,43 @@ async def sync(session):
     highest, current, changed, recent = found
     session.recent.add(*recent)
     known = session.uids[-1] if session.uids else 0  # messages above this are new: EXISTS covers them
-    await announce(session, current)
+    expunged = await announce(session, current)
     shown = [(uid, modseq, flags) for uid, modseq, flags in changed if uid <= known and session.position(uid)]
     await announce_keywords(session, (flag for _uid, _modseq, flags in shown for flag in flags))
     session.modseq = max([session.modseq, *(modseq for _uid, modseq, _flags in changed)])
-    for uid, _modseq, flags in shown:
-        await session.untagged(f"{session.position(uid)} FETCH (FLAGS ({session.shown_flags(uid, flags)}))")
+    for uid, modseq, flags in shown:
+        await session.untagged(unsolicited_fetch(session, uid, modseq, flags))
+    if expunged and highest is not None and "QRESYNC" in session.enabled:
+        # A VANISHED carries no MODSEQ: tell the client the MODSEQ it is now synced to, so
+        # its next SELECT (QRESYNC) starts from here (Dovecot sends the same code).
+        await session.untagged(f"OK [HIGHESTMODSEQ {highest}] Highest")
     session.synced_modseq = highest  # the folder's MODSEQ this view now reflects
 
 
-async def announce(session, current: list[int]):
+def unsolicited_fetch(session, uid: int, modseq: int, flags) -> str:
+    """A FETCH of flags another change made. RFC 7162 §3.1.4.1: with CONDSTORE enabled
+    it carries MODSEQ, and UID too (as Dovecot sends), so a QRESYNC client files it
+    under the message's UID without a sequence-number map."""
+    shown = f"FLAGS ({session.shown_flags(uid, flags)})"
+    if "CONDSTORE" in session.enabled:
+        return f"{session.position(uid)} FETCH (UID {uid} {shown} MODSEQ ({modseq}))"
+    return f"{session.position(uid)} FETCH ({shown})"
+
+
+async def announce(session, current: list[int]) -> bool:
+    """Report the expunges, new mail and RECENT count; True if messages were expunged."""
     present = set(current)
-    # Highest sequence numbers first, so each EXPUNGE leaves the ones before it valid.
-    for position in range(len(session.uids), 0, -1):
-        if session.uids[position - 1] not in present:
-            await session.untagged(f"{position} EXPUNGE")
+    gone = [uid for uid in session.uids if uid not in present]
+    if "QRESYNC" in session.enabled:
+        # RFC 7162 §3.2.10: once QRESYNC is enabled, expunges are told by UID in one
+        # VANISHED response, never as EXPUNGE.
+        if gone:
+            await session.untagged(f"VANISHED {compact_set(gone)}")
+    else:
+        # Highest sequence numbers first, so each EXPUNGE leaves the ones before it valid.
+        for position in range(len(session.uids), 0, -1):
+            if session.uids[position - 1] not in present:
+                await session.untagged(f"{position} EXPUNGE")
     session.uids = array("I", (uid for uid in session.uids if uid in present))
     highest = session.uids[-1] if session.uids else 0
     new = [uid for uid in current if uid > highest]
@@ -136,6 +164,7 @@ async def announce(session, current: list[int]):
         # RFC 3501 §7.3.2: the RECENT count goes with new mail (expunges lower it silently).
         await session.untagged(f"{recent} RECENT")
     session.recent_reported = recent
+    return bool(gone)
 
 
 def flags_lines(session) -> list[str]:
@@ -154,3 +183,35 @@ async def announce_keywords(session, flags):
     session.keywords.update(new)
     for line in flags_lines(session):
         await session.untagged(line)
+
+
+def uid_ranges(ranges) -> list[tuple[int, int | None]]:
+    """A UID sequence-set as (low, high) pairs, high None where "*" stands: a UID set
+    sent to name UIDs the client knows may reach past the folder's last message."""
+    out = []
+    for r in ranges:
+        if r.start == -1:
+            raise ImapBad("$ (SEARCHRES) is not supported")
+        if r.start is None or r.end is None:
+            out.append((r.end or r.start or 1, None))
+        else:
+            out.append((min(r.start, r.end), max(r.start, r.end)))
+    return out
+
+
+async def resync(session, modseq: int, known):
+    """RFC 7162 §3.2.5.1: after SELECT's responses, what changed since the client's
+    MODSEQ: VANISHED (EARLIER) for known UIDs expunged since, then FETCH (UID FLAGS
+    MODSEQ) for messages changed since (known UIDs only, when the client listed them)."""
+    folder_id = session.folder.pk
+    vanished, changed = await session.host.run_blocking(
+        lambda: (expunged_since(folder_id, modseq, known), changed_since(folder_id, modseq, known)))
+    # A UID still in this session's view was expunged after the SELECT read the folder:
+    # the next update reports it with VANISHED, not as an earlier expunge.
+    vanished = [uid for uid in vanished if session.position(uid) is None]
+    if vanished:
+        await session.untagged(f"VANISHED (EARLIER) {compact_set(vanished)}")
+    shown = [(uid, m, flags) for uid, m, flags in changed if session.position(uid) is not None]
+    await announce_keywords(session, (flag for _uid, _m, flags in shown for flag in flags))
+    for uid, m, flags in shown:
+        await session.untagged(unsolicited_fetch(session, uid, m, flags))

@@ -162,3 +162,25 @@ class Expunged(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["folder", "modseq"], name="expunged_folder_modseq")]
+
+
+class SearchText(models.Model):
+    """What IMAP SEARCH and SORT read of a body, folded once at append (search/text.py).
+
+    One row per blob, shared by every copy of the message, and removed with the blob.
+    """
+
+    blob = models.OneToOneField(Blob, on_delete=models.CASCADE, primary_key=True, related_name="search_text")
+    subject = models.TextField(blank=True)
+    from_text = models.TextField(blank=True)
+    to_text = models.TextField(blank=True)
+    cc_text = models.TextField(blank=True)
+    bcc_text = models.TextField(blank=True)
+    headers = models.TextField(blank=True)  # "\n" + one folded "name: value" line per field + "\n"
+    body = models.TextField(blank=True)
+    beyond_index = models.BooleanField(default=False)  # the word index holds only part of the body
+    sent_date = models.DateField(null=True)  # the Date field's day in its own time zone
+    sort_subject = models.TextField(blank=True)  # RFC 5256 §2.1 base subject
+    sort_from = models.CharField(max_length=200, blank=True)  # RFC 5256 §3 first addr-mailbox
+    sort_to = models.CharField(max_length=200, blank=True)
+    sort_cc = models.CharField(max_length=200, blank=True)

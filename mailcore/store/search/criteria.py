@@ -24,7 +24,7 @@ import json
 from datetime import date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Lookup, Q, TextField
+from django.db.models import Exists, OuterRef, Q, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -36,26 +36,15 @@ from .text import WORD_RE, fold
 FLAG_COLUMNS = ("seen", "answered", "flagged", "deleted", "draft")
 TEXT_COLUMNS = {"subject": "subject", "from": "from_text", "to": "to_text", "cc": "cc_text", "bcc": "bcc_text"}
 MAX_RANGES = 64  # more UID ranges than this are sent as one list
-_TEXT = "blob__search_text__"
 
 
-class Includes(Lookup):
-    """column includes the string: instr() on SQLite, strpos() on PostgreSQL. Exact and
-    case-sensitive (both sides are folded already), unlike LIKE, and with no wildcards
-    to escape."""
+def _text(**lookups) -> Q:
+    """The message's body text matches lookups: one primary-key probe per message.
 
-    lookup_name = "includes"
-
-    def as_sql(self, compiler, conn):
-        lhs, lhs_params = self.process_lhs(compiler, conn)
-        rhs, rhs_params = self.process_rhs(compiler, conn)
-        function = "strpos" if conn.vendor == "postgresql" else "instr"
-        return f"{function}({lhs}, {rhs}) > 0", [*lhs_params, *rhs_params]
-
-
-for _field in SearchText._meta.get_fields():
-    if isinstance(_field, TextField):
-        _field.register_lookup(Includes)
+    Substrings are `contains` (LIKE '%...%', wildcards escaped): both sides are folded, so
+    SQLite's LIKE ignoring ASCII case changes nothing, and it scans text about ten times
+    faster than instr(), which counts characters as it goes."""
+    return Q(Exists(SearchText.objects.filter(blob_id=OuterRef("blob_id"), **lookups)))
 
 
 def search_uids(folder_id: int, account_id: int, criteria) -> list[tuple[int, int]]:
@@ -147,19 +136,19 @@ class _Translator:
         """RFC 9051 §6.4.4 SENTBEFORE/SENTON/SENTSINCE: the Date field's day in the field's
         own time zone, stored at append; a message without a Date matches none of them."""
         lookup = {"before": "lt", "on": "exact", "since": "gte"}[kind]
-        return Q(**{f"{_TEXT}sent_date__{lookup}": day})
+        return _text(**{f"sent_date__{lookup}": day})
 
     def text(self, key: str, value: str) -> Q:
         wanted = fold(value)
         if not wanted:
             return Q()  # an empty string is in every text
         if key in TEXT_COLUMNS:  # short fields: the substring check alone
-            return Q(**{f"{_TEXT}{TEXT_COLUMNS[key]}__includes": wanted})
-        body = self.narrowed(wanted) & Q(**{f"{_TEXT}body__includes": wanted})
+            return _text(**{f"{TEXT_COLUMNS[key]}__contains": wanted})
+        body = self.narrowed(wanted) & _text(body__contains=wanted)
         if key == "body":
             return body
         # RFC 9051 §6.4.4 TEXT: the header or the body
-        return Q(**{f"{_TEXT}headers__includes": wanted}) | body
+        return _text(headers__contains=wanted) | body
 
     def narrowed(self, wanted: str) -> Q:
         """The candidates for a body holding `wanted`, from the word index; Q() when the
@@ -173,7 +162,7 @@ class _Translator:
         phrase = " ".join(match.group() for match in found)
         hits = filter_messages(self.base, self.account_id, SearchQuery(body=[phrase])).values("pk")
         # Past MAX_INDEXED_CHARS the index holds no words: such bodies are read whole.
-        return Q(pk__in=hits) | Q(**{f"{_TEXT}beyond_index": True})
+        return Q(pk__in=hits) | _text(beyond_index=True)
 
     def header(self, field: str, value: str) -> Q:
         """RFC 9051 §6.4.4 HEADER: messages with that field whose value includes the string;
@@ -181,15 +170,15 @@ class _Translator:
         field = field.lower()
         line_start = f"\n{fold(field)}:"
         wanted = fold(value)
-        has_field = Q(**{f"{_TEXT}headers__includes": line_start})
+        has_field = _text(headers__contains=line_start)
         if not wanted:
             return has_field
         if field in TEXT_COLUMNS:
-            return has_field & Q(**{f"{_TEXT}{TEXT_COLUMNS[field]}__includes": wanted})
+            return has_field & _text(**{f"{TEXT_COLUMNS[field]}__contains": wanted})
         # Other fields live in the headers text: the database finds messages with the field
         # and the string somewhere in the header, then each candidate's lines are read.
-        candidates = self.base.filter(has_field, **{f"{_TEXT}headers__includes": wanted})
-        found = [pk for pk, headers in candidates.values_list("pk", f"{_TEXT}headers")
+        candidates = self.base.filter(has_field, _text(headers__contains=wanted))
+        found = [pk for pk, headers in candidates.values_list("pk", "blob__search_text__headers")
                  if _field_includes(headers, line_start, wanted)]
         return _id_list("pk", found)
 

@@ -35,6 +35,7 @@ from .text import WORD_RE, fold
 
 FLAG_COLUMNS = ("seen", "answered", "flagged", "deleted", "draft")
 TEXT_COLUMNS = {"subject": "subject", "from": "from_text", "to": "to_text", "cc": "cc_text", "bcc": "bcc_text"}
+EPOCH = date(1970, 1, 1)
 MAX_RANGES = 64  # more UID ranges than this are sent as one list
 
 
@@ -134,9 +135,13 @@ class _Translator:
 
     def sent_date(self, kind: str, day: date) -> Q:
         """RFC 9051 §6.4.4 SENTBEFORE/SENTON/SENTSINCE: the Date field's day in the field's
-        own time zone, stored at append; a message without a Date matches none of them."""
+        own time zone, stored at append. A message without a Date was sent, as Dovecot
+        reads it, at the epoch: before any later day, on or since none."""
         lookup = {"before": "lt", "on": "exact", "since": "gte"}[kind]
-        return _text(**{f"sent_date__{lookup}": day})
+        query = _text(**{f"sent_date__{lookup}": day})
+        if kind == "before" and day > EPOCH:
+            query |= _text(sent_date__isnull=True)
+        return query
 
     def text(self, key: str, value: str) -> Q:
         wanted = fold(value)

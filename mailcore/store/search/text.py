@@ -35,26 +35,23 @@ ADDRESS_FIELDS = ("from", "to", "cc", "bcc")
 def fold(text: str) -> str:
     """text as it is compared: one space for each run of white space, case and accents
     folded as the word index folds them (mailcore.folding.words)."""
-    text = _SPACE_RE.sub(" ", text)
+    return _fold_case(_SPACE_RE.sub(" ", text))
+
+
+def _fold_case(text: str) -> str:
     if text.isascii():
         return text.lower()
     return strip_accents(text).casefold()
 
 
-def _address_text(values: list[str]) -> str:
-    """The field as written (decoded) and each address as "name <mailbox@host>", so both
-    "RealFrom" and "user-from@domain.org" are found, even in
+def _address_text(written: str, pairs: list[tuple[str, str]]) -> str:
+    """The field as written (decoded: names, comments, group names) and each address as
+    "<mailbox@host>", so "user-from@domain.org" is found even in
     "<user-from (comment)@ (comment) domain.org>" (RFC 5322 §3.4 comments)."""
-    written = " ".join(decode_words(value) for value in values)
-    try:
-        pairs = getaddresses(values)
-    except Exception:  # getaddresses raises assorted errors on hostile input
-        pairs = []
-    forms = [f"{decode_words(name)} <{addr}>" if name else f"<{addr}>" for name, addr in pairs if addr]
-    return " ".join([written, *forms])[:MAX_FIELD_CHARS]
+    return " ".join([written, *(f"<{addr}>" for _name, addr in pairs if addr)])[:MAX_FIELD_CHARS]
 
 
-def first_mailbox(values: list[str]) -> str:
+def first_mailbox(values: list[str], pairs: list[tuple[str, str]] | None = None) -> str:
     """RFC 5256 §3: the addr-mailbox of the first address; "" when there is none.
 
     A list that starts with a group (RFC 5322 §3.4 "name: members;") sorts by the
@@ -73,37 +70,55 @@ def first_mailbox(values: list[str]) -> str:
                 return group.display_name
             for address in group.addresses:
                 return address.username
-    try:
-        pairs = getaddresses([value])
-    except Exception:
-        return ""
+    if pairs is None:
+        try:
+            pairs = getaddresses([value])
+        except Exception:  # getaddresses raises assorted errors on hostile input
+            return ""
     for _name, addr in pairs:
         if addr:
             return addr.rpartition("@")[0] if "@" in addr else addr
     return ""
 
 
+def _decode(value: str, summary) -> str:
+    if "=?" not in value:
+        return decode_words(value[:MAX_FIELD_CHARS])  # no encoded-word: cheap
+    # Decoded already by the summary (RFC 2047 is the costly part of this function).
+    headers = summary.headers
+    if headers is not None and value is headers.get("subject") and len(summary.subject) < 998:
+        return summary.subject
+    if headers is not None and value is headers.get("from") and summary.from_name \
+            and len(headers.addresses("from")) == 1:
+        return f"{summary.from_name} <{summary.from_address}>"
+    return decode_words(value[:MAX_FIELD_CHARS])
+
+
 def text_values(raw: bytes, summary) -> dict:
     """The SearchText row of a message (without its blob), from the raw message and the
     summary already made of it."""
-    headers = parse_header_block(raw[:split_header(raw, 0, len(raw))])
-    lines = [f"{name}: {decode_words(value[:MAX_FIELD_CHARS])}" for name, value in headers.fields]
-    fields = {name: headers.get_all(name) or [] for name in (*ADDRESS_FIELDS, "subject")}
+    headers = summary.headers or parse_header_block(raw[:split_header(raw, 0, len(raw))])
+    decoded = [(name.lower(), _decode(value, summary)) for name, value in headers.fields]
+    # One fold for the whole header: NUL (never in a field: scrubbed) keeps the lines apart.
+    # decode_words left one space for each run of white space.
+    lines = _fold_case("\0".join(f"{name}: {value}" for name, value in decoded)).split("\0")
+    written = {name: " ".join(value for field, value in decoded if field == name)
+               for name in (*ADDRESS_FIELDS, "subject")}
+    pairs = {name: headers.addresses(name) for name in ADDRESS_FIELDS}
     sent = header_date(headers)
-    body = summary.body_text[:MAX_BODY_CHARS]
     return {
-        "subject": fold(" ".join(decode_words(value) for value in fields["subject"])[:MAX_FIELD_CHARS]),
-        **{f"{name}_text": fold(_address_text(fields[name])) for name in ADDRESS_FIELDS},
-        "headers": "\n" + "\n".join(fold(line) for line in lines) + "\n",
-        "body": fold(body),
+        "subject": fold(written["subject"][:MAX_FIELD_CHARS]),
+        **{f"{name}_text": fold(_address_text(written[name], pairs[name])) for name in ADDRESS_FIELDS},
+        "headers": "\n" + "\n".join(lines) + "\n" if decoded else "\n",
+        "body": fold(summary.body_text[:MAX_BODY_CHARS]),
         # The word index holds the first MAX_INDEXED_CHARS of the body: past that it can't
         # narrow a search, and the whole text is read.
-        "beyond_index": len(" ".join([summary.body_text, *summary.attachment_names])) > MAX_INDEXED_CHARS,
+        "beyond_index": len(summary.body_text) + sum(len(name) + 1 for name in summary.attachment_names)
+        > MAX_INDEXED_CHARS,
         "sent_date": sent.date() if sent else None,
         "sort_subject": base_subject(summary.subject),
-        "sort_from": first_mailbox(fields["from"])[:200],
-        "sort_to": first_mailbox(fields["to"])[:200],
-        "sort_cc": first_mailbox(fields["cc"])[:200],
+        **{f"sort_{name}": first_mailbox(headers.get_all(name) or [], pairs[name])[:200]
+           for name in ("from", "to", "cc")},
     }
 
 

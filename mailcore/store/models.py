@@ -136,6 +136,9 @@ class Message(models.Model):
             models.Index("folder", SUBJECT_SORT_KEY, name="message_folder_subject"),
             models.Index("folder", SENDER_SORT_KEY, name="message_folder_sender"),
             models.Index(fields=["folder", "thread", "internal_date", "uid", "seen"], name="message_folder_thread"),
+            # IMAP SEARCH of a text key walks the folder for (uid, modseq, blob) and probes
+            # SearchText by blob: from this index alone, not the wide message rows.
+            models.Index(fields=["folder", "uid", "modseq", "blob"], name="message_folder_search"),
         ]
 
     SYSTEM_FLAGS = {
@@ -184,3 +187,7 @@ class SearchText(models.Model):
     sort_from = models.CharField(max_length=200, blank=True)  # RFC 5256 §3 first addr-mailbox
     sort_to = models.CharField(max_length=200, blank=True)
     sort_cc = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        # The few bodies the word index holds only in part: every BODY/TEXT search reads them.
+        indexes = [models.Index(fields=["blob"], condition=models.Q(beyond_index=True), name="searchtext_beyond_index")]

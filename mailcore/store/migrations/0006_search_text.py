@@ -53,5 +53,13 @@ class Migration(migrations.Migration):
                 ('sort_cc', models.CharField(blank=True, max_length=200)),
             ],
         ),
+        migrations.AddIndex(
+            model_name='message',
+            index=models.Index(fields=['folder', 'uid', 'modseq', 'blob'], name='message_folder_search'),
+        ),
+        migrations.AddIndex(
+            model_name='searchtext',
+            index=models.Index(condition=models.Q(('beyond_index', True)), fields=['blob'], name='searchtext_beyond_index'),
+        ),
         migrations.RunPython(fill_search_text, migrations.RunPython.noop, elidable=True),
     ]

@@ -167,7 +167,7 @@ class _Translator:
         phrase = " ".join(match.group() for match in found)
         hits = filter_messages(self.base, self.account_id, SearchQuery(body=[phrase])).values("pk")
         # Past MAX_INDEXED_CHARS the index holds no words: such bodies are read whole.
-        return Q(pk__in=hits) | _text(beyond_index=True)
+        return Q(pk__in=hits) | Q(blob_id__in=SearchText.objects.filter(beyond_index=True).values("blob_id"))
 
     def header(self, field: str, value: str) -> Q:
         """RFC 9051 §6.4.4 HEADER: messages with that field whose value includes the string;

@@ -4,6 +4,7 @@ It creates a throwaway domain and account in the configured database and blob
 directory (so it measures the real setup, SQLite or PostgreSQL), appends N messages,
 times searches, then removes everything it made.
 """
+import datetime as dt
 import multiprocessing
 import os
 import random
@@ -36,6 +37,22 @@ QUERIES = [
     SearchQuery(text=split_terms("dep")),
 ]
 
+
+# IMAP SEARCH keys (store/search/criteria.py), as an IMAP client sends them; then SORTs.
+IMAP_SEARCHES = [
+    ("BODY invoice (a whole word)", ("text", "body", "invoice")),
+    ("BODY \"hóa đơn\" (a phrase)", ("text", "body", "hóa đơn")),
+    ("BODY nvoic (inside a word: no index)", ("text", "body", "nvoic")),
+    ("BODY zzznotfound (a word in no message)", ("text", "body", "zzznotfound")),
+    ("TEXT \"meeting sch\" (words)", ("text", "text", "meeting sch")),
+    ("TEXT chedul (inside a word: no index)", ("text", "text", "chedul")),
+    ("SUBJECT eeting", ("text", "subject", "eeting")),
+    ("FROM nguy", ("text", "from", "nguy")),
+    ("HEADER Message-ID bench.4", ("header", "message-id", "bench.4")),
+    ("HEADER In-Reply-To \"\"", ("header", "in-reply-to", "")),
+    ("SENTSINCE 1-Mar-2026 NOT SEEN", ("and", [("sent", "since", dt.date(2026, 3, 1)), ("flag", "seen", False)])),
+]
+IMAP_SORTS = [[("SUBJECT", False)], [("FROM", False), ("DATE", True)], [("CC", True)]]
 
 # What users type in the webmail's search box (store/search/operators.py).
 SEARCH_BOX = [
@@ -150,6 +167,7 @@ def run(count: int, searches: int, out, seed: int = 1, batch: int = 100, singles
         out.write(f"search box with operators ({searches} queries, first page of 50 by date: "
                   f"p50 {box[0]:.1f} ms, p95 {box[1]:.1f} ms, max {box[2]:.1f} ms)\n")
         listing_p95 = _list_pages(out, account.pk, searches)
+        _imap_searches(out, account.pk, max(3, searches // 20))
         return {"single_appends_per_second": single_rate, "list_p95_ms": listing_p95,
                 "batch_appends_per_second": batch_rate,
                 "messages": Message.objects.filter(account_id=account.pk).count(),
@@ -205,3 +223,21 @@ def _search_box(account_id: int, searches: int) -> tuple[float, float, float]:
              .order_by("-internal_date", "-id").values_list("id", "uid", "subject")[:50])
         latencies.append((time.perf_counter() - started) * 1000)
     return statistics.median(latencies), percentile(latencies, 0.95), max(latencies)
+
+
+def _imap_searches(out, account_id: int, repeats: int):
+    """Time IMAP SEARCH keys and SORTs over the whole folder, as the IMAP server runs them."""
+    from mailcore.store.search.criteria import search_uids
+    from mailcore.store.search.sorting import sort_uids
+
+    inbox = folder_id(account_id, "INBOX")
+    total = Message.objects.filter(folder_id=inbox).count()
+    cases = [(f"IMAP SEARCH {label}", lambda criteria=criteria: search_uids(inbox, account_id, criteria))
+             for label, criteria in IMAP_SEARCHES]
+    cases += [(f"IMAP SORT ({' '.join(('REVERSE ' if reverse else '') + name for name, reverse in order)}) ALL",
+               lambda order=order: sort_uids(inbox, account_id, ("all",), order)) for order in IMAP_SORTS]
+    for label, function in cases:
+        found = len(function())
+        latencies = _timed(function, repeats)
+        out.write(f"{label}, {total} messages: {found} found, p50 {statistics.median(latencies):.0f} ms, "
+                  f"max {max(latencies):.0f} ms\n")

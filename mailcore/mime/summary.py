@@ -38,6 +38,8 @@ class Summary:
     summary_version: int = SUMMARY_VERSION
     body_text: str = ""  # decoded text of the body parts, for the search index
     attachment_names: list = field(default_factory=list)
+    # The parsed header fields, for the store's search text (not stored as such).
+    headers: object = field(default=None, repr=False, compare=False)
 
 
 def thread_key(references: str, in_reply_to: str, message_id: str) -> str:
@@ -90,6 +92,7 @@ def summarize(raw: bytes) -> Summary:
         references=" ".join(str(headers.get("references") or "").split()),
         envelope=envelope_from_headers(headers),
         structure=structure,
+        headers=headers,
     )
     # A message with no id at all is a conversation of its own: a random key, never "".
     summary.thread = (thread_key(summary.references, summary.in_reply_to, summary.message_id)

@@ -24,6 +24,7 @@ from .errors import MessageTooLarge, QuotaExceeded
 from .flags import split_flags
 from .folders import folder_id
 from .models import Message
+from .search.text import insert_text, text_values
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ def write_batch(prepared: list, skip_over_quota=True) -> list[list]:
             connection.cursor() as cursor:
         blob_ids = bodies.install(cursor)  # lock order: blobs, then folders, then accounts
         writer = _RowWriter(cursor, skip_over_quota)
+        for item, blob_id in zip(prepared, blob_ids, strict=True):
+            insert_text(cursor, blob_id, item.text_values)
         return [
             [writer.insert(item, blob_id, *target) for target in item.targets]
             for item, blob_id in zip(prepared, blob_ids, strict=True)
@@ -123,6 +126,7 @@ class _Prepared:
     targets: list  # (folder pk, Target, system flags, keywords)
     summary_params: list  # database values of SUMMARY_FIELDS, in order
     index_values: dict
+    text_values: dict  # the body's SearchText row (search/text.py)
 
 
 def _prepare(raw, targets, folder_ids: dict) -> _Prepared:
@@ -144,7 +148,7 @@ def _prepare(raw, targets, folder_ids: dict) -> _Prepared:
         field.get_db_prep_save(getattr(summary, field.attname), connection)
         for field in fields[len(TARGET_FIELDS):]
     ]
-    return _Prepared(raw, resolved, summary_params, search.index_values(summary))
+    return _Prepared(raw, resolved, summary_params, search.index_values(summary), text_values(raw, summary))
 
 
 class _RowWriter:

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
 from . import blobs
-from .models import Blob
+from .models import Blob, SearchText
 
 
 @dataclass
@@ -27,9 +27,11 @@ def _unreferenced():
 
     Every foreign key to Blob counts, so a new holder needs no change here; hidden ones too
     (related_name="+": the queue, scheduled sends, quarantine), which related_objects skips.
+    A blob's SearchText is about the blob, not a holder of it: it goes with the blob.
     """
     holders = [relation for relation in Blob._meta.get_fields(include_hidden=True)
-               if relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one)]
+               if relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one)
+               and relation.related_model is not SearchText]
     conditions = [
         ~Exists(relation.related_model._base_manager.filter(**{relation.field.name: OuterRef("pk")}))
         for relation in holders

@@ -160,6 +160,9 @@ class Message(models.Model):
             models.Index("folder", SUBJECT_SORT_KEY, name="message_folder_subject"),
             models.Index("folder", SENDER_SORT_KEY, name="message_folder_sender"),
             models.Index(fields=["folder", "thread", "internal_date", "uid", "seen"], name="message_folder_thread"),
+            # IMAP SEARCH of a text key walks the folder for (uid, modseq, blob) and probes
+            # SearchText by blob: from this index alone, not the wide message rows.
+            models.Index(fields=["folder", "uid", "modseq", "blob"], name="message_folder_search"),
         ]
 
     SYSTEM_FLAGS = {
@@ -186,3 +189,29 @@ class Expunged(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["folder", "modseq"], name="expunged_folder_modseq")]
+
+
+class SearchText(models.Model):
+    """What IMAP SEARCH and SORT read of a body, folded once at append (search/text.py).
+
+    One row per blob, shared by every copy of the message, and removed with the blob.
+    """
+
+    blob = models.OneToOneField(Blob, on_delete=models.CASCADE, primary_key=True, related_name="search_text")
+    subject = models.TextField(blank=True)
+    from_text = models.TextField(blank=True)
+    to_text = models.TextField(blank=True)
+    cc_text = models.TextField(blank=True)
+    bcc_text = models.TextField(blank=True)
+    headers = models.TextField(blank=True)  # "\n" + one folded "name: value" line per field + "\n"
+    body = models.TextField(blank=True)
+    beyond_index = models.BooleanField(default=False)  # the word index holds only part of the body
+    sent_date = models.DateField(null=True)  # the Date field's day in its own time zone
+    sort_subject = models.TextField(blank=True)  # RFC 5256 §2.1 base subject
+    sort_from = models.CharField(max_length=200, blank=True)  # RFC 5256 §3 first addr-mailbox
+    sort_to = models.CharField(max_length=200, blank=True)
+    sort_cc = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        # The few bodies the word index holds only in part: every BODY/TEXT search reads them.
+        indexes = [models.Index(fields=["blob"], condition=models.Q(beyond_index=True), name="searchtext_beyond_index")]

@@ -1,18 +1,14 @@
 """SEARCH and UID SEARCH. State: selected. RFC 9051 §6.4.4, RFC 3501 §6.4.4.
 
-Search keys become one Django query over the folder's messages: flags, sizes and dates
-are columns; text keys (TEXT, BODY, SUBJECT, FROM, TO, CC) go through the store's
-full-text index (accent- and case-insensitive word prefixes, as the webmail's search),
-so OR and NOT compose with them like with any other key.
+The search keys are parsed here into plain criteria (tuples, see
+mailcore/store/search/criteria.py), which the store turns into one query over the
+folder's messages, so OR and NOT compose with every key. Sequence sets become UID
+ranges here, where the session's message numbers are known. Text keys are
+case-insensitive substring matches (§6.4.4) on the store's folded text.
 """
-from datetime import datetime, timedelta
+import bisect
 
-from django.db.models import Q, TextField
-from django.db.models.functions import Cast
-from django.utils import timezone
-
-from mailcore.store.models import Message
-from mailcore.store.search import SearchQuery, filter_messages
+from mailcore.store.search.criteria import search_uids
 
 from ..errors import ImapBad, ImapNo
 from ..parser import MAX_NESTING, Cursor
@@ -21,53 +17,70 @@ from .sequence import resolve
 
 CHARSETS = ("UTF-8", "US-ASCII")
 FLAG_KEYS = {
-    "ANSWERED": Q(answered=True), "UNANSWERED": Q(answered=False), "DELETED": Q(deleted=True),
-    "UNDELETED": Q(deleted=False), "DRAFT": Q(draft=True), "UNDRAFT": Q(draft=False), "FLAGGED": Q(flagged=True),
-    "UNFLAGGED": Q(flagged=False), "SEEN": Q(seen=True), "UNSEEN": Q(seen=False),
-    "ALL": Q(),
+    "ANSWERED": ("flag", "answered", True), "UNANSWERED": ("flag", "answered", False),
+    "DELETED": ("flag", "deleted", True), "UNDELETED": ("flag", "deleted", False),
+    "DRAFT": ("flag", "draft", True), "UNDRAFT": ("flag", "draft", False),
+    "FLAGGED": ("flag", "flagged", True), "UNFLAGGED": ("flag", "flagged", False),
+    "SEEN": ("flag", "seen", True), "UNSEEN": ("flag", "seen", False),
+    "ALL": ("all",),
 }
 RECENT_KEYS = ("RECENT", "NEW", "OLD")  # \Recent is the session's, not a column: recent_key
-TEXT_FIELDS = {"TEXT": "text", "BODY": "body", "SUBJECT": "subject", "FROM": "sender"}
-# RFC 9051 §6.4.4: address keys match a substring of that ENVELOPE field; the stored
-# envelope is a JSON list (index 2 From, 5 To, 6 Cc, 7 Bcc).
-ENVELOPE_INDEX = {"FROM": 2, "TO": 5, "CC": 6, "BCC": 7}
-HEADER_COLUMNS = {"subject": "subject", "message-id": "message_id", "in-reply-to": "in_reply_to",
-                  "references": "references", "from": "from_address", "to": "to_addresses"}
+# RFC 9051 §6.4.4: substring keys on the text of one part of the message.
+TEXT_KEYS = ("TEXT", "BODY", "SUBJECT", "FROM", "TO", "CC", "BCC")
+DATE_KEYS = {"BEFORE": ("date", "before"), "ON": ("date", "on"), "SINCE": ("date", "since"),
+             "SENTBEFORE": ("sent", "before"), "SENTON": ("sent", "on"), "SENTSINCE": ("sent", "since")}
 
 
-def recent_key(session, name: str) -> Q:
-    """RFC 3501 §6.4.4: RECENT, NEW (recent and unseen) and OLD (not recent), with \\Recent
-    as this session holds it (imap/recent.py): ranges of UIDs."""
-    recent = Q(pk__in=[])
-    for first, upto in session.recent.ranges:
-        recent |= Q(uid__gte=first, uid__lt=upto)
-    return {"RECENT": recent, "NEW": recent & Q(seen=False), "OLD": ~recent}[name]
+def recent_key(session, name: str) -> tuple:
+    r"""RFC 3501 §6.4.4: RECENT, NEW (recent and unseen) and OLD (not recent), with \Recent
+    as this session holds it (imap/recent.py)."""
+    recent = ("uids", uid_ranges(session, session.recent.among(session.uids)))
+    return {"RECENT": recent, "NEW": ("and", [recent, ("flag", "seen", False)]), "OLD": ("not", recent)}[name]
 
 
-class _Builder:
-    def __init__(self, session, cursor: Cursor, base):
-        self.session, self.cursor, self.base = session, cursor, base
+def uid_ranges(session, uids: list[int]) -> list[tuple[int, int]]:
+    """Sorted UIDs of the session as (low, high) ranges of neighbours in its UID list: no
+    other message of the folder lies inside one (later UIDs are all higher)."""
+    ranges: list[list[int]] = []
+    known = session.uids
+    last = -2
+    for uid in uids:
+        at = bisect.bisect_left(known, uid)
+        if ranges and at == last + 1:
+            ranges[-1][1] = uid
+        else:
+            ranges.append([uid, uid])
+        last = at
+    return [(low, high) for low, high in ranges]
+
+
+class _Parser:
+    def __init__(self, session, cursor: Cursor):
+        self.session, self.cursor = session, cursor
         self.uses_modseq = False
 
-    def keys(self) -> Q:
+    def keys(self) -> tuple:
         """One or more keys separated by spaces, ANDed."""
-        query = self.key(0)
+        keys = [self.key(0)]
         while self.cursor.take(b" "):
-            query &= self.key(0)
-        return query
+            keys.append(self.key(0))
+        return keys[0] if len(keys) == 1 else ("and", keys)
 
-    def key(self, depth: int) -> Q:
+    def key(self, depth: int) -> tuple:
         if depth > MAX_NESTING:
             raise ImapBad("Search keys nested too deeply")
         cursor = self.cursor
         if cursor.take(b"("):
-            query = self.key(depth + 1)
+            keys = [self.key(depth + 1)]
             while cursor.take(b" "):
-                query &= self.key(depth + 1)
+                keys.append(self.key(depth + 1))
             cursor.expect(b")", "')'")
-            return query
+            return ("and", keys)
         if cursor.peek() is not None and (chr(cursor.peek()).isdigit() or cursor.peek() in b"*$"):
-            return Q(uid__in=resolve(self.session, cursor.sequence_set(), by_uid=False))
+            # RFC 3501 §6.4.4: numbers past the last message match nothing (no BAD), as
+            # other servers answer; "*" is the last message (§9 seq-number).
+            uids = resolve(self.session, cursor.sequence_set(), by_uid=False, strict=False)
+            return ("uids", uid_ranges(self.session, uids))
         name = cursor.atom("a search key").upper()
         if name in FLAG_KEYS:
             return FLAG_KEYS[name]
@@ -75,35 +88,27 @@ class _Builder:
             return recent_key(self.session, name)
         if name == "NOT":
             cursor.sp()
-            return ~self.key(depth + 1)
+            return ("not", self.key(depth + 1))
         if name == "OR":
             cursor.sp()
             left = self.key(depth + 1)
             cursor.sp()
-            return left | self.key(depth + 1)
+            return ("or", left, self.key(depth + 1))
         cursor.sp()
         return self.argument_key(name)
 
-    def argument_key(self, name: str) -> Q:
+    def argument_key(self, name: str) -> tuple:
         cursor = self.cursor
-        if name in TEXT_FIELDS or name in ENVELOPE_INDEX:
-            value = cursor.astring()
-            query = self.text(TEXT_FIELDS[name], value) if name in TEXT_FIELDS else Q(pk__in=[])
-            if name in ENVELOPE_INDEX and value:
-                # Also the raw field: addresses as written, and names before decoding.
-                query |= Q(**{f"envelope__{ENVELOPE_INDEX[name]}__icontains": value.decode("utf-8", "replace")})
-            if name == "TO" and value:
-                query |= Q(to_addresses__icontains=value.decode("utf-8", "replace"))
-            return query
+        if name in TEXT_KEYS:
+            return ("text", name.lower(), cursor.astring().decode("utf-8", "replace"))
         if name in ("KEYWORD", "UNKEYWORD"):
-            # Keywords are a JSON list; its text holds each one in quotes, on every engine.
-            has = Q(keywords_text__icontains=f'"{cursor.flag()}"')
-            return has if name == "KEYWORD" else ~has
+            has = ("keyword", cursor.flag())
+            return has if name == "KEYWORD" else ("not", has)
         if name in ("LARGER", "SMALLER"):
-            size = cursor.number()
-            return Q(size__gt=size) if name == "LARGER" else Q(size__lt=size)
+            return ("size", name.lower(), cursor.number())
         if name == "UID":
-            return Q(uid__in=resolve(self.session, cursor.sequence_set(), by_uid=True))
+            uids = resolve(self.session, cursor.sequence_set(), by_uid=True)
+            return ("uids", uid_ranges(self.session, uids))
         if name == "MODSEQ":  # RFC 7162 §3.1.5 (the optional entry name and type are not used)
             if cursor.peek() == 0x22:
                 cursor.quoted()
@@ -111,46 +116,23 @@ class _Builder:
                 cursor.atom("an entry type")
                 cursor.sp()
             self.uses_modseq = True
-            return Q(modseq__gte=cursor.number())
-        if name in ("BEFORE", "ON", "SINCE", "SENTBEFORE", "SENTON", "SENTSINCE"):
-            return self.date(name, cursor.date())
+            return ("modseq", cursor.number())
+        if name in DATE_KEYS:
+            return (*DATE_KEYS[name], cursor.date().date())
         if name == "HEADER":
-            field = cursor.astring().decode("ascii", "replace").lower()
+            field = cursor.astring().decode("ascii", "replace")
             cursor.sp()
-            value = cursor.astring().decode("utf-8", "replace")
-            column = HEADER_COLUMNS.get(field)
-            if column is None:
-                raise ImapNo(f"Searching the {field} header is not supported", code="CANNOT")
-            return Q(**{f"{column}__icontains": value}) if value else ~Q(**{column: ""})
+            return ("header", field, cursor.astring().decode("utf-8", "replace"))
         raise ImapBad(f"Unknown search key {name}")
 
-    def text(self, field: str, value: bytes) -> Q:
-        words = value.decode("utf-8", "replace")
-        query = SearchQuery(**{field: [words]})
-        if query.is_empty():
-            return Q()  # RFC 9051 §6.4.4: an empty string matches every message
-        return Q(pk__in=filter_messages(self.base, self.session.account.pk, query).values("pk"))
 
-    def date(self, name: str, day: datetime) -> Q:
-        start = timezone.make_aware(day, timezone.get_default_timezone())
-        end = start + timedelta(days=1)
-        column = "date" if name.startswith("SENT") else "internal_date"
-        kind = name.removeprefix("SENT")
-        if kind == "BEFORE":
-            return Q(**{f"{column}__lt": start})
-        if kind == "ON":
-            return Q(**{f"{column}__gte": start, f"{column}__lt": end})
-        return Q(**{f"{column}__gte": start})
-
-
-def matching(session, cursor: Cursor):
-    """Blocking: (the selected folder's messages matching the search keys at cursor, whether
-    MODSEQ was among them); the keys must end the command. SORT (sort.py) shares this."""
-    base = Message.objects.filter(folder_id=session.folder.pk)
-    builder = _Builder(session, cursor, base)
-    query = builder.keys()
+def read_criteria(session, cursor: Cursor) -> tuple[tuple, bool]:
+    """The search keys at cursor, which must end the command, as store criteria; and
+    whether MODSEQ was among them. SORT (sort.py) shares this."""
+    parser = _Parser(session, cursor)
+    criteria = parser.keys()
     cursor.end()
-    return base.annotate(keywords_text=Cast("keywords", TextField())).filter(query), builder.uses_modseq
+    return criteria, parser.uses_modseq
 
 
 def read_charset(cursor: Cursor) -> None:
@@ -164,8 +146,8 @@ def read_charset(cursor: Cursor) -> None:
 
 def _search(session, cursor: Cursor, by_uid: bool) -> tuple[list[int], int | None]:
     """Blocking: the matching UIDs, and their highest MODSEQ when the search used MODSEQ."""
-    matches, uses_modseq = matching(session, cursor)
-    rows = list(matches.order_by("uid").values_list("uid", "modseq"))
+    criteria, uses_modseq = read_criteria(session, cursor)
+    rows = search_uids(session.folder.pk, session.account.pk, criteria)
     highest = max((modseq for _uid, modseq in rows), default=None) if uses_modseq else None
     return [uid for uid, _modseq in rows], highest
 

@@ -8,7 +8,9 @@ import bisect
 from ..errors import ImapBad
 
 
-def resolve(session, ranges, by_uid: bool) -> list[int]:
+def resolve(session, ranges, by_uid: bool, strict: bool = True) -> list[int]:
+    """The UIDs a sequence set names. Not strict (SEARCH), numbers past the last message
+    name nothing instead of being an error."""
     uids = session.uids
     if any(r.start == -1 for r in ranges):
         raise ImapBad("$ (SEARCHRES) is not supported")
@@ -22,8 +24,8 @@ def resolve(session, ranges, by_uid: bool) -> list[int]:
         count = len(uids)
         for r in ranges:
             low, high = sorted((count if r.start is None else r.start, count if r.end is None else r.end))
-            if low < 1 or high > count:
+            if (low < 1 or high > count) and strict:
                 # RFC 9051 §6.4.5: a sequence number that doesn't exist is an error.
                 raise ImapBad("No such message sequence number")
-            chosen.update(uids[low - 1:high])
+            chosen.update(uids[max(low, 1) - 1:high])
     return sorted(chosen)

@@ -2,26 +2,29 @@
 
     tag THREAD REFERENCES UTF-8 SINCE 1-Nov-2026   →   * THREAD (2)(3 6 (4 23)(44 7 96))
 
-The search keys are SEARCH's (search.matching); the threads are made by the store
-(mailcore/store/threading.py) from the summary stored at append, with SORT's base
-subject (sort.base_subject). The answer nests as §4's thread-list: a message and its
-only reply in one list, "(3 6)"; two or more replies each in a list of their own,
-"(4 (5)(6))"; a dummy parent (REFERENCES) as a list of lists, "((7)(8))".
+The search keys are SEARCH's (search.read_criteria, store.search.criteria.matching); the
+threads are made by the store (mailcore/store/threading.py) from the summary stored at
+append, with RFC 5256 §2.1's base subject (store.search.text.base_subject). The answer
+nests as §4's thread-list: a message and its only reply in one list, "(3 6)"; two or
+more replies each in a list of their own, "(4 (5)(6))"; a dummy parent (REFERENCES) as a
+list of lists, "((7)(8))".
 """
+from mailcore.store.search.criteria import matching
+from mailcore.store.search.text import base_subject
 from mailcore.store.threading import Thread, ordered_subject_threads, references_threads, thread_rows
 
 from ..errors import ImapBad
 from ..parser import Cursor
 from ..server import SELECTED, command
-from .search import matching, read_charset
-from .sort import base_subject
+from .search import read_charset, read_criteria
 
 ALGORITHMS = {"ORDEREDSUBJECT": ordered_subject_threads, "REFERENCES": references_threads}
 
 
 def _threads(session, algorithm: str, cursor: Cursor) -> list[Thread]:
     """Blocking: the threads of the matching messages the session knows of."""
-    matches, _uses_modseq = matching(session, cursor)
+    criteria, _uses_modseq = read_criteria(session, cursor)
+    matches = matching(session.folder.pk, session.account.pk, criteria)
     rows = [row for row in thread_rows(matches) if session.position(row.uid) is not None]
     return ALGORITHMS[algorithm](rows, base_subject)
 

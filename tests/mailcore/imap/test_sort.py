@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 import pytest
 from imapclient import IMAPClient
 
-from mailcore.imap.commands.sort import base_subject
 from mailcore.store.append import append
 from mailcore.store.messages import store_flags
+from mailcore.store.search.text import base_subject
 
 from .conftest import tls_context
 
@@ -113,18 +113,53 @@ def test_imapclient_sorts_by_uid(alice, imap_host, mailbox):
     ("  hello \t  world  (fwd) (FWD) ", "hello world"),
     ("Re:", ""),
     ("", ""),
+    ("[foo] Fwd: [bar] Re: fw: b (fWd)  (fwd)", "b"),  # blobs before "Fwd:", any case
+    ("Re: [FWD: c]", "c"),  # §2.1 (6): the [fwd: ...] wrapper
+    ("re: [fwd: [fwd: re: [fwd: babylon]]]", "babylon"),
+    ("RE :  FW\t: x", "x"),  # white space before the colon (subj-refwd's *WSP)
+    ("Ad: Re: Ad: x", "Ad: Re: Ad: x"),  # "Ad:" is no subj-refwd, so nothing after it goes
+    ("[xyz]", "[xyz]"),
 ])
-def test_base_subject(subject, base):
+def test_rfc5256_2_1_base_subject(subject, base):
     assert base_subject(subject) == base
 
 
 def test_rfc5256_3_an_address_list_starting_with_a_group_sorts_by_the_group_name(alice, imap):
-    """The first address of such a list is the group's start entry (RFC 3501 §7.4.2), its
-    mailbox field the group name; the reference server (Dovecot 2.3) sorts these 3 1 2."""
     for to in ("Team: zed@example.org, amy@example.org;", "undisclosed-recipients:;", "mia@example.org"):
         append(alice.pk, "INBOX", f"From: x@example.net\r\nTo: {to}\r\nSubject: s\r\n\r\nbody\r\n".encode())
     imap.login("alice@example.test", PASSWORD)
     imap.select("INBOX")
+    # The ENVELOPE's group start holds the name where the mailbox goes; Dovecot sorts by it.
     assert sort(imap, "(TO)") == [3, 1, 2]  # mia, team, undisclosed-recipients
     assert sort(imap, "(TO REVERSE ARRIVAL)") == [3, 1, 2]  # the same beside a ranked column
-    assert sort(imap, "(REVERSE TO)") == [2, 1, 3]
+
+
+def test_rfc5256_2_1_subjects_are_decoded_and_compared_with_ascii_casemap(alice, imap):
+    subjects = ["a", "C", "b", "_", "[foo] Fwd: [bar] Re: fw: b (fWd)  (fwd)", "b (a)", "Re: [FWD: c]", "[xyz]",
+                None, "=?iso-8859-1?q?_?=", "Re: =?utf-8?q?b?=", "=?iso-8859-1?q?RE:_C?=", "=?us-ascii?b?UmU6IGM=?=",
+                "Ad: Re: Ad: Re: Ad: x", "re: [fwd: [fwd: re: [fwd: babylon]]]"]
+    for number, subject in enumerate(subjects, 1):
+        field = f"Subject: {subject}\r\n" if subject is not None else ""
+        append(alice.pk, "INBOX", f"{field}\r\n{number}\r\n{'x' * number * 100}\r\n".encode())
+    imap.login("alice@example.test", PASSWORD)
+    imap.select("INBOX")
+    # i;ascii-casemap compares upper case: "C" < "[" < "_" (lower case would put "_" first).
+    assert sort(imap, "(SUBJECT)") == [9, 10, 1, 14, 3, 5, 11, 6, 15, 2, 7, 12, 13, 8, 4]
+    assert sort(imap, "(REVERSE SUBJECT)") == [4, 8, 2, 7, 12, 13, 15, 6, 3, 5, 11, 14, 1, 9, 10]
+    assert sort(imap, "(SUBJECT REVERSE SIZE)") == [10, 9, 1, 14, 11, 5, 3, 6, 15, 13, 12, 7, 2, 8, 4]
+
+
+def test_rfc5256_3_addresses_sort_by_the_first_mailbox_with_ascii_casemap(alice, imap):
+    for sender, to, cc in (("user2@domain2.org", "foo bar <user2@domain2.org>", "user2@domain2.org (foo bar)"),
+                           ("user2@domain1.org", "user2@domain1.org", "user2: blah@domain1.org;"),
+                           ("USER1@domain1.org", "User1@domain1.org", "user1@domain1.org"),
+                           ("", "", "")):
+        fields = "".join(f"{name}: {value}\r\n" for name, value in (("From", sender), ("To", to), ("Cc", cc))
+                         if value)
+        append(alice.pk, "INBOX", f"{fields}Subject: s\r\n\r\nbody\r\n".encode())
+    imap.login("alice@example.test", PASSWORD)
+    imap.select("INBOX")
+    for criterion in ("FROM", "TO", "CC"):  # no address sorts as "", first; the host is not compared
+        assert sort(imap, f"({criterion})") == [4, 3, 1, 2]
+        assert sort(imap, f"(REVERSE {criterion})") == [1, 2, 3, 4]
+        assert sort(imap, f"({criterion} REVERSE ARRIVAL)") == [4, 3, 2, 1]

@@ -101,29 +101,27 @@ def domain_limits(request, name):
 @require_POST
 @admin_required
 def domain_policy(request, name):
-    domain = domain_or_404(request, name)
-    form = PolicyForm(request.POST)
-    if not form.is_valid():
-        return render_detail(request, domain, status=400, policy_form=form)
-    before = {"dmarc_reject": domain.dmarc_reject}
-    services.update_domain(domain.name, **form.cleaned_data)
-    audit(request, "domain.update", domain, domain=domain.name, **_diff(before, form.cleaned_data))
-    messages.success(request, _("The policy was saved."))
-    return redirect("panel:domain_detail", name=domain.unicode_name)
+    return _save_settings(request, name, PolicyForm, "policy_form", _("The policy was saved."))
 
 
 @require_POST
 @admin_required
 def domain_mail_programs(request, name):
     """The domain's "mail programs only with app passwords" switch (mailcore.auth.policy)."""
+    return _save_settings(request, name, MailProgramsForm, "mail_programs_form",
+                          _("The setting for mail programs was saved."))
+
+
+def _save_settings(request, name, form_class, form_name: str, done: str):
+    """Save a form of the domain's own settings (fields named as Domain's), audited."""
     domain = domain_or_404(request, name)
-    form = MailProgramsForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
-        return render_detail(request, domain, status=400, mail_programs_form=form)
-    before = {"app_passwords_only": domain.app_passwords_only}
+        return render_detail(request, domain, status=400, **{form_name: form})
+    before = {field: getattr(domain, field) for field in form.cleaned_data}
     services.update_domain(domain.name, **form.cleaned_data)
     audit(request, "domain.update", domain, domain=domain.name, **_diff(before, form.cleaned_data))
-    messages.success(request, _("The setting for mail programs was saved."))
+    messages.success(request, done)
     return redirect("panel:domain_detail", name=domain.unicode_name)
 
 

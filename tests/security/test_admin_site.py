@@ -9,6 +9,7 @@ from django.test import Client
 
 from mailcore.auth.models import LoginFailure
 from tests.conftest import PASSWORD
+from tests.support.mfa import totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -25,13 +26,6 @@ def root(db):
     return get_user_model().objects.create_superuser("root", email="", password=PASSWORD)
 
 
-def totp_code(secret):
-    import time
-
-    from allauth.mfa import app_settings
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
 
 
 def turn_on_totp(client) -> str:

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from tests.conftest import PASSWORD
+from tests.support.mfa import totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -22,14 +23,6 @@ def sign_in(client, password=PASSWORD):
     return client.post("/accounts/login/", {"login": "alice@example.test", "password": password})
 
 
-def totp_code(secret):
-    """The code an authenticator app shows now (RFC 6238: HOTP of the 30-second step)."""
-    import time
-
-    from allauth.mfa import app_settings
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
 
 
 def enable_totp(client) -> str:

@@ -22,6 +22,7 @@ from email.utils import getaddresses
 from mailcore.folding import strip_accents
 from mailcore.mime.headers import decode_words, header_date
 from mailcore.mime.structure import parse_header_block, split_header
+from mailcore.mime.text import scrub
 
 from . import MAX_INDEXED_CHARS
 
@@ -106,7 +107,7 @@ def text_values(raw: bytes, summary) -> dict:
                for name in (*ADDRESS_FIELDS, "subject")}
     pairs = {name: headers.addresses(name) for name in ADDRESS_FIELDS}
     sent = header_date(headers)
-    return {
+    values = {
         "subject": fold(written["subject"][:MAX_FIELD_CHARS]),
         **{f"{name}_text": fold(_address_text(written[name], pairs[name])) for name in ADDRESS_FIELDS},
         "headers": "\n" + "\n".join(lines) + "\n" if decoded else "\n",
@@ -120,6 +121,11 @@ def text_values(raw: bytes, summary) -> dict:
         **{f"sort_{name}": first_mailbox(headers.get_all(name) or [], pairs[name])[:200]
            for name in ("from", "to", "cc")},
     }
+    # The email package leaves undecodable octets in addresses as lone surrogates, which no
+    # database takes (a group name in an unknown charset did): scrub every header-made text.
+    # The body comes scrubbed from the summary.
+    return {name: scrub(value) if isinstance(value, str) and name != "body" else value
+            for name, value in values.items()}
 
 
 # RFC 5256 §5 ABNF: subj-trailer, subj-leader (subj-refwd with its blobs, or white space),

@@ -69,3 +69,18 @@ def test_rfc5256_3_first_mailbox():
 
 def test_rfc5256_2_1_base_subject_of_decoded_text():
     assert base_subject("Re: Fwd:  [x]  hello  (fwd)") == "hello"
+
+
+def test_a_group_name_in_an_unknown_charset_is_stored_without_surrogates(alice):
+    """Found by the webmail's hostile-header property test: the email package leaves
+    undecodable octets as lone surrogates, and the database refuses them, so the message
+    could not be stored at all."""
+    from mailcore.store.append import append
+    from mailcore.store.models import SearchText
+
+    raw = (b"From: a@example.net\r\nCc: =?x-no-such-charset?b?woA=?=: ;, 0: ;, 0\r\n"
+           b"Subject: odd\r\n\r\nbody\r\n")
+    append(alice.pk, "INBOX", raw)
+    text = SearchText.objects.get()
+    for value in (text.sort_cc, text.cc_text, text.headers):
+        value.encode("utf-8")  # raises on a lone surrogate

@@ -297,7 +297,11 @@ HOPTHU_FILTERS = tuple(env_list("HOPTHU_FILTERS", []))
 HOPTHU_RULE_HOOKS = tuple(env_list("HOPTHU_RULE_HOOKS", []))
 HOPTHU_DIRECTORY_CACHE_SECONDS = env_int("HOPTHU_DIRECTORY_CACHE_SECONDS", 5)  # hosted-domain answers
 # Virus and spam engines (docs/filters.md).
-HOPTHU_CLAMD = env_str("HOPTHU_CLAMD", "")  # "127.0.0.1:3310"; "" = no virus scanning
+# clamd: "auto" = a clamd socket found on this machine (HOPTHU_CLAMD_SEARCH), "host:port",
+# a socket path, or "off" (mailcore/filters/clamav.py).
+HOPTHU_CLAMD = env_str("HOPTHU_CLAMD", "auto")
+# Where "auto" looks, in order: a clamd.conf (its LocalSocket) or a socket (Debian's clamav-daemon).
+HOPTHU_CLAMD_SEARCH = env_list("HOPTHU_CLAMD_SEARCH", ["/etc/clamav/clamd.conf", "/run/clamav/clamd.ctl"])
 HOPTHU_CLAMD_TIMEOUT = env_int("HOPTHU_CLAMD_TIMEOUT", 30)
 HOPTHU_RSPAMD_URL = env_str("HOPTHU_RSPAMD_URL", "")  # e.g. "http://127.0.0.1:11333"
 HOPTHU_RSPAMD_CONTROLLER_URL = env_str("HOPTHU_RSPAMD_CONTROLLER_URL", "")  # "" = learning not forwarded

@@ -7,15 +7,27 @@ import os
 
 import pytest
 
+# clamd and rspamd fixtures (started only when a test asks for them); test modules also
+# import the ones they use, which reads better than a fixture from nowhere.
+pytest_plugins = ["tests.support.services_filters"]
+
 # The suite's clients log in over plain loopback, as under `make run`; the product's own
 # default is off (docs/security.md). The environment is for the processes the service
 # tests start; the fixture below for this one (Django has read its settings already).
 os.environ.setdefault("HOPTHU_LOOPBACK_IS_SECURE", "1")
+# A clamd the developer runs on this machine must not scan the suite's mail: HOPTHU_CLAMD's
+# default "auto" finds nothing unless a test points the search at its own clamd.
+os.environ.setdefault("HOPTHU_CLAMD_SEARCH", "")
 
 
 @pytest.fixture(autouse=True)
 def loopback_is_secure(settings):
     settings.HOPTHU_LOOPBACK_IS_SECURE = True
+
+
+@pytest.fixture(autouse=True)
+def no_clamd_found_by_default(settings):
+    settings.HOPTHU_CLAMD_SEARCH = []
 
 PASSWORD = "correct horse battery staple"
 

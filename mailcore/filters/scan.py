@@ -2,8 +2,10 @@
 
 Order, each step deciding alone when it refuses or holds:
 1. attachments.blocked (each recipient domain's blocked list) → 554 5.7.1 or quarantine;
-2. clamav.scan when HOPTHU_CLAMD is set → infected: 554 5.7.1 or quarantine; clamd
-   unreachable: 451 4.7.1, unless every recipient domain chose to accept unscanned mail;
+2. clamav.scan when there is a clamd (HOPTHU_CLAMD, or one found on this machine) →
+   infected: 554 5.7.1 or quarantine; clamd unreachable: 451 4.7.1, unless every
+   recipient domain chose to accept unscanned mail (an autodetected socket nobody answers
+   on is no scanner: delivered unscanned, logged);
 3. the spam score: rspamd when every recipient domain chose it (built-in scorer when
    rspamd cannot be asked, logged), the built-in scorer otherwise;
 4. score ≥ reject_score for every recipient domain (a domain with 0 never rejects) →
@@ -156,10 +158,14 @@ def _blocked_attachments(raw: bytes, policies, structure) -> list[tuple[FilterPo
 
 
 def _virus_check(raw: bytes, policies) -> ScanResult | None:
-    if not clamav.enabled():
-        return None
     try:
-        verdict = clamav.scan(raw)
+        where = clamav.scanner()
+        if where is None:
+            return None
+        verdict = clamav.scan(raw, where)
+    except clamav.NotRunning as error:
+        log.warning("no clamd behind the socket found on this machine; delivering unscanned: %s", error)
+        return None
     except ScannerUnavailable as error:
         if all(policy.scanner_down == FilterPolicy.ScannerDown.ACCEPT for policy in policies.values()):
             log.warning("virus scanner unavailable; delivering unscanned as the domains chose: %s", error)

@@ -1,9 +1,11 @@
 """clamd and rspamd for the filter tests: the ones scripts/test-services started (it exports
-HOPTHU_TEST_CLAMD, HOPTHU_TEST_RSPAMD_URL, ..._CONTROLLER_URL, ..._PASSWORD), or, when a
+HOPTHU_TEST_CLAMD, HOPTHU_TEST_CLAMD_SOCKET, HOPTHU_TEST_RSPAMD_URL, ..._CONTROLLER_URL,
+..._PASSWORD), or, when a
 test is run by hand without it, our own on free loopback ports from the same configuration
 files (scripts/services/). A missing daemon is a failure, never a skip.
 
-Use in a test module: `from tests.support.services_filters import clamd, rspamd  # noqa: F401`.
+Use in a test module: `from tests.support.services_filters import clamd, rspamd  # noqa: F401`
+(`clamd_socket` is the same clamd's Unix socket path).
 """
 import os
 import pwd
@@ -67,8 +69,15 @@ def clamd_pong(host: str, port: int) -> bool:
         return False
 
 
-def start_clamd(workdir: Path) -> tuple[subprocess.Popen, str]:
-    """clamd with the one-signature EICAR database, in the foreground, as the current user."""
+@dataclass(frozen=True)
+class Clamd:
+    address: str  # "127.0.0.1:port"
+    socket: str  # the path of its Unix socket
+
+
+def start_clamd(workdir: Path) -> tuple[subprocess.Popen, Clamd]:
+    """clamd with the one-signature EICAR database, in the foreground, as the current user,
+    on a loopback TCP port and a Unix socket."""
     clamd = _binary("clamd")
     (workdir / "db").mkdir()
     (workdir / "tmp").mkdir()
@@ -79,7 +88,7 @@ def start_clamd(workdir: Path) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen([clamd, f"--config-file={workdir / 'clamd.conf'}"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _wait(process, lambda: clamd_pong("127.0.0.1", port), workdir / "clamd.log", "clamd")
-    return process, f"127.0.0.1:{port}"
+    return process, Clamd(f"127.0.0.1:{port}", str(workdir / "clamd.ctl"))
 
 
 def rspamd_cache_dir() -> Path:
@@ -144,15 +153,29 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def clamd():
-    """"host:port" of a clamd that knows the EICAR test signature."""
+def clamd_service():
+    """A clamd that knows the EICAR test signature, on TCP and a Unix socket."""
     if os.environ.get("HOPTHU_TEST_CLAMD"):
-        yield os.environ["HOPTHU_TEST_CLAMD"]
+        if not os.environ.get("HOPTHU_TEST_CLAMD_SOCKET"):
+            pytest.fail("HOPTHU_TEST_CLAMD is set without HOPTHU_TEST_CLAMD_SOCKET (see scripts/test-services)")
+        yield Clamd(os.environ["HOPTHU_TEST_CLAMD"], os.environ["HOPTHU_TEST_CLAMD_SOCKET"])
         return
     with tempfile.TemporaryDirectory(prefix="hopthu-clamd.") as workdir:
-        process, address = start_clamd(Path(workdir))
-        yield address
+        process, service = start_clamd(Path(workdir))
+        yield service
         _stop(process)
+
+
+@pytest.fixture(scope="session")
+def clamd(clamd_service):
+    """"host:port" of a clamd that knows the EICAR test signature."""
+    return clamd_service.address
+
+
+@pytest.fixture(scope="session")
+def clamd_socket(clamd_service):
+    """The Unix socket path of the same clamd."""
+    return clamd_service.socket
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,8 @@ one transaction with its row's change: a crash before the commit leaves it waiti
 nothing queued, so after a restart of every process it is sent once. Beat runs
 `send_due` every HOPTHU_SCHEDULED_SWEEP_SECONDS as the safety net for a lost task.
 `cancel()` gives the body back (undo send, or edit: cancel, change, schedule again)
-until the message has left.
+until the message has left; `waiting()` reads it without stopping it (an edit replaces it
+only when sent).
 """
 import logging
 
@@ -59,6 +60,19 @@ def cancel(account, pk: int) -> bytes:
         raw = blobs.read(row.blob.digest)
         row.delete()  # the blob goes with the next garbage collection
     return raw
+
+
+def waiting(account, pk: int) -> tuple[ScheduledMessage, bytes] | None:
+    """A message of account still waiting to leave, and its body; None otherwise. It stays
+    scheduled: editing it changes nothing until the edit is sent (cancel, then schedule)."""
+    row = (ScheduledMessage.objects.select_related("blob")
+           .filter(pk=pk, account=account, status=ScheduledMessage.Status.WAITING).first())
+    if row is None:
+        return None
+    try:
+        return row, blobs.read(row.blob.digest)
+    except FileNotFoundError:  # sent (and collected) meanwhile, or a lost body: nothing to edit
+        return None
 
 
 def send_due(now=None, batch: int = BATCH) -> int:

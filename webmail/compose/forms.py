@@ -90,6 +90,8 @@ class ComposeForm(forms.Form):
     keep = forms.TypedMultipleChoiceField(required=False, coerce=int, widget=forms.CheckboxSelectMultiple)
     source = forms.CharField(required=False, widget=forms.HiddenInput)
     draft_uid = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # The scheduled message this form edits: it stays scheduled until the edit is sent.
+    scheduled = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     in_reply_to = forms.CharField(required=False, max_length=998, widget=forms.HiddenInput)
     references = forms.CharField(required=False, max_length=20000, widget=forms.HiddenInput)
     send_at = forms.DateTimeField(label=_lazy("Send at"), required=False,

@@ -1,9 +1,11 @@
-"""The account's messages waiting to leave (scheduled send), with Cancel and Edit."""
+"""The account's messages waiting to leave (scheduled send), with Cancel (and Edit, which
+opens compose: views.scheduled_edit), and the status the undo-send notice asks for."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -54,10 +56,11 @@ def cancel(request, pk: int):
 
 
 @account_required
-@require_POST
-def edit(request, pk: int):
-    uid = _back_to_drafts(request, pk)
-    if not uid:
-        messages.error(request, _("Too late: the message has already been sent."))
-        return redirect("webmail:scheduled")
-    return redirect("webmail:draft", uid)
+def status(request, pk: int):
+    """Whether a message waiting to leave has gone (for the "Sending…" notice's Undo)."""
+    row = (ScheduledMessage.objects.filter(pk=pk, account=request.account)
+           .only("status", "send_at", "error").first())
+    if row is None:  # undone or cancelled (or another account's)
+        raise Http404
+    return JsonResponse({"status": row.status, "error": row.error,
+                         "seconds_left": max(0.0, (row.send_at - timezone.now()).total_seconds())})

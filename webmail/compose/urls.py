@@ -14,5 +14,6 @@ urlpatterns = [
     path(_MESSAGE + "forward/", views.forward, name="forward"),
     path("scheduled/", scheduled_views.scheduled, name="scheduled"),
     path("scheduled/<int:pk>/cancel/", scheduled_views.cancel, name="scheduled_cancel"),
-    path("scheduled/<int:pk>/edit/", scheduled_views.edit, name="scheduled_edit"),
+    path("scheduled/<int:pk>/edit/", views.scheduled_edit, name="scheduled_edit"),
+    path("scheduled/<int:pk>/status/", scheduled_views.status, name="scheduled_status"),
 ]

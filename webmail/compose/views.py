@@ -3,14 +3,17 @@ pressed (action = send / send_later / save) decides what happens."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mailcore.delivery.models import ScheduledMessage
 from mailcore.sizes import format_size
+from mailcore.smtp import scheduled
 from webmail.access import account_required
 from webmail.models import preferences_for
 
@@ -65,14 +68,56 @@ def draft(request, uid: int):
     carried = parsing.attachments(stored)
     initial = {**prefill.draft(stored), "draft_uid": uid, "source": f"{folder.pk}:{uid}",
                "keep": list(range(len(carried)))}
-    return _page(request, ComposeForm(account=request.account, initial=initial, carried=carried), title=_("Draft"))
+    # A draft saved while editing a scheduled message keeps pointing at it (and its time).
+    waiting = _waiting(request, request.GET.get("scheduled", ""))
+    if waiting:
+        initial.update(_schedule_fields(waiting[0]))
+    return _page(request, ComposeForm(account=request.account, initial=initial, carried=carried),
+                 title=_("Scheduled message") if waiting else _("Draft"))
+
+
+@account_required
+def scheduled_edit(request, pk: int):
+    """A scheduled message in the compose form, its send time filled in. It stays scheduled
+    as it was until the edit is sent (Schedule or Send), which replaces it."""
+    if not ScheduledMessage.objects.filter(pk=pk, account=request.account).exists():
+        raise Http404
+    waiting = _waiting(request, str(pk))
+    if waiting is None:
+        messages.error(request, _("Too late: the message has already been sent."))
+        return redirect("webmail:scheduled")
+    row, raw = waiting
+    stored = parsing.parse(raw)
+    carried = parsing.attachments(stored)
+    initial = {**prefill.draft(stored), **_schedule_fields(row), "keep": list(range(len(carried)))}
+    return _page(request, ComposeForm(account=request.account, initial=initial, carried=carried),
+                 title=_("Scheduled message"))
+
+
+def _waiting(request, pk: str):
+    """(row, body) of the account's scheduled message pk while it waits, else None."""
+    return scheduled.waiting(request.account, int(pk)) if pk.isdigit() else None
+
+
+def _scheduled_time(account, pk: str):
+    """When the scheduled message being edited leaves, while it still waits."""
+    if not pk.isdigit():
+        return None
+    return (ScheduledMessage.objects.filter(pk=int(pk), account=account, status=ScheduledMessage.Status.WAITING)
+            .values_list("send_at", flat=True).first())
+
+
+def _schedule_fields(row) -> dict:
+    return {"scheduled": row.pk, "send_at": timezone.localtime(row.send_at).replace(second=0, microsecond=0)}
 
 
 def _carried(request) -> list:
     spec = parsing.parse_spec(request.POST.get("source", ""))
-    if spec is None:
-        return []
-    return parsing.attachments(parsing.stored(parsing.message_or_404(request.account, *spec)))
+    if spec is not None:
+        return parsing.attachments(parsing.stored(parsing.message_or_404(request.account, *spec)))
+    # The first save of a scheduled message's edit: its attachments are in the scheduled body.
+    waiting = _waiting(request, request.POST.get("scheduled", ""))
+    return parsing.attachments(parsing.parse(waiting[1])) if waiting else []
 
 
 def _submitted(request):
@@ -85,8 +130,12 @@ def _submitted(request):
     if action == SAVE:
         return _saved(request, form, raw)
     try:
-        row = sending.send(request, form.draft, raw, form.cleaned_data["send_at"] if action == SEND_LATER else None)
+        row = sending.send(request, form.draft, raw, form.cleaned_data["send_at"] if action == SEND_LATER else None,
+                           replaces=form.cleaned_data["scheduled"])
     except ValidationError as error:
+        if isinstance(error, sending.TooLate):
+            form.data = form.data.copy()
+            form.data["scheduled"] = ""  # what is left to do is a new message
         for field, errors in error.message_dict.items():
             form.add_error(None if field == "__all__" else field, errors)
         return _invalid(request, form)
@@ -127,7 +176,8 @@ def _saved(request, form, raw):
             {"index": index, "name": attachment.filename, "size": len(attachment.data)}
             for index, attachment in enumerate(form.draft.attachments)]})
     messages.success(request, _("Draft saved."))
-    return redirect("webmail:draft", uid)
+    editing = form.cleaned_data["scheduled"]
+    return redirect(reverse("webmail:draft", args=[uid]) + (f"?scheduled={editing}" if editing else ""))
 
 
 def _invalid(request, form):
@@ -145,7 +195,9 @@ def _page(request, form, status=200, title=None):
                for index, attachment in enumerate(form.carried)]
     kept = {int(value) for value in (form["keep"].value() or []) if str(value).isdigit()}
     editor_html = mark_safe(richtext.sanitize(form["html"].value() or ""))  # noqa: S308  (bleach-cleaned)
+    send_at = _scheduled_time(request.account, str(form["scheduled"].value() or ""))
     return render(request, "webmail/compose/compose.html", {
+        "scheduled_for": timezone.localtime(send_at) if send_at else None,
         "form": form, "title": title or _("New message"), "carried": carried,
         "kept": kept, "max_size": settings.HOPTHU_MAX_MESSAGE_SIZE,
         "max_size_text": format_size(settings.HOPTHU_MAX_MESSAGE_SIZE),

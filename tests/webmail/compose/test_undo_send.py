@@ -51,3 +51,42 @@ def test_another_account_cannot_undo(alice_client, alice, bob_client, bob):
     row = ScheduledMessage.objects.get()
     bob_client.post(f"/mail/compose/undo/{row.pk}/")
     assert ScheduledMessage.objects.filter(pk=row.pk, status="waiting").exists()
+
+
+def test_the_notice_tells_the_page_where_to_ask_whether_the_message_left(alice_client, alice):
+    response = alice_client.post("/mail/compose/", form(to="carol@example.net"), follow=True)
+    row = ScheduledMessage.objects.get()
+    page = response.content.decode()
+    assert f'data-status-url="/mail/scheduled/{row.pk}/status/"' in page
+    seconds = float(page.split('data-seconds-left="', 1)[1].split('"', 1)[0])
+    assert 8 < seconds <= 10
+    assert "/static/webmail/undo-send.js" in page
+
+
+def test_the_status_says_waiting_then_sent(alice_client, alice):
+    alice_client.post("/mail/compose/", form(to="carol@example.net"))
+    row = ScheduledMessage.objects.get()
+    waiting = alice_client.get(f"/mail/scheduled/{row.pk}/status/").json()
+    assert waiting["status"] == "waiting" and 0 < waiting["seconds_left"] <= 10
+    scheduled.send_due(row.send_at)
+    answer = alice_client.get(f"/mail/scheduled/{row.pk}/status/").json()
+    assert (answer["status"], answer["error"]) == ("sent", "")
+
+
+def test_the_status_of_an_undone_message_is_gone(alice_client, alice):
+    alice_client.post("/mail/compose/", form(to="carol@example.net"))
+    row = ScheduledMessage.objects.get()
+    alice_client.post(f"/mail/compose/undo/{row.pk}/")
+    assert alice_client.get(f"/mail/scheduled/{row.pk}/status/").status_code == 404
+
+
+def test_the_status_says_why_a_message_failed(alice_client, alice):
+    alice_client.post("/mail/compose/", form(to="carol@example.net"))
+    row = ScheduledMessage.objects.get()
+    # A recipient that went away meanwhile: submission refuses the message when it is due.
+    ScheduledMessage.objects.filter(pk=row.pk).update(recipients=["gone@example.test"])
+    scheduled.send_due(row.send_at)
+    answer = alice_client.get(f"/mail/scheduled/{row.pk}/status/").json()
+    row.refresh_from_db()
+    assert answer["status"] == "failed" == row.status
+    assert answer["error"] == row.error and "gone@example.test" in row.error

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from mailcore.collation import sort_key
 from mailcore.store.folders import list_folders
 from mailcore.store.models import DELIMITER, INBOX, Folder
 from mailcore.store.status import unseen_counts
@@ -44,12 +45,13 @@ def folder_entries(account) -> list[FolderEntry]:
             return (0, 0, "")
         if special.get(top) in SPECIAL_ORDER:
             return (1, SPECIAL_ORDER.index(special[top]), "")
-        return (2, 0, top.casefold())
+        return (2, 0, sort_key(top))
 
     def key(folder):
-        # Children sort right under their parent, whatever group the parent is in.
+        # Children sort right under their parent, whatever group the parent is in; names
+        # in reading order (Vietnamese collation, "Dự án 2" before "Dự án 10").
         top, *rest = folder.name.split(DELIMITER)
-        return (rank(top), [part.casefold() for part in rest])
+        return (rank(top), [sort_key(part) for part in rest])
 
     entries = []
     for folder in sorted(folders, key=key):

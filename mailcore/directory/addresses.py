@@ -102,6 +102,21 @@ def domain_to_unicode(alabel: str) -> str:
         return alabel
 
 
+_DOMAIN_AFTER_AT = re.compile(r"(?<=@)[A-Za-z0-9.-]*xn--[A-Za-z0-9.-]*", re.IGNORECASE)
+
+
+def address_to_unicode(text: str) -> str:
+    """Addresses (or a domain name) as people read them: each domain's A-labels as U-labels
+    (RFC 5890 §2.3.2.1), local parts as written. Works on one address, a domain, or a
+    text holding several ("a@xn--…, B <b@xn--…>"); anything else comes back unchanged,
+    so templates can pass any stored value through it."""
+    if not isinstance(text, str) or "xn--" not in text.lower():
+        return text
+    if "@" not in text:
+        return domain_to_unicode(text.strip().lower())
+    return _DOMAIN_AFTER_AT.sub(lambda match: domain_to_unicode(match.group(0).lower()), text)
+
+
 def _refused_char(char: str) -> bool:
     category = unicodedata.category(char)
     return category == "Cc" or (category in _SEPARATOR_CATEGORIES and char != " ")

@@ -2,16 +2,37 @@
 
 Every value is stored canonical (see addresses.py). Changes go through services.py,
 which validates and writes inside one transaction; the models hold no write logic but
-keeping a derived search key in step (Account.display_name_key).
+keeping derived keys in step in save(): the panel's accent-blind search key
+(Account.display_name_key) and the reading-order sort keys the panel's lists are paged
+by (mailcore/collation.py: sort_key, address_key, name_key).
 """
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mailcore.collation import address_key, stored_key
 from mailcore.folding import search_key
 
 from .addresses import domain_to_unicode
+
+
+def _saving(kwargs, *names) -> bool:
+    """Whether a save() with these arguments writes any of the named fields."""
+    update_fields = kwargs.get("update_fields")
+    return update_fields is None or bool(set(update_fields) & set(names))
+
+
+def _also_update(kwargs, derived: dict) -> None:
+    """Add the keys derived from the fields a save(update_fields=...) writes."""
+    update_fields = kwargs.get("update_fields")
+    if update_fields is None:
+        return
+    extra = set()
+    for name in set(update_fields) & set(derived):
+        keys = derived[name]
+        extra.update((keys,) if isinstance(keys, str) else keys)
+    kwargs["update_fields"] = {*update_fields, *extra}
 
 
 class User(AbstractUser):
@@ -51,14 +72,22 @@ class Domain(models.Model):
                     "account's own password."),
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
+    # The name as people read it (U-label) in reading order; kept by save().
+    sort_key = models.BinaryField(default=b"", editable=False)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_key", "name"]
+        indexes = [models.Index(fields=["sort_key"], name="domain_reading_order")]
         verbose_name = _("domain")
         verbose_name_plural = _("domains")
 
     def __str__(self):
         return self.unicode_name
+
+    def save(self, *args, **kwargs):
+        self.sort_key = stored_key(self.unicode_name)
+        _also_update(kwargs, {"name": "sort_key"})
+        super().save(*args, **kwargs)
 
     @property
     def unicode_name(self):
@@ -124,6 +153,10 @@ class Account(models.Model):
     # display_name folded (folding.search_key), kept by save(): the panel's search finds
     # "Nguyễn" by "nguyen" on SQLite and PostgreSQL alike.
     display_name_key = models.CharField(max_length=400, blank=True, default="", editable=False)
+    # Reading order (mailcore/collation.py), kept by save(): the address (domain as read,
+    # then local part, u2 before u10) and the display name (Vietnamese collation).
+    address_key = models.BinaryField(default=b"", editable=False)
+    name_key = models.BinaryField(default=b"", editable=False)
     quota = models.BigIntegerField(_("quota"), default=0, help_text=_("Bytes; 0 means unlimited."))
     active = models.BooleanField(_("active"), default=True)
     app_passwords_only = models.CharField(
@@ -136,9 +169,16 @@ class Account(models.Model):
     message_count = models.BigIntegerField(_("messages"), default=0)
 
     class Meta:
-        ordering = ["domain__name", "localpart"]
+        ordering = ["address_key", "id"]
         constraints = [
             models.UniqueConstraint(fields=["domain", "localpart"], name="account_unique_address")
+        ]
+        # The panel's lists, all domains or one (the row id breaks ties).
+        indexes = [
+            models.Index(fields=["address_key", "id"], name="account_reading_order"),
+            models.Index(fields=["domain", "address_key", "id"], name="account_domain_reading_order"),
+            models.Index(fields=["name_key", "id"], name="account_name_order"),
+            models.Index(fields=["domain", "name_key", "id"], name="account_domain_name_order"),
         ]
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
@@ -147,10 +187,13 @@ class Account(models.Model):
         return self.display_address
 
     def save(self, *args, **kwargs):
-        self.display_name_key = search_key(self.display_name)[:400]
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "display_name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "display_name_key"}
+        if _saving(kwargs, "display_name"):
+            self.display_name_key = search_key(self.display_name)[:400]
+            self.name_key = stored_key(self.display_name)
+        if _saving(kwargs, "localpart", "domain"):
+            self.address_key = address_key(self.localpart, self.domain.unicode_name)
+        _also_update(kwargs, {"display_name": ("display_name_key", "name_key"), "localpart": "address_key",
+                              "domain": "address_key"})
         super().save(*args, **kwargs)
 
     @property
@@ -175,17 +218,28 @@ class Alias(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
+    address_key = models.BinaryField(default=b"", editable=False)  # as Account.address_key
 
     class Meta:
-        ordering = ["domain__name", "localpart"]
+        ordering = ["address_key", "id"]
         constraints = [
             models.UniqueConstraint(fields=["domain", "localpart"], name="alias_unique_address")
+        ]
+        indexes = [
+            models.Index(fields=["address_key", "id"], name="alias_reading_order"),
+            models.Index(fields=["domain", "address_key", "id"], name="alias_domain_reading_order"),
         ]
         verbose_name = _("alias")
         verbose_name_plural = _("aliases")
 
     def __str__(self):
         return f"{self.localpart}@{self.domain.unicode_name}"
+
+    def save(self, *args, **kwargs):
+        if _saving(kwargs, "localpart", "domain"):
+            self.address_key = address_key(self.localpart, self.domain.unicode_name)
+        _also_update(kwargs, {"localpart": "address_key", "domain": "address_key"})
+        super().save(*args, **kwargs)
 
     @property
     def address(self):

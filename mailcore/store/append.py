@@ -18,7 +18,7 @@ from mailcore.directory.models import Account
 from mailcore.mime.summary import summarize
 from mailcore.sizes import format_size
 
-from . import search
+from . import reading_order, search
 from .bodies import DurableBodies
 from .errors import MessageTooLarge, QuotaExceeded
 from .flags import split_flags
@@ -112,7 +112,12 @@ def write_batch(prepared: list, skip_over_quota=True) -> list[list]:
 # the others (folder, UID, flags, date...) differ per target.
 SUMMARY_FIELDS = ("subject", "from_address", "from_name", "to_addresses", "date", "message_id",
                   "in_reply_to", "references", "thread", "has_attachments", "preview", "envelope",
-                  "structure", "summary_version")
+                  "structure", "summary_version", "subject_key", "sender_key")
+# Columns made from the summary rather than read from it: the list's sort keys.
+SUMMARY_KEYS = {
+    "subject_key": lambda summary: reading_order.subject_key(summary.subject),
+    "sender_key": lambda summary: reading_order.sender_key(summary.from_name, summary.from_address),
+}
 TARGET_FIELDS = ("folder_id", "account_id", "uid", "modseq", "keywords", "internal_date", "size", "blob_id",
                  "trace", "seen", "answered", "flagged", "deleted", "draft")
 SYSTEM_FLAG_FIELDS = ("seen", "answered", "flagged", "deleted", "draft")
@@ -145,7 +150,8 @@ def _prepare(raw, targets, folder_ids: dict) -> _Prepared:
     summary = summarize(raw)
     _sql, fields = _message_insert_sql()
     summary_params = [
-        field.get_db_prep_save(getattr(summary, field.attname), connection)
+        field.get_db_prep_save(SUMMARY_KEYS[field.attname](summary) if field.attname in SUMMARY_KEYS
+                               else getattr(summary, field.attname), connection)
         for field in fields[len(TARGET_FIELDS):]
     ]
     return _Prepared(raw, resolved, summary_params, search.index_values(summary), text_values(raw, summary))

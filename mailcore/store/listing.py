@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q
 
-from .models import SENDER_SORT_KEY, SUBJECT_SORT_KEY, Message
+from .models import Message
 from .search.operators import parse
 
 # Sort keys the list offers (RFC 5256 SORT criteria ARRIVAL, FROM, SUBJECT, SIZE); each
-# has a (folder, key) index in models.py.
+# has a (folder, key) index in models.py. Sender and subject sort in reading order
+# (Vietnamese collation, numbers by value: reading_order.py), not byte order.
 SORTS = {
     "date": ("internal_date",),
-    "from": (SENDER_SORT_KEY,),
-    "subject": (SUBJECT_SORT_KEY,),
+    "from": ("sender_key",),
+    "subject": ("subject_key",),
     "size": ("size",),
 }
 LIST_COLUMNS = ("id", "folder_id", "uid", "seen", "flagged", "answered", "draft", "deleted", "internal_date", "date",

@@ -8,7 +8,6 @@ Invariants (kept by append.py and messages.py, never by callers):
 - Account.used_bytes / message_count change in the same transaction as the messages.
 """
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from mailcore.directory.models import Account
@@ -23,9 +22,8 @@ SPECIAL_USE_FOLDERS = [
 ]
 INBOX = "INBOX"
 DELIMITER = "/"
-# The message list's text sort keys (listing.py), indexed per folder below: lower case,
-# as people read, and the first SORT_PREFIX characters only (a B-tree key must stay
-# small on PostgreSQL; the rest rarely decides an order).
+# The message list's text sort keys were these expressions until migration 0010 (which
+# still names them, so they stay): now reading_order.py's stored keys.
 SORT_PREFIX = 100
 
 
@@ -45,10 +43,6 @@ class SenderName(models.Func):
     template = "COALESCE(NULLIF(%(expressions)s)"
     arg_joiner = ", ''), "
     output_field = models.CharField()
-
-
-SENDER_SORT_KEY = SortPrefix(Lower(SenderName("from_name", "from_address")))
-SUBJECT_SORT_KEY = SortPrefix(Lower("subject"))
 
 
 class FolderCounter(models.Model):
@@ -144,6 +138,9 @@ class Message(models.Model):
     # Which parser wrote envelope and structure (mime.summary.SUMMARY_VERSION); rows from
     # before versions are 1, and are parsed again when read (store/summaries.py).
     summary_version = models.PositiveSmallIntegerField(default=1)
+    # The list's sort by subject and by sender, in reading order (reading_order.py).
+    subject_key = models.BinaryField(default=b"", editable=False)
+    sender_key = models.BinaryField(default=b"", editable=False)
 
     class Meta:
         constraints = [
@@ -157,8 +154,8 @@ class Message(models.Model):
             # The message list (listing.py): one index per sort key; conversations are
             # grouped from the thread index alone (it holds every column they count).
             models.Index(fields=["folder", "size"], name="message_folder_size"),
-            models.Index("folder", SUBJECT_SORT_KEY, name="message_folder_subject"),
-            models.Index("folder", SENDER_SORT_KEY, name="message_folder_sender"),
+            models.Index(fields=["folder", "subject_key", "id"], name="message_folder_subject_key"),
+            models.Index(fields=["folder", "sender_key", "id"], name="message_folder_sender_key"),
             models.Index(fields=["folder", "thread", "internal_date", "uid", "seen"], name="message_folder_thread"),
             # IMAP SEARCH of a text key walks the folder for (uid, modseq, blob) and probes
             # SearchText by blob: from this index alone, not the wide message rows.

@@ -10,14 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mailcore.directory import services
+from mailcore.directory.addresses import address_to_unicode
 from mailcore.directory.models import Alias
 from panel.fields import add_service_errors
 
-from ..access import admin_required, alias_or_404, audit, domain_or_404, managed_domains
+from ..access import admin_required, alias_or_404, audit, domain_or_404, managed_domains, of_managed_domains
 from ..listing import build_listing
-from .forms import AliasForm, AliasTargetsForm
+from .forms import AliasForm, AliasTargetsForm, chosen_domain
 
-ALIAS_SORTS = {"address": ("domain__name", "localpart"), "active": "active", "created": "created"}
+ALIAS_SORTS = {"address": "address_key", "active": "active", "created": "created"}  # reading order
 
 
 def _targets(alias) -> list[str]:
@@ -27,7 +28,7 @@ def _targets(alias) -> list[str]:
 @admin_required
 def alias_list(request):
     domains = managed_domains(request.user)
-    aliases = Alias.objects.filter(domain__in=domains).select_related("domain").prefetch_related("targets")
+    aliases = of_managed_domains(Alias.objects.select_related("domain").prefetch_related("targets"), request.user)
     params = {}
     if request.GET.get("domain"):
         domain = domain_or_404(request, request.GET["domain"])
@@ -41,14 +42,14 @@ def alias_list(request):
 
 @admin_required
 def alias_create(request):
-    managed = set(managed_domains(request.user).values_list("name", flat=True))
-    initial = {"source": f"@{request.GET['domain']}"} if request.GET.get("domain") in managed else {}
-    form = AliasForm(request.POST or None, managed=managed, initial=initial)
+    domains = managed_domains(request.user).only("name")
+    form = AliasForm(request.POST or None, domains=domains)
+    form.fields["domain"].initial = chosen_domain(request.GET.get("domain"), form.fields["domain"].choices)
     if request.method == "POST" and form.is_valid():
         try:
             alias = services.create_alias(form.cleaned_data["source"], form.cleaned_data["targets"])
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_errors(form, exc, rename={"source": "localpart"})
         else:
             audit(request, "alias.create", alias, domain=alias.domain.name, after={"targets": _targets(alias)})
             messages.success(request, _("The alias %(address)s was created.") % {"address": alias})
@@ -60,7 +61,7 @@ def alias_create(request):
 def alias_detail(request, pk):
     alias = alias_or_404(request, pk)
     before = _targets(alias)
-    form = AliasTargetsForm(request.POST or None, initial={"targets": "\n".join(before)})
+    form = AliasTargetsForm(request.POST or None, initial={"targets": "\n".join(map(address_to_unicode, before))})
     if request.method == "POST" and form.is_valid():
         try:
             services.set_alias_targets(alias.address, form.cleaned_data["targets"])

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mailcore.directory.addresses import domain_to_unicode, parse_address
+from mailcore.directory.addresses import domain_to_unicode, normalize_domain, parse_address
 from mailcore.directory.models import AppPasswordsOnly
 from panel.fields import SizeField
 
@@ -34,21 +34,82 @@ def _password_fields():
     )
 
 
-class AccountCreateForm(PasswordPairMixin, forms.Form):
-    address = forms.CharField(label=gettext_lazy("Address"), max_length=254)
+def domain_choices(domains) -> list[tuple[str, str]]:
+    """(A-label, the name as people read it) of each domain, in reading order."""
+    from mailcore.collation import sort_key
+
+    named = [(domain.name, domain.unicode_name) for domain in domains]
+    return sorted(named, key=lambda pair: sort_key(pair[1]))
+
+
+def chosen_domain(text: str | None, choices) -> str:
+    """The domain a ?domain= link names (either spelling), if it is one of the choices."""
+    try:
+        alabel = normalize_domain(text or "")
+    except ValidationError:
+        return ""
+    return alabel if alabel in {value for value, _label in choices} else ""
+
+
+class AddressPartsMixin:
+    """An address typed as its local part and a domain picked from the admin's domains.
+
+    One text field with "@domain" filled in made typing land after the domain
+    ("@acme.testinfo"); two fields cannot. The address is rebuilt here and checked like a
+    typed one. Someone who types a whole address in the first field is understood when
+    its domain is one they manage.
+    """
+
+    def _set_domains(self, domains):
+        self.fields["domain"].choices = domain_choices(domains)
+        self.managed = {value for value, _label in self.fields["domain"].choices}
+
+    def _typed_address(self, allow_catchall=False) -> str:
+        localpart = (self.cleaned_data.get("localpart") or "").strip()
+        domain = self.cleaned_data.get("domain") or ""
+        if "@" in localpart:
+            localpart, _at, typed_domain = localpart.rpartition("@")
+            try:
+                domain = normalize_domain(typed_domain, "localpart")
+            except ValidationError:
+                raise ValidationError(_("Type only the part before @, and choose the domain from the list.")) \
+                    from None
+        if not localpart and not allow_catchall:
+            raise ValidationError(_("Type the part before @."))
+        return f"{localpart}@{domain}"
+
+
+def _localpart_field(label):
+    return forms.CharField(label=label, max_length=254, required=False, widget=forms.TextInput(
+        attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}))
+
+
+def _domain_field():
+    return forms.ChoiceField(label=gettext_lazy("Domain"), error_messages={
+        "invalid_choice": gettext_lazy("Choose one of your domains.")})
+
+
+class AccountCreateForm(PasswordPairMixin, AddressPartsMixin, forms.Form):
+    localpart = _localpart_field(gettext_lazy("Address"))
+    domain = _domain_field()
     display_name = forms.CharField(label=gettext_lazy("Display name"), max_length=200, required=False)
     password, password2 = _password_fields()
     quota = SizeField(label=gettext_lazy("Quota"), empty_bytes=None,
                       help_text=gettext_lazy("Such as 2 GB or 500 MB; 0 means unlimited; empty takes the "
                                              "domain's default."))
 
-    def __init__(self, *args, managed: set[str], **kwargs):
+    def __init__(self, *args, domains, **kwargs):
         super().__init__(*args, **kwargs)
-        self.managed = managed
+        self._set_domains(domains)
 
-    def clean_address(self):
-        address = _managed_address(self.cleaned_data["address"], "address", self.managed)
-        return str(address)
+    def clean(self):
+        data = super().clean()
+        if "localpart" in data and "domain" in data:
+            try:
+                data["address"] = str(_managed_address(self._typed_address(), "localpart", self.managed))
+            except ValidationError as exc:
+                self.add_error("localpart", exc)
+        return data
 
 
 class AccountEditForm(forms.Form):
@@ -100,18 +161,29 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("CSV file"))
 
 
-class AliasForm(forms.Form):
-    source = forms.CharField(label=gettext_lazy("Alias address"), max_length=254, help_text=gettext_lazy(
-        "Such as sales@example.com, or @example.com for the catch-all (every address nothing else takes)."))
+class AliasForm(AddressPartsMixin, forms.Form):
+    localpart = _localpart_field(gettext_lazy("Alias address"))
+    domain = _domain_field()
+    catch_all = forms.BooleanField(label=gettext_lazy("Catch-all: every address at this domain that nothing "
+                                                      "else takes"), required=False)
     targets = forms.CharField(label=gettext_lazy("Deliver to"), widget=forms.Textarea(attrs={"rows": 4}),
                               help_text=gettext_lazy("One address per line, or separated by commas."))
 
-    def __init__(self, *args, managed: set[str], **kwargs):
+    def __init__(self, *args, domains, **kwargs):
         super().__init__(*args, **kwargs)
-        self.managed = managed
+        self._set_domains(domains)
 
-    def clean_source(self):
-        return str(_managed_address(self.cleaned_data["source"], "source", self.managed, allow_catchall=True))
+    def clean(self):
+        data = super().clean()
+        if "localpart" in data and "domain" in data:
+            if data.get("catch_all"):
+                data["localpart"] = ""  # the box wins over a name typed before it was ticked
+            try:
+                text = self._typed_address(allow_catchall=data.get("catch_all"))
+                data["source"] = str(_managed_address(text, "localpart", self.managed, allow_catchall=True))
+            except ValidationError as exc:
+                self.add_error("localpart", exc)
+        return data
 
     def clean_targets(self):
         targets = split_addresses(self.cleaned_data["targets"])

@@ -13,11 +13,20 @@ from django.utils.translation import gettext as _
 
 from mailcore.audit.log import changed
 from mailcore.directory import services
+from mailcore.directory.addresses import address_to_unicode
 from mailcore.directory.login_policy import set_app_passwords_only
 from mailcore.directory.models import Account, Alias
 from panel.fields import add_service_errors
 
-from ..access import account_or_404, account_to_change_or_404, admin_required, audit, domain_or_404, managed_domains
+from ..access import (
+    account_or_404,
+    account_to_change_or_404,
+    admin_required,
+    audit,
+    domain_or_404,
+    managed_domains,
+    of_managed_domains,
+)
 from ..listing import build_listing
 from .forms import (
     AccountCreateForm,
@@ -26,11 +35,14 @@ from .forms import (
     DeleteForm,
     ForwardForm,
     PasswordForm,
+    chosen_domain,
 )
 
+# Addresses and names in reading order (u2 before u10, Vietnamese collation): stored,
+# indexed keys (mailcore/collation.py).
 ACCOUNT_SORTS = {
-    "address": ("domain__name", "localpart"),
-    "display_name": "display_name",
+    "address": "address_key",
+    "display_name": "name_key",
     "quota": "quota",
     "used": "used_bytes",
     "last_login": "user__last_login",
@@ -47,7 +59,7 @@ def snapshot(account: Account) -> dict:
 @admin_required
 def account_list(request):
     domains = managed_domains(request.user)
-    accounts = Account.objects.filter(domain__in=domains).select_related("domain", "user")
+    accounts = of_managed_domains(Account.objects.select_related("domain", "user"), request.user)
     params = {}
     if request.GET.get("domain"):
         domain = domain_or_404(request, request.GET["domain"])
@@ -62,16 +74,15 @@ def account_list(request):
 
 @admin_required
 def account_create(request):
-    managed = set(managed_domains(request.user).values_list("name", flat=True))
-    form = AccountCreateForm(request.POST or None, managed=managed, initial={
-        "address": f"@{request.GET['domain']}" if request.GET.get("domain") in managed else ""})
+    form = AccountCreateForm(request.POST or None, domains=managed_domains(request.user).only("name"))
+    form.fields["domain"].initial = chosen_domain(request.GET.get("domain"), form.fields["domain"].choices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             account = services.create_account(data["address"], data["password"], quota=data["quota"],
                                                display_name=data["display_name"])
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_errors(form, exc, rename={"address": "localpart"})
         else:
             audit(request, "account.create", account, domain=account.domain.name, after=snapshot(account))
             messages.success(request, _("The account %(address)s was created.") % {"address": account})
@@ -85,7 +96,7 @@ def render_detail(request, account, status=200, **forms):
     forms.setdefault("edit_form", AccountEditForm(initial=snapshot(account)))
     forms.setdefault("password_form", PasswordForm())
     forms.setdefault("forward_form", ForwardForm(initial={
-        "targets": "\n".join(t.address for t in forward.targets.all()) if forward else "",
+        "targets": "\n".join(address_to_unicode(t.address) for t in forward.targets.all()) if forward else "",
         "keep_copy": forward.keep_copy if forward else True}))
     forms.setdefault("app_password_form", AppPasswordForm())
     return render(request, "panel/accounts/account_detail.html", {

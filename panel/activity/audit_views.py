@@ -20,7 +20,7 @@ def _visible(request):
 
 
 def _filtered(request, entries):
-    domains = list(managed_domains(request.user).order_by("name").values_list("name", flat=True))
+    domains = list(managed_domains(request.user).order_by("sort_key", "name").values_list("name", flat=True))
     actions = list(entries.order_by("action").values_list("action", flat=True).distinct())
     form = AuditFilterForm(request.GET or None, domains=domains, actions=actions)
     if not form.is_valid():

@@ -28,7 +28,7 @@ def _rows(request):
 
 
 def _filtered(request, rows):
-    domains = list(managed_domains(request.user).order_by("name").values_list("name", flat=True))
+    domains = list(managed_domains(request.user).order_by("sort_key", "name").values_list("name", flat=True))
     form = DeliveryFilterForm(request.GET or None, domains=domains)
     if not form.is_valid():
         return form, rows, {}

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mailcore.delivery.models import QueueRecipient
+from mailcore.directory.addresses import domain_to_unicode
 
 ANY = [("", _("Any"))]
 
@@ -18,7 +19,7 @@ class DateRangeForm(forms.Form):
 
     def __init__(self, data, *, domains: list[str], **kwargs):
         super().__init__(data, **kwargs)
-        self.fields["domain"].choices = [("", _("All domains"))] + [(name, name) for name in domains]
+        self.fields["domain"].choices = [("", _("All domains"))] + [(name, domain_to_unicode(name)) for name in domains]
 
     def clean(self):
         cleaned = super().clean()

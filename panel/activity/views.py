@@ -13,7 +13,7 @@ from mailcore.service.health import listener_health
 from mailcore.stats.models import DailyCount
 from mailcore.stats.series import daily_series, days_ending
 
-from ..access import admin_required, managed_domains, superadmin_required
+from ..access import admin_required, managed_domains, of_managed_domains, superadmin_required
 from ..listing import build_listing
 from .charts import bar_chart
 
@@ -30,7 +30,7 @@ def listeners(request):
 
 @admin_required
 def stats(request):
-    names = list(managed_domains(request.user).order_by("name").values_list("name", flat=True))
+    names = list(managed_domains(request.user).order_by("sort_key", "name").values_list("name", flat=True))
     chosen = request.GET.get("domain", "")
     if chosen and chosen not in names:
         chosen = ""  # a domain that is not theirs: show their own, never someone else's
@@ -50,19 +50,19 @@ def stats(request):
         "charts": charts, "table": list(reversed(table)), "domains": names, "chosen": chosen, "days": DAYS})
 
 
-STORAGE_SORTS = {"address": ("domain__name", "localpart"), "used": "used_bytes", "quota": "quota",
+STORAGE_SORTS = {"address": "address_key", "used": "used_bytes", "quota": "quota",
                  "usage": "usage", "messages": "message_count"}
 
 
 @admin_required
 def storage(request):
     domains = managed_domains(request.user)
-    accounts = (Account.objects.filter(domain__in=domains).select_related("domain")
+    accounts = (of_managed_domains(Account.objects, request.user).select_related("domain")
                 .only("localpart", "quota", "used_bytes", "message_count", "active", "domain__name")
                 .annotate(usage=Cast(F("used_bytes"), FloatField()) / NullIf(Cast(F("quota"), FloatField()), 0.0)))
     listing = build_listing(request, accounts, sorts=STORAGE_SORTS, default="-used",
                             search=("localpart", "domain__name"))
-    totals = (domains.order_by("name").annotate(
+    totals = (domains.order_by("sort_key", "name").annotate(
         used=Coalesce(Sum("accounts__used_bytes"), 0), accounts_count=Count("accounts"))
         .values("name", "total_quota", "used", "accounts_count"))
     totals_page = Paginator(totals, 50).get_page(request.GET.get("dpage"))

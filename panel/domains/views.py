@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from mailcore.audit.log import changed
 from mailcore.directory import services
+from mailcore.directory.addresses import address_to_unicode
 from mailcore.directory.models import Alias
 from mailcore.dkim import keys
 from panel.access import admin_required, audit, domain_or_404, managed_domains, superadmin_required
@@ -22,7 +23,7 @@ from .forms import CatchAllForm, DeleteForm, DomainAddForm, DomainAliasForm, Lim
 from .queries import to_alabels, with_usage
 
 LIMIT_FIELDS = ("max_accounts", "max_aliases", "total_quota", "default_quota")
-SORTS = {"name": "name", "active": ("active", "name"), "accounts": "account_count", "aliases": "alias_count",
+SORTS = {"name": "sort_key", "active": ("active", "sort_key"), "accounts": "account_count", "aliases": "alias_count",
          "used": "used_bytes", "quota": "total_quota"}
 
 
@@ -69,7 +70,7 @@ def render_detail(request, domain, status=200, **forms):
         "mail_programs_form": forms.get("mail_programs_form") or MailProgramsForm(
             initial={"app_passwords_only": domain.app_passwords_only}),
         "catch_all_form": forms.get("catch_all_form") or CatchAllForm(initial={
-            "targets": "\n".join(t.address for t in catch_all.targets.all()) if catch_all else ""}),
+            "targets": "\n".join(address_to_unicode(t.address) for t in catch_all.targets.all()) if catch_all else ""}),
         "alias_form": forms.get("alias_form") or DomainAliasForm(),
     }
     return render(request, "panel/domains/detail.html", context, status=status)

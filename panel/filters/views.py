@@ -25,7 +25,7 @@ POLICY_FIELDS = PolicyForm.Meta.fields
 @admin_required
 def policy_list(request):
     domains = managed_domains(request.user).select_related("filter_policy")
-    listing = build_listing(request, domains, sorts={"name": "name"}, default="name", search=("name",))
+    listing = build_listing(request, domains, sorts={"name": "sort_key"}, default="name", search=("name",))
     rows = [(domain, policy_for_row(domain)) for domain in listing.objects]
     return render(request, "panel/filters/policy_list.html", {"listing": listing, "rows": rows})
 
@@ -55,7 +55,7 @@ def policy_edit(request, name):
 
 @admin_required
 def quarantine_list(request):
-    domains = managed_domains(request.user).order_by("name")
+    domains = managed_domains(request.user).order_by("sort_key", "name")
     filters = QuarantineFilter(request.GET, domains)
     params = {key: filters.value(key) for key in ("kind", "status", "domain")}
     listing = build_listing(

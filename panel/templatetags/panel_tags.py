@@ -2,6 +2,8 @@
 from django import template
 from django.utils.html import format_html
 
+from mailcore.directory.addresses import address_to_unicode
+
 register = template.Library()
 
 
@@ -35,3 +37,9 @@ def width_class(percentage):
         return f"w-{min(100, max(0, 5 * round(float(percentage) / 5)))}"
     except (TypeError, ValueError):
         return "w-0"
+
+
+@register.filter
+def unicode_address(value):
+    """An address (or a domain name) as people read it: IDN domains in Unicode."""
+    return address_to_unicode(value)

@@ -9,7 +9,7 @@ URL = reverse("panel:account_create")
 
 
 def post(client, **fields):
-    data = {"address": "an@example.test", "password": PASSWORD, "password2": PASSWORD, "quota": "",
+    data = {"localpart": "an", "domain": "example.test", "password": PASSWORD, "password2": PASSWORD, "quota": "",
             "display_name": "Nguyễn Văn An", **fields}
     return client.post(URL, data)
 
@@ -41,7 +41,7 @@ def errors(response, field):
 
 
 def test_a_bad_address_is_an_error_on_the_address(owner_client, domain):
-    assert errors(post(owner_client, address="not an address"), "address")
+    assert errors(post(owner_client, localpart="not an address"), "localpart")
     assert not Account.objects.exists()
 
 
@@ -64,21 +64,22 @@ def test_a_quota_over_the_domains_total_is_an_error_on_the_quota(owner_client, d
 
 
 def test_a_duplicate_address_is_an_error_on_the_address(owner_client, alice):
-    assert "already exists" in errors(post(owner_client, address="ALICE@example.test"), "address")[0]
+    assert "already exists" in errors(post(owner_client, localpart="ALICE"), "localpart")[0]
 
 
 def test_the_domain_account_limit_is_an_error_on_the_address(owner_client, alice):
     alice.domain.max_accounts = 1
     alice.domain.save()
-    assert "limit" in errors(post(owner_client), "address")[0]
+    assert "limit" in errors(post(owner_client), "localpart")[0]
 
 
 def test_a_domain_admin_cannot_create_an_account_at_another_domain(owner_client, other_domain):
-    response = post(owner_client, address="eve@example.org")
-    assert "You do not manage" in errors(response, "address")[0]
+    assert errors(post(owner_client, localpart="eve", domain="example.org"), "domain")  # not in the menu
+    response = post(owner_client, localpart="eve@example.org")  # typed whole: understood, and refused
+    assert "You do not manage" in errors(response, "localpart")[0]
     assert not Account.objects.exists()
 
 
 def test_a_superadmin_creates_accounts_at_any_domain(super_client, other_domain):
-    post(super_client, address="eve@example.org")
+    post(super_client, localpart="eve", domain="example.org")
     assert Account.objects.filter(domain=other_domain, localpart="eve").exists()

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from mailcore.directory.addresses import parse_address
+from mailcore.collation import sort_key
+from mailcore.directory.addresses import address_to_unicode, parse_address
 from mailcore.sizes import format_size
 from mailcore.smtp import policy, submission
 
@@ -32,10 +33,11 @@ class MultipleFileField(forms.FileField):
 
 
 def sender_choices(account) -> list[tuple[str, str]]:
-    """Exactly the addresses policy.may_send_as allows: the account's own first."""
+    """Exactly the addresses policy.may_send_as allows: the account's own first, each
+    shown as people read it (an IDN domain in Unicode)."""
     own = account.address.lower()
-    others = sorted(policy.sender_addresses(account) - {own})
-    return [(address, address) for address in [own, *others]]
+    others = sorted(policy.sender_addresses(account) - {own}, key=lambda address: sort_key(address_to_unicode(address)))
+    return [(address, address_to_unicode(address)) for address in [own, *others]]
 
 
 def split_addresses(text: str) -> list[str]:

@@ -15,6 +15,7 @@ from email.parser import BytesParser
 
 from django.http import Http404
 
+from mailcore.directory.addresses import address_to_unicode
 from mailcore.mime.fields import HeaderFields
 from mailcore.mime.headers import address_list, decode_words, display_address, parse_date
 from mailcore.mime.text import header_text, html_to_text, scrub
@@ -129,5 +130,6 @@ def identifiers(message, header: str) -> str:
 
 
 def format_addresses(pairs) -> str:
-    """Addresses as a user reads and types them: "Phạm Minh <a@b>, "Doe, John" <c@d>, e@f"."""
-    return ", ".join(display_address(name, address) for name, address in pairs)
+    """Addresses as a user reads and types them: "Phạm Minh <a@b>, "Doe, John" <c@d>, e@f",
+    IDN domains in Unicode (the form turns them back into A-labels when it parses them)."""
+    return ", ".join(display_address(name, address_to_unicode(address)) for name, address in pairs)

@@ -3,6 +3,8 @@ from django import template
 from django.http import QueryDict
 from django.utils import formats, timezone
 
+from mailcore.directory.addresses import address_to_unicode
+
 register = template.Library()
 
 
@@ -48,3 +50,9 @@ def sort_link(context, column):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def unicode_address(value):
+    """Addresses as people read them: IDN domains in Unicode (punycode only in DNS)."""
+    return address_to_unicode(value)

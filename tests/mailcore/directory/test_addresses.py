@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from mailcore.directory.addresses import (
     Address,
+    address_to_unicode,
     domain_to_unicode,
     normalize_domain,
     parse_address,
@@ -31,6 +32,20 @@ def test_it_accepts_a_utf8_localpart_and_stores_the_domain_as_its_a_label():
 def test_it_shows_the_domain_as_its_u_label():
     assert parse_address(f"nguyễn@{VI_DOMAIN_ALABEL}").display == "nguyễn@ví-dụ.vn"
     assert domain_to_unicode(VI_DOMAIN_ALABEL) == "ví-dụ.vn"
+
+
+@pytest.mark.parametrize(("stored", "shown"), [
+    (f"an@{VI_DOMAIN_ALABEL}", "an@ví-dụ.vn"),
+    (VI_DOMAIN_ALABEL, "ví-dụ.vn"),
+    (f"Khách <k@{VI_DOMAIN_ALABEL.upper()}>, b@example.test", "Khách <k@ví-dụ.vn>, b@example.test"),
+    ("xn--abc@example.test", "xn--abc@example.test"),  # a local part is never decoded
+    ("an@xn--zz.test", "an@xn--zz.test"),  # not valid punycode: left as it is
+    ("an@example.test", "an@example.test"),
+    ("", ""),
+    (None, None),
+])
+def test_addresses_are_shown_with_their_domains_in_unicode(stored, shown):
+    assert address_to_unicode(stored) == shown
 
 
 def test_it_stores_a_hosted_utf8_account_with_the_a_label(db):

@@ -21,12 +21,22 @@ def time_zone_choices():
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
+def known_time_zone(name: str) -> str:
+    """name if it is an IANA zone this server knows, else "" (a browser may send anything)."""
+    name = (name or "").strip()
+    if not name or len(name) > 64 or name not in zoneinfo.available_timezones():
+        return ""
+    return name
+
+
 class Preferences(models.Model):
     account = models.OneToOneField(Account, on_delete=models.CASCADE, primary_key=True,
                                    related_name="webmail_preferences")
     signature = models.TextField(_("signature"), blank=True, max_length=4000)
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True,
-                                 help_text=_("Empty: the server's time zone."))
+                                 help_text=_("Empty: your browser's time zone."))
+    # What the browser said last (time-zone.js); used while time_zone is empty.
+    browser_time_zone = models.CharField(max_length=64, blank=True, default="", editable=False)
     language = models.CharField(_("language"), max_length=8, blank=True, choices=settings.LANGUAGES,
                                 help_text=_("Empty: the browser's language."))
     undo_send_seconds = models.PositiveSmallIntegerField(

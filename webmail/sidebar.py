@@ -34,10 +34,20 @@ class FolderEntry:
         return self.folder.pk
 
 
-def folder_entries(account) -> list[FolderEntry]:
-    folders = list_folders(account.pk)
-    unread = unseen_counts(folder.pk for folder in folders)
+def folder_label(folder) -> str:
+    """A folder as menus name it: Inbox and the special-use folders in the reader's
+    language (their IMAP names stay English), the others by their name."""
+    if folder.name == INBOX:
+        return str(_("Inbox"))
+    if folder.special_use in SPECIAL_LABELS and DELIMITER not in folder.name:
+        return str(SPECIAL_LABELS[folder.special_use])
+    return folder.name
 
+
+def ordered(folders) -> list[Folder]:
+    """Folders in the sidebar's order: Inbox, the special-use ones, then the user's by
+    name in reading order, each subfolder right under its parent."""
+    folders = list(folders)
     special = {folder.name: folder.special_use for folder in folders}
 
     def rank(top: str):
@@ -53,16 +63,19 @@ def folder_entries(account) -> list[FolderEntry]:
         top, *rest = folder.name.split(DELIMITER)
         return (rank(top), [sort_key(part) for part in rest])
 
+    return sorted(folders, key=key)
+
+
+def folder_entries(account) -> list[FolderEntry]:
+    folders = list_folders(account.pk)
+    unread = unseen_counts(folder.pk for folder in folders)
     entries = []
-    for folder in sorted(folders, key=key):
-        if folder.name == INBOX:
-            label, depth = _("Inbox"), 0
-        elif folder.special_use in SPECIAL_LABELS and DELIMITER not in folder.name:
-            label, depth = SPECIAL_LABELS[folder.special_use], 0
-        else:
+    for folder in ordered(folders):
+        label, depth = folder_label(folder), 0
+        if label == folder.name:  # the user's own: its last part, indented under its parent
             parts = folder.name.split(DELIMITER)
             label, depth = parts[-1], len(parts) - 1
-        entries.append(FolderEntry(folder, str(label), depth, unread.get(folder.pk, 0)))
+        entries.append(FolderEntry(folder, label, depth, unread.get(folder.pk, 0)))
     return entries
 
 

@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mailcore.audit.actions import action_label
+from mailcore.collation import sort_key
 from mailcore.delivery.models import QueueRecipient
 from mailcore.directory.addresses import domain_to_unicode
 
@@ -52,4 +54,5 @@ class AuditFilterForm(DateRangeForm):
 
     def __init__(self, data, *, domains: list[str], actions: list[str], **kwargs):
         super().__init__(data, domains=domains, **kwargs)
-        self.fields["action"].choices = ANY + [(action, action) for action in actions]
+        self.fields["action"].choices = ANY + sorted(((action, action_label(action)) for action in actions),
+                                                     key=lambda choice: sort_key(choice[1]))

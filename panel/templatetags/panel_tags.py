@@ -2,6 +2,7 @@
 from django import template
 from django.utils.html import format_html
 
+from mailcore.audit.actions import action_label as label_of_action
 from mailcore.directory.addresses import address_to_unicode
 
 register = template.Library()
@@ -43,3 +44,9 @@ def width_class(percentage):
 def unicode_address(value):
     """An address (or a domain name) as people read it: IDN domains in Unicode."""
     return address_to_unicode(value)
+
+
+@register.filter
+def action_label(code):
+    """An audit action ("alias.create") as people read it, in their language."""
+    return label_of_action(code)

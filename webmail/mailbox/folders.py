@@ -11,6 +11,7 @@ from mailcore.store.lookup import folder_by_id
 from mailcore.store.models import DELIMITER, INBOX
 from mailcore.store.subscriptions import unsubscribe
 from webmail.access import account_required
+from webmail.sidebar import folder_label, ordered
 
 MAX_NAME = 200
 
@@ -21,7 +22,8 @@ class FolderForm(forms.Form):
 
     def __init__(self, *args, folders=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].choices = [("", gettext_lazy("(top level)"))] + [(f.name, f.name) for f in folders]
+        self.fields["parent"].choices = [("", gettext_lazy("(top level)"))] + [
+            (folder.name, folder_label(folder)) for folder in ordered(folders)]
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

@@ -11,7 +11,7 @@ from mailcore.store.folders import get_folder, list_folders
 from mailcore.store.models import INBOX
 from webmail.access import account_required, folder_or_404
 from webmail.models import preferences_for
-from webmail.sidebar import folder_entries
+from webmail.sidebar import folder_entries, ordered
 
 SORT_LABELS = {"date": _("Date"), "from": _("From"), "subject": _("Subject"), "size": _("Size")}
 MAX_PAGE = 100_000
@@ -30,7 +30,7 @@ def list_params(request) -> dict:
 def _list_context(request, folder, page, params, conversations=False) -> dict:
     return {
         "folder": folder, "page": page, "params": params, "conversations": conversations,
-        "sort_labels": SORT_LABELS, "move_targets": list_folders(request.account.pk),
+        "sort_labels": SORT_LABELS, "move_targets": ordered(list_folders(request.account.pk)),
         "page_number": params["page"], "shows_recipients": folder.special_use in ("\\Sent", "\\Drafts"),
     }
 

@@ -42,7 +42,10 @@ class DisplayForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [("", _("The server's time zone")), *time_zone_choices()]
+        browser = self.instance.browser_time_zone
+        automatic = (_("Your browser's time zone (%(zone)s)") % {"zone": browser} if browser
+                     else _("Your browser's time zone"))
+        self.fields["time_zone"].choices = [("", automatic), *time_zone_choices()]
         # Each language named in its own tongue: someone who cannot read the current one
         # still finds theirs.
         native = {"en": "English", "vi": "Tiếng Việt"}

@@ -1,9 +1,10 @@
 """Webmail: settings. One page per subject, each with its own URL name."""
 from django.urls import path
 
-from . import views
+from . import time_zone, views
 
 urlpatterns = [
+    path("time-zone/", time_zone.browser_time_zone, name="browser_time_zone"),
     path("", views.settings_home, name="settings"),
     path("profile/", views.profile, name="settings_profile"),
     path("display/", views.display, name="settings_display"),

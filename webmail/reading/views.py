@@ -15,6 +15,7 @@ from mailcore.store.listing import neighbours
 from mailcore.store.messages import store_flags
 from webmail.access import account_required, folder_or_404
 from webmail.models import TrustedSender, preferences_for
+from webmail.sidebar import ordered
 
 from . import parts, responses
 from .htmlbody import read_inline_token, sanitized_body
@@ -73,7 +74,7 @@ def message_view(request, folder_id, uid):
         "reply_to": loaded.addresses("reply-to"),
         "attachments": parts.attachments(message.structure, body["body_section"], shown_inline),
         "newer_uid": newer, "older_uid": older,
-        "move_targets": [other for other in list_folders(request.account.pk) if other.pk != folder.pk],
+        "move_targets": [other for other in ordered(list_folders(request.account.pk)) if other.pk != folder.pk],
     })
 
 

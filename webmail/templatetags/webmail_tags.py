@@ -4,6 +4,7 @@ from django.http import QueryDict
 from django.utils import formats, timezone
 
 from mailcore.directory.addresses import address_to_unicode
+from webmail.sidebar import folder_label as label_of
 
 register = template.Library()
 
@@ -56,3 +57,9 @@ def get_item(mapping, key):
 def unicode_address(value):
     """Addresses as people read them: IDN domains in Unicode (punycode only in DNS)."""
     return address_to_unicode(value)
+
+
+@register.filter
+def folder_label(folder):
+    """A folder as menus name it: Inbox and the special-use folders translated."""
+    return label_of(folder)

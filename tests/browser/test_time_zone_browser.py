@@ -81,7 +81,7 @@ def test_a_zone_chosen_in_settings_wins(saigon_page, alice):
     page.goto("/mail/settings/display/")
     page.select_option("select[name=time_zone]", "America/New_York")
     page.click("button[type=submit]:has-text('Save')")
-    page.wait_for_load_state()
+    expect(page.locator(".wm-notices")).to_contain_text("Your settings were saved.")
     assert preferences_for(alice).time_zone == "America/New_York"
     page.goto("/mail/")
     expect(page.locator("table.messages")).to_contain_text(shown(arrived, "America/New_York"))

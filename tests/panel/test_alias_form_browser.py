@@ -41,7 +41,7 @@ def test_an_alias_is_typed_beside_a_menu_of_domains(admin_page, screen):
     ui.keyboard.type("info")
     assert name.input_value() == "info"
     ui.fill("textarea[name=targets]", "an@công-ty.vn")
-    keep(page, f"panel-new-alias-{screen}")
+    keep(ui, f"panel-new-alias-{screen}")
     ui.click("button:has-text('Create alias')")
     ui.wait_for_url("**/panel/accounts/aliases/")
     assert str(Alias.objects.get()) == "info@công-ty.vn"

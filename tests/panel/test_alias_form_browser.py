@@ -15,7 +15,7 @@ SCREENS = {"laptop": {"width": 1366, "height": 800}, "phone": {"width": 390, "he
 
 
 @pytest.fixture
-def admin_page(page, superadmin, domain):
+def admin_page(page, superadmin, domain):  # noqa: F811
     services.create_domain("công-ty.vn")
     services.create_account("an@công-ty.vn", PASSWORD)
     return sign_in_admin(page, "root")

@@ -11,8 +11,7 @@ from django.conf import settings
 
 from mailcore.auth.errors import RateLimited
 from mailcore.delivery import trace
-from mailcore.delivery.models import QueuedMessage
-from mailcore.delivery.queue import Envelope
+from mailcore.delivery.queue import Envelope, Source
 from mailcore.filters import greylist
 from mailcore.filters import scan as filter_scan
 from mailcore.relay import access as relay_access
@@ -256,8 +255,7 @@ def _grant_allows(grant, address: str) -> bool:
 
 
 def _source(server) -> str:
-    return {"mx": QueuedMessage.Source.MX, "relay": QueuedMessage.Source.RELAY}.get(
-        server.mode, QueuedMessage.Source.SUBMISSION)
+    return {"mx": Source.MX, "relay": Source.RELAY}.get(server.mode, Source.SUBMISSION)
 
 
 def _protocol(server, session, envelope) -> str:

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from mailcore.auth.errors import RateLimited
 from mailcore.auth.ratelimit import check_send_rate
 from mailcore.delivery import trace
-from mailcore.delivery.models import QueuedMessage
-from mailcore.delivery.queue import Envelope, enqueue
+from mailcore.delivery.queue import Envelope, Source, enqueue
 from mailcore.mime.fields import parse_fields
 from mailcore.mime.structure import split_header
 
@@ -103,7 +102,7 @@ def submit(account, raw: bytes, recipients: list[str], *, client_ip: str | None 
     header = trace.received(helo="webmail", client_ip=client_ip, hostname=settings.HOPTHU_HOSTNAME, protocol="HTTP",
                             queue_id="webmail", recipient=accepted[0] if len(accepted) == 1 else None)
     queue_id = enqueue(header + without_bcc(raw), Envelope(
-        mail_from=mail_from, recipients=accepted, source=QueuedMessage.Source.WEBMAIL, account_id=account.pk,
+        mail_from=mail_from, recipients=accepted, source=Source.WEBMAIL, account_id=account.pk,
         client_ip=client_ip, helo="webmail", smtputf8=not raw.isascii(), kinds=kinds))
     if sent_folder:
         _keep_sent_copy(account, raw)
@@ -117,9 +116,9 @@ def _keep_sent_copy(account, raw: bytes) -> None:
 
     from mailcore.store.append import append
     from mailcore.store.errors import StoreError
-    from mailcore.store.models import Folder
+    from mailcore.store.lookup import special_folder
 
-    folder = Folder.objects.filter(account_id=account.pk, special_use="\\Sent").only("name").first()
+    folder = special_folder(account.pk, "\\Sent")
     try:
         append(account.pk, folder.name if folder else "Sent", raw, flags=["\\Seen"])
     except StoreError:

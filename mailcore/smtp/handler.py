@@ -155,6 +155,9 @@ class MailHandler(SubmissionAuth):
     async def _data(self, server, session, envelope):
         raw = envelope.original_content or b""
         scanned = None
+        if server.message_size_limit and len(raw) > server.message_size_limit:
+            # RFC 1870 §6.2, RFC 3463 §3.4; raw is without its transparency dots (session.py).
+            return "552 5.3.4 Message size exceeds fixed maximum message size"
         if _has_bare_cr_or_lf(raw):
             return "554 5.6.0 Bare CR or LF in the message is not allowed (RFC 5321 section 2.3.8)"
         if trace.hop_count(raw) >= trace.MAX_HOPS:

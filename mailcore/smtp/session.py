@@ -7,6 +7,8 @@
 - AUTH before TLS is refused with 538 (RFC 4954 §4); on the MX port it is not offered.
 - An unexpected error answers 451 without its text (aiosmtpd would send the exception
   message to the client) and the session goes on.
+- The SIZE limit is of the message without its transparency dots (RFC 1870 §3), which
+  aiosmtpd counts: see smtp_DATA.
 """
 import logging
 import re
@@ -34,6 +36,13 @@ _ENHANCED_BY_CODE = {"500": "5.5.2", "501": "5.5.4", "502": "5.5.1", "503": "5.5
 _NO_ENHANCED = ("334", "354")  # RFC 4954 challenges and the DATA go-ahead are not statuses
 
 
+def wire_size_limit(message_size_limit: int) -> int:
+    """The most octets a message of message_size_limit octets can take on the wire in DATA:
+    RFC 5321 §4.5.2 doubles a line's leading ".", and the shortest line that starts with
+    one, ".\r\n", grows from 3 octets to 4."""
+    return message_size_limit + (message_size_limit + 2) // 3
+
+
 def with_enhanced_code(line: str) -> str:
     """line with an RFC 3463 enhanced status code after its reply code, if it had none."""
     code = line[:3]
@@ -57,6 +66,9 @@ class MailSession(SMTP):
         self._refused = False
         # We enforce TLS-before-AUTH ourselves: aiosmtpd can't see implicit TLS.
         super().__init__(handler, auth_require_tls=False, **kwargs)
+        # What EHLO advertises as SIZE and MAIL's SIZE= is held to (aiosmtpd reads
+        # data_size_limit for both); the handler holds the data to it (handler.py).
+        self.message_size_limit = self.data_size_limit
 
     async def push(self, status) -> None:
         """RFC 2034 §3: once ENHANCEDSTATUSCODES is advertised, every reply but the greeting
@@ -146,6 +158,20 @@ class MailSession(SMTP):
         if self.local_part_limit and len(address.rpartition("@")[0]) > self.local_part_limit:
             return None, None
         return address, arg[match.end():]
+
+    async def smtp_DATA(self, arg: str) -> None:
+        """DATA, its size measured as RFC 1870 §3 and §6 say: the message's octets, CRLFs
+        included, without the dots added for transparency (RFC 5321 §4.5.2) or the final
+        ".". aiosmtpd counts the octets on the wire, dots and all, and would refuse a
+        message within the limit that has many lines starting with "."; so while it reads,
+        it is allowed what the largest such message can take on the wire, and the
+        handler refuses what is over the limit once the dots are gone (552 5.3.4)."""
+        limit = self.message_size_limit
+        self.data_size_limit = wire_size_limit(limit) if limit else limit
+        try:
+            await super().smtp_DATA(arg)
+        finally:
+            self.data_size_limit = limit
 
     async def smtp_RCPT(self, arg: str) -> None:
         """RCPT, then the end of the session if the handler gave up on the client (a 421

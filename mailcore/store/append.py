@@ -84,14 +84,16 @@ def append_batch(items: list[tuple[bytes, list[Target]]], skip_over_quota=True) 
     return write_batch(prepare_batch(items), skip_over_quota=skip_over_quota)
 
 
-def prepare_batch(items: list[tuple[bytes, list[Target]]]) -> list:
+def prepare_batch(items: list[tuple[bytes, list[Target]]], limit_size: bool = True) -> list:
     """The read-only half of append_batch: parse and check everything, write nothing.
 
     Delivery calls it before taking the database's write lock, so parsing never holds
-    up other writers; write_batch then does the writing.
+    up other writers; write_batch then does the writing. limit_size=False: the messages
+    are not held to HOPTHU_MAX_MESSAGE_SIZE (mail the queue took at that limit, which
+    has since gained trace fields).
     """
     folder_ids = {}
-    return [_prepare(raw, targets, folder_ids) for raw, targets in items]
+    return [_prepare(raw, targets, folder_ids, limit_size) for raw, targets in items]
 
 
 def write_batch(prepared: list, skip_over_quota=True) -> list[list]:
@@ -129,10 +131,10 @@ class _Prepared:
     text_values: dict  # the body's SearchText row (search/text.py)
 
 
-def _prepare(raw, targets, folder_ids: dict) -> _Prepared:
+def _prepare(raw, targets, folder_ids: dict, limit_size: bool = True) -> _Prepared:
     raw = canonical_line_endings(raw)
     size = len(raw)
-    if size > settings.HOPTHU_MAX_MESSAGE_SIZE:
+    if limit_size and size > settings.HOPTHU_MAX_MESSAGE_SIZE:
         raise MessageTooLarge(_("The message is %(size)s; the limit is %(limit)s.") % {
             "size": format_size(size), "limit": format_size(settings.HOPTHU_MAX_MESSAGE_SIZE)})
     # Refuse bad flags and unknown folders before any I/O.

@@ -13,4 +13,5 @@ urlpatterns = [
     path("clients/", include("panel.clients.urls")),
     path("activity/", include("panel.activity.urls")),
     path("filters/", include("panel.filters.urls")),
+    path("relay/", include("panel.relay.urls")),
 ]

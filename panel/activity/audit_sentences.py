@@ -112,23 +112,30 @@ ACTIONS = {
     "queue.delete": Action(_("Queue: removed"),
                            _("%(actor)s removed the mail to %(object)s from the queue, without a bounce."),
                            omit=("status", "last_result")),
-    "relay_token.create": Action(_("Relay token made"),
-                                 _("%(actor)s made the relay token %(object)s with the user name %(username)s.")),
+    "relay_token.create": Action(
+        _("Relay token made"),
+        _("%(actor)s made the relay token “%(object)s” for %(domain)s, with the user name %(username)s.")),
     "relay_token.update": Action(
-        _("Relay token changed"), _("%(actor)s changed the relay token %(object)s."),
-        one_change=_("%(actor)s changed the %(field)s of the relay token %(object)s from %(before)s to %(after)s."),
-        turned_on=_("%(actor)s enabled the relay token %(object)s."),
-        turned_off=_("%(actor)s disabled the relay token %(object)s.")),
-    "relay_token.delete": Action(_("Relay token revoked"), _("%(actor)s revoked the relay token %(object)s.")),
-    "relay_network.create": Action(_("Relay network added"),
-                                   _("%(actor)s let the network %(network)s relay mail as %(object)s.")),
+        _("Relay token changed"), _("%(actor)s changed the relay token “%(object)s” of %(domain)s."),
+        one_change=_("%(actor)s changed the %(field)s of the relay token “%(object)s” of %(domain)s from "
+                     "%(before)s to %(after)s."),
+        turned_on=_("%(actor)s enabled the relay token “%(object)s” of %(domain)s."),
+        turned_off=_("%(actor)s disabled the relay token “%(object)s” of %(domain)s.")),
+    "relay_token.delete": Action(_("Relay token revoked"),
+                                 _("%(actor)s revoked the relay token “%(object)s” of %(domain)s."),
+                                 omit=("username",)),
+    "relay_network.create": Action(
+        _("Relay network added"), _("%(actor)s let the network %(network)s send mail as %(domain)s without "
+                                    "a password (relay network “%(object)s”).")),
     "relay_network.update": Action(
-        _("Relay network changed"), _("%(actor)s changed the relay network %(object)s."),
-        one_change=_("%(actor)s changed the %(field)s of the relay network %(object)s from %(before)s to "
-                     "%(after)s."),
-        turned_on=_("%(actor)s enabled the relay network %(object)s."),
-        turned_off=_("%(actor)s disabled the relay network %(object)s.")),
-    "relay_network.delete": Action(_("Relay network removed"), _("%(actor)s removed the relay network %(object)s.")),
+        _("Relay network changed"), _("%(actor)s changed the relay network “%(object)s” of %(domain)s."),
+        one_change=_("%(actor)s changed the %(field)s of the relay network “%(object)s” of %(domain)s from "
+                     "%(before)s to %(after)s."),
+        turned_on=_("%(actor)s enabled the relay network “%(object)s” of %(domain)s."),
+        turned_off=_("%(actor)s disabled the relay network “%(object)s” of %(domain)s.")),
+    "relay_network.delete": Action(
+        _("Relay network removed"), _("%(actor)s removed the relay network “%(object)s” (%(network)s) of "
+                                      "%(domain)s.")),
 }
 UNKNOWN = Action(_("Other change"), _("%(actor)s changed %(object)s."),
                  one_change=_("%(actor)s changed the %(field)s of %(object)s from %(before)s to %(after)s."))
@@ -143,25 +150,24 @@ def describe(entry) -> Description:
     action = ACTIONS.get(entry.action, UNKNOWN)
     before, after = entry.before or {}, entry.after or {}
     params = {"actor": unicode_names(entry.actor_name), "object": _object(entry.object_repr, action)}
-    recorded = {key: value for key, value in {**before, **after}.items() if key not in action.omit}
+    if "domain" not in before and "domain" not in after:
+        params["domain"] = unicode_names(entry.domain)  # the domain the entry is filed under
     changes = [key for key in after if key in before and before[key] != after[key]] if action.one_change else []
     if changes == ["active"] and action.turned_on and isinstance(after["active"], bool):
-        return Description(str(action.turned_on if after["active"] else action.turned_off) % params)
-    if len(changes) == 1:
-        key = changes[0]
+        template = action.turned_on if after["active"] else action.turned_off  # the verb says it all
+    elif len(changes) == 1:
+        template, key = action.one_change, changes[0]
         params.update(field=label_of(key), before=show(key, before[key]), after=show(key, after[key]))
-        return Description(_fill(action.one_change, params, before, after),
-                           _values({k: v for k, v in recorded.items() if k != key}, set()))
-    sentence = _fill(action.sentence, params, before, after)
-    named = set(_PLACEHOLDER.findall(str(action.sentence)))
-    if changes:
-        details = [gettext("%(field)s from %(before)s to %(after)s") % {
-            "field": capfirst(label_of(key)), "before": show(key, before[key]), "after": show(key, after[key])}
-            for key in changes]
-        rest = {key: value for key, value in recorded.items() if key not in changes}
-        return Description(sentence, details + _values(rest, named))
-    # Made or removed: what it was made with, or what it had (the after side wins).
-    return Description(sentence, _values(recorded, named))
+    else:
+        template = action.sentence
+    named = set(_PLACEHOLDER.findall(str(template)))
+    details = [gettext("%(field)s from %(before)s to %(after)s") % {
+        "field": capfirst(label_of(key)), "before": show(key, before[key]), "after": show(key, after[key])}
+        for key in changes] if len(changes) > 1 else []
+    # What else it records: what it was made with, or what it had (the after side wins).
+    rest = {key: value for key, value in {**before, **after}.items()
+            if key not in changes and key not in named and key not in action.omit}
+    return Description(_fill(template, params, before, after), details + _values(rest))
 
 
 def _fill(template, params: dict, before: dict, after: dict) -> str:
@@ -173,9 +179,9 @@ def _fill(template, params: dict, before: dict, after: dict) -> str:
     return text % params
 
 
-def _values(recorded: dict, named: set) -> list[str]:
+def _values(recorded: dict) -> list[str]:
     return [gettext("%(field)s: %(value)s") % {"field": capfirst(label_of(key)), "value": show(key, value)}
-            for key, value in recorded.items() if key not in named]
+            for key, value in recorded.items()]
 
 
 def _object(text: str, action: Action) -> str:

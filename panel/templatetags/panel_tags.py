@@ -35,3 +35,13 @@ def width_class(percentage):
         return f"w-{min(100, max(0, 5 * round(float(percentage) / 5)))}"
     except (TypeError, ValueError):
         return "w-0"
+
+
+@register.filter
+def unicode_names(value):
+    """Addresses or domain names (a string or a list) with IDNA names shown in Unicode."""
+    from panel.activity.audit_fields import unicode_names as to_unicode
+
+    if isinstance(value, list | tuple):
+        return ", ".join(to_unicode(item) for item in value)
+    return to_unicode(value)

@@ -13,19 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from mailcore.delivery.models import MailRule, QueueRecipient
-from mailcore.directory.addresses import domain_to_unicode
 from mailcore.directory.models import AppPasswordsOnly
 from mailcore.filters.models import FilterPolicy, QuarantinedMessage
 
+from ..idn import unicode_names
 from ..rules.describe import action_text, condition_text
-
-# A dotted name with at least one A-label ("xn--"): shown as its U-labels.
-_ALABEL_NAME = re.compile(r"[A-Za-z0-9-]*xn--[A-Za-z0-9.-]*", re.IGNORECASE)
-
-
-def unicode_names(text) -> str:
-    """`text` with every IDNA domain name in it shown in Unicode (an@xn--cng-ty-… → an@công-ty…)."""
-    return _ALABEL_NAME.sub(lambda match: domain_to_unicode(match.group().lower()), str(text))
 
 
 def quoted(text) -> str:

@@ -13,7 +13,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .audit_fields import label_of, show, unicode_names
+from ..idn import unicode_names
+from .audit_fields import label_of, show
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 

@@ -4,8 +4,8 @@ from django.shortcuts import render
 from mailcore.audit.models import AuditEntry
 
 from ..access import admin_required, managed_domains
+from ..idn import unicode_names
 from ..listing import build_listing
-from .audit_fields import unicode_names
 from .audit_sentences import describe
 from .forms import AuditFilterForm
 

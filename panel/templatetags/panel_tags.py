@@ -2,6 +2,8 @@
 from django import template
 from django.utils.html import format_html
 
+from panel.idn import unicode_names as to_unicode
+
 register = template.Library()
 
 
@@ -40,8 +42,6 @@ def width_class(percentage):
 @register.filter
 def unicode_names(value):
     """Addresses or domain names (a string or a list) with IDNA names shown in Unicode."""
-    from panel.activity.audit_fields import unicode_names as to_unicode
-
     if isinstance(value, list | tuple):
         return ", ".join(to_unicode(item) for item in value)
     return to_unicode(value)

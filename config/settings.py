@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "mailcore.store",
     "mailcore.auth.apps.AuthConfig",
     "mailcore.dkim",
+    "mailcore.dnsguide.apps.DnsGuideConfig",
     "mailcore.relay.apps.RelayConfig",
     "mailcore.delivery.apps.DeliveryConfig",
     "mailcore.contacts.apps.ContactsConfig",
@@ -243,6 +244,8 @@ CELERY_BEAT_SCHEDULE = {
     # Message bodies nothing refers to any more (expunged, cancelled, bounced).
     "store-garbage": {"task": "mailcore.store.collect_garbage", "schedule": 3600.0},
     "dkim-prune": {"task": "mailcore.dkim.prune", "schedule": 86400.0},
+    # The last DNS check of each domain, which the panel's dashboard warns from.
+    "dns-check": {"task": "mailcore.dnsguide.check_all", "schedule": 86400.0},
     "audit-prune": {"task": "mailcore.audit.prune", "schedule": 86400.0},
     "quarantine-expire": {"task": "mailcore.filters.expire_quarantine", "schedule": 3600.0},
     "greylist-expire": {"task": "mailcore.filters.expire_greylist", "schedule": 3600.0},

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mailcore.delivery.models import QueueRecipient
 
+from .audit_sentences import action_label
+
 ANY = [("", _("Any"))]
 
 
@@ -51,4 +53,5 @@ class AuditFilterForm(DateRangeForm):
 
     def __init__(self, data, *, domains: list[str], actions: list[str], **kwargs):
         super().__init__(data, domains=domains, **kwargs)
-        self.fields["action"].choices = ANY + [(action, action) for action in actions]
+        labelled = sorted(((action, action_label(action)) for action in actions), key=lambda pair: pair[1])
+        self.fields["action"].choices = ANY + labelled

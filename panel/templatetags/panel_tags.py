@@ -2,6 +2,8 @@
 from django import template
 from django.utils.html import format_html
 
+from panel.idn import unicode_names as to_unicode
+
 register = template.Library()
 
 
@@ -35,3 +37,11 @@ def width_class(percentage):
         return f"w-{min(100, max(0, 5 * round(float(percentage) / 5)))}"
     except (TypeError, ValueError):
         return "w-0"
+
+
+@register.filter
+def unicode_names(value):
+    """Addresses or domain names (a string or a list) with IDNA names shown in Unicode."""
+    if isinstance(value, list | tuple):
+        return ", ".join(to_unicode(item) for item in value)
+    return to_unicode(value)

@@ -12,7 +12,7 @@ Each is stored at append in the form it compares in (collation.sort_key), so ord
 by any of them is the database's ORDER BY: one query for a whole 100,000-message folder,
 and an index walk for a page of the list, never a Python loop over the messages.
 """
-from django.db.models import F
+from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 
 from mailcore.mime.headers import decode_words
@@ -74,9 +74,11 @@ ORDER_KEYS = {
     "DATE": Coalesce("date", "internal_date"),  # RFC 5256 §3: the arrival when Date is missing
     "SIZE": F("size"),
     "SUBJECT": OctetOrder("sort_subject"),
-    "FROM": OctetOrder("blob__search_text__sort_from"),
-    "TO": OctetOrder("blob__search_text__sort_to"),
-    "CC": OctetOrder("blob__search_text__sort_cc"),
+    # A body without its text row (unreadable when migration 0009 ran) sorts as "", first,
+    # on every database (PostgreSQL would put a NULL last).
+    "FROM": OctetOrder(Coalesce("blob__search_text__sort_from", Value(""))),
+    "TO": OctetOrder(Coalesce("blob__search_text__sort_to", Value(""))),
+    "CC": OctetOrder(Coalesce("blob__search_text__sort_cc", Value(""))),
     "DISPLAYFROM": OctetOrder("sort_display_from"),
     "DISPLAYTO": OctetOrder("sort_display_to"),
 }

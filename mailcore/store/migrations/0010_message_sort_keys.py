@@ -1,14 +1,14 @@
 """Sort keys stored in their compared form (mailcore/store/sortkeys.py): the base subject
 and the RFC 5957 display names on Message, for IMAP SORT and the webmail's list alike;
 the RFC 5256 address keys of SearchText case-mapped in place."""
-import mailcore.store.collation
 from django.db import migrations, models
 
 from mailcore.mime.headers import envelope_from_headers
 from mailcore.mime.structure import parse_message
 from mailcore.mime.summary import SUMMARY_VERSION
 from mailcore.store import blobs
-from mailcore.store.collation import sort_key
+from mailcore.store.collation import OctetOrder, sort_key
+from mailcore.store.search.text import base_subject
 from mailcore.store.sortkeys import message_keys
 
 BATCH = 2000
@@ -63,6 +63,15 @@ def casemap_address_keys(apps, schema_editor):
     SearchText.objects.bulk_update(batch, fields)
 
 
+def refill_text_subjects(apps, schema_editor):
+    """Backwards: SearchText.sort_subject is back, and the former SORT reads it."""
+    Message = apps.get_model("store", "Message")
+    SearchText = apps.get_model("store", "SearchText")
+    subjects = dict(Message.objects.order_by("blob_id", "pk").values_list("blob_id", "subject").distinct())
+    batch = [SearchText(pk=blob_id, sort_subject=base_subject(subject)) for blob_id, subject in subjects.items()]
+    SearchText.objects.bulk_update(batch, ["sort_subject"], batch_size=BATCH)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -78,6 +87,7 @@ class Migration(migrations.Migration):
             model_name='message',
             name='message_folder_sender',
         ),
+        migrations.RunPython(migrations.RunPython.noop, refill_text_subjects, elidable=True),
         migrations.RemoveField(
             model_name='searchtext',
             name='sort_subject',
@@ -101,14 +111,14 @@ class Migration(migrations.Migration):
         migrations.RunPython(casemap_address_keys, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name='message',
-            index=models.Index(models.F('folder'), mailcore.store.collation.OctetOrder('sort_subject'), name='message_folder_sort_subject'),
+            index=models.Index(models.F('folder'), OctetOrder('sort_subject'), name='message_folder_sort_subject'),
         ),
         migrations.AddIndex(
             model_name='message',
-            index=models.Index(models.F('folder'), mailcore.store.collation.OctetOrder('sort_display_from'), name='message_folder_sort_from'),
+            index=models.Index(models.F('folder'), OctetOrder('sort_display_from'), name='message_folder_sort_from'),
         ),
         migrations.AddIndex(
             model_name='message',
-            index=models.Index(models.F('folder'), mailcore.store.collation.OctetOrder('sort_display_to'), name='message_folder_sort_to'),
+            index=models.Index(models.F('folder'), OctetOrder('sort_display_to'), name='message_folder_sort_to'),
         ),
     ]

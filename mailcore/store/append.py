@@ -25,6 +25,7 @@ from .flags import split_flags
 from .folders import folder_id
 from .models import Message
 from .search.text import insert_text, text_values
+from .sortkeys import MESSAGE_KEY_FIELDS, message_keys
 
 
 @dataclass(frozen=True)
@@ -110,11 +111,12 @@ def write_batch(prepared: list, skip_over_quota=True) -> list[list]:
         ]
 
 
-# Message columns that come from the message itself, the same for every recipient;
-# the others (folder, UID, flags, date...) differ per target.
+# Message columns that come from the message itself, the same for every recipient
+# (its summary, and the sort keys made from it); the others (folder, UID, flags,
+# date...) differ per target.
 SUMMARY_FIELDS = ("subject", "from_address", "from_name", "to_addresses", "date", "message_id",
                   "in_reply_to", "references", "thread", "has_attachments", "preview", "envelope",
-                  "structure", "summary_version")
+                  "structure", "summary_version", *MESSAGE_KEY_FIELDS)
 TARGET_FIELDS = ("folder_id", "account_id", "uid", "modseq", "keywords", "internal_date", "size", "blob_id",
                  "trace", "seen", "answered", "flagged", "deleted", "draft")
 SYSTEM_FLAG_FIELDS = ("seen", "answered", "flagged", "deleted", "draft")
@@ -146,8 +148,10 @@ def _prepare(raw, targets, folder_ids: dict, limit_size: bool = True) -> _Prepar
         resolved.append((folder_ids[key], target, *split_flags(target.flags)))
     summary = summarize(raw)
     _sql, fields = _message_insert_sql()
+    keys = message_keys(summary.subject, summary.envelope)
     summary_params = [
-        field.get_db_prep_save(getattr(summary, field.attname), connection)
+        field.get_db_prep_save(keys[field.attname] if field.attname in keys else getattr(summary, field.attname),
+                               connection)
         for field in fields[len(TARGET_FIELDS):]
     ]
     return _Prepared(raw, resolved, summary_params, search.index_values(summary), text_values(raw, summary))

@@ -14,16 +14,20 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q
 
-from .models import SENDER_SORT_KEY, SUBJECT_SORT_KEY, Message
+from .models import Message
 from .search.operators import parse
+from .sortkeys import ordering as sort_terms
 
-# Sort keys the list offers (RFC 5256 SORT criteria ARRIVAL, FROM, SUBJECT, SIZE); each
-# has a (folder, key) index in models.py.
+# The list's sort keys and the IMAP SORT criterion each is (sortkeys.py): the list and
+# IMAP order by the same stored values. "from" is the sender's display name, as SORT
+# DISPLAYFROM (RFC 5957); "to" the first recipient's, for Sent and Drafts. Each has a
+# (folder, key) index in models.py.
 SORTS = {
-    "date": ("internal_date",),
-    "from": (SENDER_SORT_KEY,),
-    "subject": (SUBJECT_SORT_KEY,),
-    "size": ("size",),
+    "date": "ARRIVAL",
+    "from": "DISPLAYFROM",
+    "to": "DISPLAYTO",
+    "subject": "SUBJECT",
+    "size": "SIZE",
 }
 LIST_COLUMNS = ("id", "folder_id", "uid", "seen", "flagged", "answered", "draft", "deleted", "internal_date", "date",
                 "subject", "from_name", "from_address", "to_addresses", "size", "has_attachments",
@@ -56,10 +60,9 @@ class Page:
 
 
 def ordering(sort: str, descending: bool) -> list:
-    columns = (*SORTS.get(sort, SORTS["date"]), "id")
-    if descending:
-        return [column.desc() if hasattr(column, "desc") else f"-{column}" for column in columns]
-    return list(columns)
+    """ORDER BY terms of the list sorted by one key; the row id breaks ties, so a
+    descending list is exactly the ascending one reversed."""
+    return [*sort_terms([(SORTS.get(sort, SORTS["date"]), descending)]), "-id" if descending else "id"]
 
 
 def message_page(queryset, sort="date", descending=True, offset=0, limit=50) -> Page:

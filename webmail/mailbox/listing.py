@@ -13,7 +13,7 @@ from webmail.access import account_required, folder_or_404
 from webmail.models import preferences_for
 from webmail.sidebar import folder_entries
 
-SORT_LABELS = {"date": _("Date"), "from": _("From"), "subject": _("Subject"), "size": _("Size")}
+SORT_LABELS = {"date": _("Date"), "from": _("From"), "to": _("To"), "subject": _("Subject"), "size": _("Size")}
 MAX_PAGE = 100_000
 
 

@@ -4,7 +4,7 @@ from . import any, append, auth, fetch, idle, listing, mailbox, messages, quota,
 BASE_CAPABILITIES = ["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "UNSELECT", "CHILDREN", "SPECIAL-USE", "UIDPLUS", "MOVE",
                      "IDLE", "NAMESPACE", "ENABLE", "UTF8=ACCEPT", "QUOTA", "QUOTA=RES-STORAGE", "CONDSTORE", "QRESYNC",
                      "LIST-EXTENDED", "LIST-STATUS", "SORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES",
-                     "MULTIAPPEND", "CATENATE", "URL-PARTIAL", "BINARY"]
+                     "MULTIAPPEND", "CATENATE", "URL-PARTIAL", "BINARY", "SORT=DISPLAY"]
 
 
 def capabilities(session) -> list[str]:

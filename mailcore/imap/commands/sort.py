@@ -3,8 +3,9 @@
     tag SORT (REVERSE DATE SUBJECT) UTF-8 SINCE 1-Nov-2026   →   * SORT 5 3 4
 
 The search keys are SEARCH's (search.read_criteria); the store orders the matches
-(mailcore/store/search/sorting.py): base subjects (§2.1) and first addresses (§3) are
-kept per message at append, compared with i;ascii-casemap.
+(mailcore/store/search/sorting.py): base subjects (§2.1), first addresses (§3) and, for
+SORT=DISPLAY's DISPLAYFROM and DISPLAYTO (RFC 5957 §4), display names are kept per
+message at append, compared with i;ascii-casemap.
 """
 from mailcore.store.search.sorting import CRITERIA, sort_uids
 from mailcore.store.search.text import base_subject  # noqa: F401  (THREAD's subjects, tests)

@@ -268,22 +268,30 @@ class Notifier:
         held: between commands, where SELECTED-DELAYED holds the selected folder's events."""
         if session.notify is not self:
             return  # replaced (NOTIFY, NOTIFICATIONOVERFLOW) while a caller held on to it
-        if not await self.selected_updates(session, held):
+        snapshot = None if fresh or self.watcher is None else self.watcher.snapshots.get(self.account_id)
+        if not await self.selected_updates(session, held, snapshot):
             return
         if self.spec.watches_others and session.notify is self:
-            snapshot = await self.fresh(session) if fresh else self.watcher.snapshots.get(self.account_id)
+            if fresh:
+                snapshot = await self.fresh(session)
             if snapshot is not None:
                 await self._others(session, snapshot)
 
-    async def selected_updates(self, session, held: bool) -> bool:
+    async def selected_updates(self, session, held: bool, snapshot=None) -> bool:
         """§5.1-5.3 for the selected folder: updates.sync's EXPUNGE/VANISHED, EXISTS and
         flag FETCHes, then a FETCH of the asked-for items for each new message (§5.2).
-        False if the round overflowed."""
+        With the watcher's snapshot, nothing is read when it shows no change there. False
+        if the round overflowed."""
         selected = self.spec.selected
         if session.folder is None or selected is None or not selected.events:
             return True
         if held and selected.delayed:
             return True  # §6.1.2: held until NOOP, CHECK, IDLE or NOTIFY
+        if snapshot is not None:
+            mark = next((mark for mark in snapshot.folders if mark.folder_id == session.folder.pk), None)
+            synced = getattr(session, "synced_modseq", None)
+            if mark is not None and synced is not None and mark.highestmodseq <= synced:
+                return True  # every change moves HIGHESTMODSEQ: nothing new there as of this read
         await sync(session)
         start = bisect.bisect_right(session.uids, self.fetched_upto)
         new = session.uids[start:].tolist()

@@ -15,8 +15,9 @@ Choices where the RFC leaves room, or where Dovecot 2.3 (the reference) differs:
   events supported (§3.1, §8 unsupported-events-code; Dovecot lists the unsupported).
 - INBOXES (§6.3) is INBOX, Junk and the folders the account's active rules move mail
   to, read at NOTIFY; PERSONAL when the operator has rule hooks, which may pick any folder.
-- More than MAX_NAMES names in SUBTREE and MAILBOXES is NO [NOTIFICATIONOVERFLOW] (§3.1),
-  as Dovecot (100 per namespace).
+- More than MAX_NAMES names in SUBTREE and MAILBOXES, or more than MAX_GROUPS event
+  groups, is NO [NOTIFICATIONOVERFLOW] (§3.1): each change is matched against them, and
+  Dovecot also stops at 100 names.
 """
 import asyncio
 import contextlib
@@ -45,6 +46,7 @@ MESSAGE_EVENTS = {"MessageNew", "MessageExpunge", "FlagChange", "AnnotationChang
 SUPPORTED = ("MessageNew", "MessageExpunge", "FlagChange", "MailboxName", "SubscriptionChange")
 FILTERS = ("SELECTED", "SELECTED-DELAYED", "INBOXES", "PERSONAL", "SUBSCRIBED", "SUBTREE", "MAILBOXES")
 MAX_NAMES = 100
+MAX_GROUPS = 100
 
 
 @command("NOTIFY", AUTHED)
@@ -153,8 +155,9 @@ def _spec(groups: list) -> Spec:
     if unsupported:
         raise ImapNo(f"Unsupported events: {' '.join(sorted(unsupported))}",
                      code=f"BADEVENT ({' '.join(SUPPORTED)})")
-    if names > MAX_NAMES:
-        raise ImapNo(f"At most {MAX_NAMES} mailbox names", code="NOTIFICATIONOVERFLOW")
+    if names > MAX_NAMES or len(groups) > MAX_GROUPS:
+        raise ImapNo(f"At most {MAX_NAMES} mailbox names and {MAX_GROUPS} event groups",
+                     code="NOTIFICATIONOVERFLOW")
     return Spec(selected, tuple(others))
 
 

@@ -9,6 +9,8 @@ import time
 
 import pytest
 from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mailcore.delivery.models import MailRule
 from mailcore.store.append import append
@@ -166,10 +168,28 @@ def test_rfc5465_8_malformed_notify_is_bad_and_the_session_goes_on(listener, arg
     assert ok(listener.command("NOOP"))
 
 
-def test_rfc5465_3_1_too_many_mailbox_names_is_notificationoverflow(listener):
+def test_rfc5465_3_1_too_many_mailbox_names_or_groups_is_notificationoverflow(listener):
     names = " ".join(f"f{i}" for i in range(101))
     reply = listener.command(f"NOTIFY SET (MAILBOXES ({names}) (MessageNew MessageExpunge))")[-1]
     assert reply.split()[1] == b"NO" and b"[NOTIFICATIONOVERFLOW]" in reply
+    reply = listener.command("NOTIFY SET" + " (PERSONAL (MailboxName))" * 101)[-1]
+    assert reply.split()[1] == b"NO" and b"[NOTIFICATIONOVERFLOW]" in reply
+    assert ok(listener.command("NOTIFY SET" + " (PERSONAL (MailboxName))" * 100))
+
+
+NOTIFY_TOKENS = [b"SET", b"NONE", b"STATUS", b"(", b")", b"SELECTED", b"SELECTED-DELAYED", b"PERSONAL", b"INBOXES",
+                 b"SUBSCRIBED", b"SUBTREE", b"MAILBOXES", b"MessageNew", b"MessageExpunge", b"FlagChange",
+                 b"AnnotationChange", b"MailboxName", b"SubscriptionChange", b"ServerMetadataChange", b"INBOX",
+                 b'"a b"', b'"', b"UID", b"BODY.PEEK[HEADER]", b"BODY[", b"ALL", b"\xff", b"\x00", b"*", b"%", b"&"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(arguments=st.lists(st.one_of(st.sampled_from(NOTIFY_TOKENS), st.binary(max_size=4)), max_size=14))
+def test_rfc5465_8_random_notify_arguments_never_break_the_session(listener, arguments):
+    text = b" ".join(arguments).replace(b"\r", b"").replace(b"\n", b"").replace(b"{", b"")
+    reply = listener.command(b"NOTIFY " + text)[-1]
+    assert reply.split()[1] in (b"OK", b"NO", b"BAD"), reply
+    assert ok(listener.command("NOOP"))
 
 
 def test_rfc5465_3_1_events_of_other_folders_need_not_come_in_pairs(listener):

@@ -3,7 +3,7 @@ client asked with NOTIFY SET (commands/notify.py parses the command into a Spec)
 
 When events go out:
 - between commands, as soon as the watcher sees a change (Session.run waits for the
-  client's next command and for the watcher at once; `between_commands`). The selected
+  client's next command and for the watcher at once: notify.between_commands). The selected
   folder's events go out then only for SELECTED; SELECTED-DELAYED holds them (§6.1.2)
   until a command after which expunges may be reported: NOOP, CHECK, IDLE, NOTIFY;
 - during IDLE, exactly the events asked for (§4), and nothing else;
@@ -123,8 +123,10 @@ class Spec:
 
     @property
     def needs_subscriptions(self) -> bool:
-        return any(group.events and (group.filter == "SUBSCRIBED" or SUBSCRIPTION_CHANGE in group.events)
-                   for group in self.groups)
+        """A SUBSCRIBED group (NONE included: it keeps subscribed folders out of later
+        groups) or SubscriptionChange needs the subscription list read at each poll."""
+        return self.watches_others and any(group.filter == "SUBSCRIBED" or SUBSCRIPTION_CHANGE in group.events
+                                           for group in self.groups)
 
     @property
     def watching(self) -> bool:

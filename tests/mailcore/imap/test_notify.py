@@ -277,6 +277,13 @@ def test_rfc5465_6_4_subscribed_follows_the_subscription_list(alice, work, liste
     other.subscribe("Work")
     other.append("Work", None, None, MESSAGE)
     assert listener.events(1) == [b"* STATUS Work (MESSAGES 2 UIDNEXT 3 UNSEEN 2)"]
+    # And as NONE, it keeps the subscribed folders out of the groups after it.
+    create_folder(alice.pk, "Unlisted", subscribe=False)
+    listener.command("NOTIFY SET (SUBSCRIBED NONE) (PERSONAL (MessageNew MessageExpunge))")
+    other.append("Work", None, None, MESSAGE)
+    other.append("Unlisted", None, None, MESSAGE)
+    assert listener.events(1) == [b"* STATUS Unlisted (MESSAGES 1 UIDNEXT 2 UNSEEN 1)"]
+    listener.quiet()
 
 
 def test_rfc5465_6_3_inboxes_are_where_delivery_files_mail(alice, work, listener, other):

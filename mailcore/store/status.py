@@ -1,7 +1,8 @@
 """What a client reads about a folder without its messages, computed in one place.
 
-IMAP STATUS and SELECT, the webmail's folder list and the IDLE watcher read a folder's
-counts, marks and keywords here, so an unread count is the same number in every client.
+IMAP STATUS and SELECT, the webmail's folder list and the IDLE and NOTIFY watcher read a
+folder's counts, marks and keywords here, so an unread count is the same number in every
+client.
 "Unseen" is RFC 9051 §6.3.11's: messages without \\Seen, \\Deleted ones included until
 they are expunged (the webmail lists those struck through, so they count where shown).
 """

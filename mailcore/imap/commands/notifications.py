@@ -289,12 +289,12 @@ class Notifier:
             return True
         if held and selected.delayed:
             return True  # §6.1.2: held until NOOP, CHECK, IDLE or NOTIFY
+        mark = None
         if snapshot is not None:
             mark = next((mark for mark in snapshot.folders if mark.folder_id == session.folder.pk), None)
-            synced = getattr(session, "synced_modseq", None)
-            if mark is not None and synced is not None and mark.highestmodseq <= synced:
-                return True  # every change moves HIGHESTMODSEQ: nothing new there as of this read
-        await sync(session)
+        synced = getattr(session, "synced_modseq", None)
+        if mark is None or synced is None or mark.highestmodseq > synced:
+            await sync(session)  # else nothing new there as of this read: every change moves HIGHESTMODSEQ
         start = bisect.bisect_right(session.uids, self.fetched_upto)
         new = session.uids[start:].tolist()
         if not new or not selected.fetch_atts:

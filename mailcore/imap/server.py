@@ -79,6 +79,8 @@ class Session:
         # show a keyword only after it was announced.
         self.keywords: dict[str, str] = {}
         self.rate = CommandRate()  # HOPTHU_COMMANDS_PER_SECOND: a flood waits before it is read
+        self.notify = None  # NOTIFY (RFC 5465) in force: a commands.notifications.Notifier
+        self.flag_updates = True  # whether updates report others' flag changes (NOTIFY may say no)
         peer = writer.get_extra_info("peername")
         self.client_ip = peer[0] if peer else None
 
@@ -125,9 +127,13 @@ class Session:
         while self.state != LOGOUT:
             timeout = IDLE_TIMEOUT if self.state in AUTHED else LOGIN_TIMEOUT
             await self.rate.wait()
+            reading = read_command(self.reader, self.writer, **_limits(self.state))
+            if self.notify is not None:
+                from .commands.notify import between_commands
+
+                reading = between_commands(self, reading)  # RFC 5465: events come while the client waits
             try:
-                pieces = await asyncio.wait_for(read_command(self.reader, self.writer, **_limits(self.state)),
-                                                timeout)
+                pieces = await asyncio.wait_for(reading, timeout)
             except TimeoutError:
                 await self.send(ImapBye("Autologout; idle for too long").reply())
                 return
@@ -156,7 +162,12 @@ class Session:
                 raise ImapBad(f"Unknown command {name}")
             if self.state not in entry.states:
                 raise ImapBad(f"{name} is not allowed in the {self.state} state")
-            await entry.handler(self, tag, cursor)
+            if self.notify is None:
+                await entry.handler(self, tag, cursor)
+            else:
+                from .commands.notify import around_command
+
+                await around_command(self, name, entry.handler, tag, cursor)
             return True
         except ImapBye as bye:
             await self.send(bye.reply())
@@ -194,7 +205,12 @@ async def serve(host, reader, writer, implicit_tls=False):
                 # RFC 5530 §3: UNAVAILABLE, the server can't serve this client now.
                 writer.write(ImapBye(refusal, code="UNAVAILABLE").reply())
                 return
-            await Session(host, reader, writer, implicit_tls=implicit_tls).run()
+            session = Session(host, reader, writer, implicit_tls=implicit_tls)
+            try:
+                await session.run()
+            finally:
+                if session.notify is not None:
+                    session.notify.stop()
         except (ConnectionError, ssl.SSLError, asyncio.IncompleteReadError):
             pass
         finally:

@@ -1,10 +1,10 @@
 """IMAP command handlers, registered in server.COMMANDS by importing these modules."""
-from . import any, append, auth, fetch, idle, listing, mailbox, messages, quota, search, sort, thread  # noqa: F401  (registration)
+from . import any, append, auth, fetch, idle, listing, mailbox, messages, notify, quota, search, sort, thread  # noqa: F401  (registration)
 
 BASE_CAPABILITIES = ["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "UNSELECT", "CHILDREN", "SPECIAL-USE", "UIDPLUS", "MOVE",
                      "IDLE", "NAMESPACE", "ENABLE", "UTF8=ACCEPT", "QUOTA", "QUOTA=RES-STORAGE", "CONDSTORE", "QRESYNC",
                      "LIST-EXTENDED", "LIST-STATUS", "SORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES",
-                     "MULTIAPPEND", "CATENATE", "URL-PARTIAL", "BINARY", "SORT=DISPLAY"]
+                     "MULTIAPPEND", "CATENATE", "URL-PARTIAL", "BINARY", "SORT=DISPLAY", "NOTIFY"]
 
 
 def capabilities(session) -> list[str]:

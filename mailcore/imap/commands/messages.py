@@ -176,5 +176,7 @@ async def cmd_uid_move(session, tag: str, cursor: Cursor):
 async def cmd_check(session, tag: str, cursor: Cursor):
     """A checkpoint; every change is already durable, so only updates. State: selected. RFC 3501 §6.4.1."""
     cursor.end()
-    await sync(session)
+    from .notify import poll_updates
+
+    await poll_updates(session)  # updates.sync, or what NOTIFY asked for
     await session.ok(tag, "CHECK completed")

@@ -52,7 +52,8 @@ async def sync(session):
     session.recent.add(*recent)
     known = session.uids[-1] if session.uids else 0  # messages above this are new: EXISTS covers them
     expunged = await announce(session, current)
-    shown = [(uid, modseq, flags) for uid, modseq, flags in changed if uid <= known and session.position(uid)]
+    shown = [(uid, modseq, flags) for uid, modseq, flags in changed
+             if session.flag_updates and uid <= known and session.position(uid)]
     await announce_keywords(session, (flag for _uid, _modseq, flags in shown for flag in flags))
     session.modseq = max([session.modseq, *(modseq for _uid, modseq, _flags in changed)])
     for uid, modseq, flags in shown:
@@ -71,6 +72,8 @@ def unsolicited_fetch(session, uid: int, modseq: int, flags) -> str:
     shown = f"FLAGS ({session.shown_flags(uid, flags)})"
     if "CONDSTORE" in session.enabled:
         return f"{session.position(uid)} FETCH (UID {uid} {shown} MODSEQ ({modseq}))"
+    if session.notify is not None:  # RFC 5465 §5.1: UID and FLAGS (the client may not use positions)
+        return f"{session.position(uid)} FETCH (UID {uid} {shown})"
     return f"{session.position(uid)} FETCH ({shown})"
 
 

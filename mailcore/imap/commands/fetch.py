@@ -16,6 +16,7 @@ from ..recent import with_recent
 from ..responses import compact_set, paren
 from ..server import SELECTED, command
 from ..structure import body_structure, envelope
+from .condstore import enable_condstore
 from .sequence import resolve
 from .updates import announce_keywords, uid_ranges
 
@@ -272,7 +273,7 @@ async def _fetch(session, tag: str, cursor: Cursor, by_uid: bool):
     if by_uid and not any(att.name == "UID" for att in atts):
         atts = [FetchAtt("UID"), *atts]  # RFC 9051 §6.4.9: UID FETCH always returns UID
     if changed_since is not None or any(att.name == "MODSEQ" for att in atts):
-        session.enabled.add("CONDSTORE")  # RFC 7162 §3.1: these enable CONDSTORE
+        await enable_condstore(session)  # RFC 7162 §3.1: these enable CONDSTORE
         if not any(att.name == "MODSEQ" for att in atts):
             atts = [*atts, FetchAtt("MODSEQ")]
     uids = resolve(session, ranges, by_uid)

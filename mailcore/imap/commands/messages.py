@@ -6,6 +6,7 @@ from mailcore.store.messages import copy_messages, expunge, move_messages, store
 from ..errors import ImapBad, ImapNo
 from ..parser import Cursor
 from ..server import SELECTED, command
+from .condstore import enable_condstore
 from .mailbox import mailbox_name, store_errors
 from .sequence import resolve
 from .updates import announce_keywords, sync
@@ -28,7 +29,6 @@ async def _store(session, tag: str, cursor: Cursor, by_uid: bool):
         unchanged_since = cursor.number()
         cursor.expect(b")", "')'")
         cursor.sp()
-        session.enabled.add("CONDSTORE")
     item = cursor.atom("+FLAGS, -FLAGS or FLAGS").upper()
     mode = {"+": "add", "-": "remove"}.get(item[:1], "replace")
     base = item.lstrip("+-")
@@ -37,6 +37,8 @@ async def _store(session, tag: str, cursor: Cursor, by_uid: bool):
     cursor.sp()
     flags = cursor.flag_list() if cursor.peek() == ord("(") else _bare_flags(cursor)
     cursor.end()
+    if unchanged_since is not None:
+        await enable_condstore(session)  # RFC 7162 §3.1: UNCHANGEDSINCE enables CONDSTORE
     _read_only(session)
     uids = resolve(session, ranges, by_uid)
     try:

@@ -13,6 +13,8 @@ from mailcore.store.search.criteria import search_uids
 from ..errors import ImapBad, ImapNo
 from ..parser import MAX_NESTING, Cursor
 from ..server import SELECTED, command
+from .condstore import enable_condstore
+from .esearch import answer, read_return_options, saving
 from .sequence import resolve
 
 CHARSETS = ("UTF-8", "US-ASCII")
@@ -144,27 +146,33 @@ def read_charset(cursor: Cursor) -> None:
     cursor.sp()
 
 
-def _search(session, cursor: Cursor, by_uid: bool) -> tuple[list[int], int | None]:
-    """Blocking: the matching UIDs, and their highest MODSEQ when the search used MODSEQ."""
+def _search(session, cursor: Cursor) -> tuple[tuple, list[tuple[int, int]], bool]:
+    """Blocking: the criteria, the matching (uid, modseq) in UID order, and whether the
+    search used MODSEQ."""
     criteria, uses_modseq = read_criteria(session, cursor)
-    rows = search_uids(session.folder.pk, session.account.pk, criteria)
-    highest = max((modseq for _uid, modseq in rows), default=None) if uses_modseq else None
-    return [uid for uid, _modseq in rows], highest
+    return criteria, search_uids(session.folder.pk, session.account.pk, criteria), uses_modseq
 
 
 async def _search_command(session, tag: str, cursor: Cursor, by_uid: bool):
     cursor.sp()
-    if cursor.take(b"CHARSET "):
-        read_charset(cursor)
-    uids, highest_modseq = await session.host.run_blocking(_search, session, cursor, by_uid)
-    positions = [session.position(uid) for uid in uids]
-    if by_uid:
-        numbers = [uid for uid, position in zip(uids, positions, strict=True) if position is not None]
+    options = read_return_options(cursor)
+    with saving(session, options):
+        if cursor.take(b"CHARSET "):
+            read_charset(cursor)
+        _criteria, rows, uses_modseq = await session.host.run_blocking(_search, session, cursor)
+    if uses_modseq:
+        await enable_condstore(session)  # RFC 7162 §3.1: SEARCH MODSEQ enables CONDSTORE
+    # Only messages the client knows of: new mail is reported (EXISTS) before it is found.
+    rows = [(uid, modseq) for uid, modseq in rows if session.position(uid) is not None]
+    if options is not None:
+        # RFC 4731 §3.1: with RETURN, one ESEARCH response instead of SEARCH.
+        await answer(session, tag, by_uid, options, [uid for uid, _modseq in rows],
+                     dict(rows) if uses_modseq else None)
     else:
-        numbers = [position for position in positions if position is not None]
-    # RFC 7162 §3.1.5: a search with MODSEQ reports the highest MODSEQ of what it found.
-    modseq = f" (MODSEQ {highest_modseq})" if highest_modseq is not None and numbers else ""
-    await session.untagged("SEARCH" + "".join(f" {n}" for n in numbers) + modseq)
+        numbers = [uid if by_uid else session.position(uid) for uid, _modseq in rows]
+        # RFC 7162 §3.1.5: a search with MODSEQ reports the highest MODSEQ of what it found.
+        modseq = f" (MODSEQ {max(m for _uid, m in rows)})" if uses_modseq and rows else ""
+        await session.untagged("SEARCH" + "".join(f" {n}" for n in numbers) + modseq)
     await session.ok(tag, f"{'UID ' if by_uid else ''}SEARCH completed")
 
 

@@ -78,6 +78,7 @@ class Session:
         # RFC 3501 §7.2.6: keywords announced in FLAGS, by lower-case name; a FETCH may
         # show a keyword only after it was announced.
         self.keywords: dict[str, str] = {}
+        self.saved = array("I")  # RFC 5182: the UIDs of the last SEARCH ... RETURN (SAVE), "$"
         self.rate = CommandRate()  # HOPTHU_COMMANDS_PER_SECOND: a flood waits before it is read
         peer = writer.get_extra_info("peername")
         self.client_ip = peer[0] if peer else None
@@ -93,6 +94,7 @@ class Session:
         self.recent.add(*recent)
         self.recent_reported = self.recent.count(self.uids)
         self.keywords = {keyword.lower(): keyword for keyword in keywords}
+        self.saved = array("I")  # RFC 5182 §2.1: SELECT and EXAMINE empty "$"
         self.state = SELECTED
 
     def close_folder(self):
@@ -100,6 +102,7 @@ class Session:
             self.state = AUTHENTICATED
         self.folder, self.uids, self.readonly = None, array("I"), False
         self.recent, self.recent_reported, self.keywords = RecentUids(), 0, {}
+        self.saved = array("I")
 
     def shown_flags(self, uid: int, flags) -> str:
         """A message's flags as a FETCH shows them in this session, \\Recent included."""

@@ -17,8 +17,8 @@ from ..responses import compact_set, paren
 from ..server import SELECTED, command
 from ..structure import body_structure, envelope
 from .condstore import enable_condstore
-from .sequence import resolve
-from .updates import announce_keywords, uid_ranges
+from .sequence import known_uid_ranges, resolve
+from .updates import announce_keywords
 
 MACROS = {
     "ALL": ["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE"],
@@ -279,7 +279,8 @@ async def _fetch(session, tag: str, cursor: Cursor, by_uid: bool):
     uids = resolve(session, ranges, by_uid)
     if vanished:
         # RFC 7162 §3.2.6: the UIDs of the set expunged since CHANGEDSINCE, before the FETCHes.
-        gone = await session.host.run_blocking(expunged_since, session.folder.pk, changed_since, uid_ranges(ranges))
+        gone = await session.host.run_blocking(expunged_since, session.folder.pk, changed_since,
+                                               known_uid_ranges(session, ranges))
         gone = [uid for uid in gone if session.position(uid) is None]  # still in view: reported later
         if gone:
             await session.untagged(f"VANISHED (EARLIER) {compact_set(gone)}")

@@ -5,8 +5,8 @@ BASE_CAPABILITIES = ["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "UNSELECT", "CHIL
                      "IDLE", "NAMESPACE", "ENABLE", "UTF8=ACCEPT", "QUOTA", "QUOTA=RES-STORAGE", "CONDSTORE", "QRESYNC",
                      "LIST-EXTENDED", "LIST-STATUS", "SORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES",
                      "MULTIAPPEND", "CATENATE", "URL-PARTIAL", "BINARY"]
-# Search results (commands/esearch.py): RFC 4731, RFC 5182, RFC 5267 §3.
-BASE_CAPABILITIES += ["ESEARCH", "SEARCHRES", "ESORT"]
+# Search results (commands/esearch.py): RFC 4731, RFC 5182, RFC 5267 §3, RFC 9394.
+BASE_CAPABILITIES += ["ESEARCH", "SEARCHRES", "ESORT", "PARTIAL"]
 
 
 def capabilities(session) -> list[str]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from ..errors import ImapBad
 from ..parser import MAX_NUMBER, Cursor
 
-OPTIONS = ("MIN", "MAX", "ALL", "COUNT", "SAVE")  # RFC 4731 §3.1, RFC 5182 §2.1
+OPTIONS = ("MIN", "MAX", "ALL", "COUNT", "SAVE", "PARTIAL")  # RFC 4731 §3.1, RFC 5182 §2.1, RFC 9394 §3.1
 _PARTIAL_RE = re.compile(r"(-?)(\d{1,10}):(-?)(\d{1,10})\Z")
 
 

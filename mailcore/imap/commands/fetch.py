@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from mailcore.mime.transfer import UnknownEncoding
 from mailcore.store.fetch import FLAG_COLUMNS, fetch_binary, fetch_rows, fetch_section
 from mailcore.store.messages import store_flags
+from mailcore.store.vanished import changed_since as changes_since
 from mailcore.store.vanished import expunged_since
 
 from ..errors import ImapBad, ImapNo
@@ -17,6 +18,7 @@ from ..responses import compact_set, paren
 from ..server import SELECTED, command
 from ..structure import body_structure, envelope
 from .condstore import enable_condstore
+from .esearch import partial_slice, read_partial_range
 from .sequence import known_uid_ranges, resolve
 from .updates import announce_keywords
 
@@ -254,13 +256,15 @@ async def _fetch(session, tag: str, cursor: Cursor, by_uid: bool):
     ranges = cursor.sequence_set()
     cursor.sp()
     atts = parse_atts(cursor)
-    changed_since, vanished = None, False
-    if cursor.take(b" ("):  # RFC 7162 §3.1.4.1, §3.2.6: FETCH modifiers, in any order
+    changed_since, vanished, partial = None, False, None
+    if cursor.take(b" ("):  # RFC 7162 §3.1.4.1, §3.2.6, RFC 9394 §3.3: FETCH modifiers, in any order
         while True:
             if cursor.take(b"CHANGEDSINCE "):
                 changed_since = cursor.modseq()
             elif by_uid and cursor.take(b"VANISHED"):
                 vanished = True
+            elif by_uid and partial is None and cursor.take(b"PARTIAL "):
+                partial = read_partial_range(cursor)
             else:
                 raise ImapBad(f"Unknown FETCH modifier {cursor.where()}")
             if cursor.take(b")"):
@@ -277,6 +281,8 @@ async def _fetch(session, tag: str, cursor: Cursor, by_uid: bool):
         if not any(att.name == "MODSEQ" for att in atts):
             atts = [*atts, FetchAtt("MODSEQ")]
     uids = resolve(session, ranges, by_uid)
+    if partial is not None:
+        uids = await session.host.run_blocking(_page, session.folder.pk, uids, partial, changed_since)
     if vanished:
         # RFC 7162 §3.2.6: the UIDs of the set expunged since CHANGEDSINCE, before the FETCHes.
         gone = await session.host.run_blocking(expunged_since, session.folder.pk, changed_since,
@@ -292,6 +298,16 @@ async def _fetch(session, tag: str, cursor: Cursor, by_uid: bool):
         if position is not None:
             await session.send(b"* %d FETCH " % position + data + b"\r\n")
     await session.ok(tag, f"{'UID ' if by_uid else ''}FETCH completed")
+
+
+def _page(folder_id: int, uids: list[int], partial: tuple[int, int], since: int | None) -> list[int]:
+    """Blocking: RFC 9394 §3.3, the messages of the set at the places the PARTIAL range
+    names (-1 the last), counted among those changed after CHANGEDSINCE when it is given
+    (§3.4): the client pages through what it asked for."""
+    if since is not None:
+        changed = {uid for uid, _modseq, _flags in changes_since(folder_id, since)}
+        uids = [uid for uid in uids if uid in changed]
+    return partial_slice(uids, partial)
 
 
 @command("FETCH", {SELECTED})

@@ -79,6 +79,7 @@ class Session:
         # show a keyword only after it was announced.
         self.keywords: dict[str, str] = {}
         self.saved = array("I")  # RFC 5182: the UIDs of the last SEARCH ... RETURN (SAVE), "$"
+        self.contexts: dict = {}  # RFC 5267 §4.3: searches kept up to date, by tag (searchcontext.py)
         self.rate = CommandRate()  # HOPTHU_COMMANDS_PER_SECOND: a flood waits before it is read
         peer = writer.get_extra_info("peername")
         self.client_ip = peer[0] if peer else None
@@ -95,6 +96,7 @@ class Session:
         self.recent_reported = self.recent.count(self.uids)
         self.keywords = {keyword.lower(): keyword for keyword in keywords}
         self.saved = array("I")  # RFC 5182 §2.1: SELECT and EXAMINE empty "$"
+        self.contexts = {}
         self.state = SELECTED
 
     def close_folder(self):
@@ -103,6 +105,7 @@ class Session:
         self.folder, self.uids, self.readonly = None, array("I"), False
         self.recent, self.recent_reported, self.keywords = RecentUids(), 0, {}
         self.saved = array("I")
+        self.contexts = {}  # RFC 5267 §4.3: updates cease when the folder is no longer selected
 
     def shown_flags(self, uid: int, flags) -> str:
         """A message's flags as a FETCH shows them in this session, \\Recent included."""

@@ -7,7 +7,8 @@
 RFC 4731 (ESEARCH: MIN, MAX, ALL, COUNT, and MODSEQ with CONDSTORE, §3.2), RFC 5267 §3
 (ESORT: the same options for SORT, in sort order), RFC 5267 §4.4 and RFC 9394 (PARTIAL,
 also counted from the last result), RFC 5182 (SAVE: the result becomes "$"). UPDATE and
-CONTEXT (RFC 5267 §4.2-4.3) are parsed here; the live updates are searchcontext.py's.
+CONTEXT (RFC 5267 §4.2-4.3) are parsed here, with the CANCELUPDATE command; the live
+updates are imap/searchcontext.py's.
 
 Results come in as UIDs in the command's order (mailbox order for SEARCH, the requested
 order for SORT) and go out as message numbers or UIDs.
@@ -19,8 +20,12 @@ from dataclasses import dataclass
 
 from ..errors import ImapBad
 from ..parser import MAX_NUMBER, Cursor
+from ..responses import ordered_set
+from ..searchcontext import cancel, open_context
+from ..server import SELECTED, command
 
-OPTIONS = ("MIN", "MAX", "ALL", "COUNT", "SAVE", "PARTIAL")  # RFC 4731 §3.1, RFC 5182 §2.1, RFC 9394 §3.1
+# RFC 4731 §3.1, RFC 5182 §2.1, RFC 9394 §3.1, RFC 5267 §4.2-4.3
+OPTIONS = ("MIN", "MAX", "ALL", "COUNT", "SAVE", "PARTIAL", "UPDATE", "CONTEXT")
 _PARTIAL_RE = re.compile(r"(-?)(\d{1,10}):(-?)(\d{1,10})\Z")
 
 
@@ -105,23 +110,6 @@ def partial_slice(results: list, partial: tuple[int, int]) -> list:
     return results[max(count + last, 0):max(count + first + 1, 0)]
 
 
-def ordered_set(numbers) -> str:
-    """Numbers in the order given as a sequence-set; a range only where they climb by one
-    (RFC 5267 §3.2: 3:4 may stand for 3,4 but never for 4,3)."""
-    out: list[str] = []
-    start = previous = None
-    for number in numbers:
-        if previous is not None and number == previous + 1:
-            previous = number
-            continue
-        if start is not None:
-            out.append(str(start) if start == previous else f"{start}:{previous}")
-        start = previous = number
-    if start is not None:
-        out.append(str(start) if start == previous else f"{start}:{previous}")
-    return ",".join(out)
-
-
 def returned_uids(options: ReturnOptions, uids: list[int]) -> list[int]:
     """The messages a RETURN list gives back, in the results' order: all of them with ALL
     or COUNT; else those of MIN, MAX and PARTIAL (RFC 4731 §3.2 for MODSEQ, RFC 5182
@@ -183,10 +171,27 @@ def save_result(session, options: ReturnOptions, uids: list[int]):
 
 
 async def answer(session, tag: str, by_uid: bool, options: ReturnOptions, uids: list[int],
-                 modseqs: dict[int, int] | None = None):
+                 modseqs: dict[int, int] | None = None, live: tuple | None = None):
     """Send what RETURN asked for about the matching UIDs (in the session's view, in the
-    command's order) and keep "$" if SAVE was asked."""
+    command's order), keep "$" if SAVE was asked, and with UPDATE keep the result up to
+    date from now on; `live` is (criteria, sort order or None) for that."""
     if options.save:
         save_result(session, options, uids)
     if options.answers:
         await session.untagged(esearch_line(session, tag, by_uid, options, uids, modseqs))
+    if options.update:
+        criteria, order = live
+        await open_context(session, tag, by_uid, criteria, order, uids)
+
+
+@command("CANCELUPDATE", {SELECTED})
+async def cmd_cancelupdate(session, tag: str, cursor: Cursor):
+    """Stop the updates of searches by their tags. State: selected. RFC 5267 §4.3.5."""
+    tags = []
+    while cursor.take(b" "):
+        tags.append(cursor.astring().decode("utf-8", "replace"))
+    cursor.end()
+    if not tags:
+        raise ImapBad("CANCELUPDATE needs the tag of at least one search")
+    cancel(session, tags)
+    await session.ok(tag, "Updates cancelled")

@@ -15,6 +15,7 @@ from ..errors import ImapBad, ImapNo
 from ..parser import Cursor
 from ..recent import with_recent
 from ..responses import compact_set, paren
+from ..searchcontext import recheck_touched
 from ..server import SELECTED, command
 from ..structure import body_structure, envelope
 from .condstore import enable_condstore
@@ -297,6 +298,8 @@ async def _fetch(session, tag: str, cursor: Cursor, by_uid: bool):
         position = session.position(uid)
         if position is not None:
             await session.send(b"* %d FETCH " % position + data + b"\r\n")
+    if not session.readonly and any(att.sets_seen for att in atts):
+        await recheck_touched(session, uids)  # \Seen set: RFC 5267 §4.3 ADDTO, REMOVEFROM
     await session.ok(tag, f"{'UID ' if by_uid else ''}FETCH completed")
 
 

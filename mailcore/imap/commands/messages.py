@@ -5,6 +5,7 @@ from mailcore.store.messages import copy_messages, expunge, move_messages, store
 
 from ..errors import ImapBad, ImapNo
 from ..parser import Cursor
+from ..searchcontext import recheck_touched
 from ..server import SELECTED, command
 from .condstore import enable_condstore
 from .mailbox import mailbox_name, store_errors
@@ -56,6 +57,7 @@ async def _store(session, tag: str, cursor: Cursor, by_uid: bool):
             modseq_part = f"MODSEQ ({change.modseq})" if condstore else ""
             items = " ".join(part for part in (uid_part.strip(), flags_part, modseq_part) if part)
             await session.untagged(f"{session.position(change.uid)} FETCH ({items})")
+    await recheck_touched(session, [change.uid for change in changed])  # RFC 5267 §4.3: ADDTO, REMOVEFROM
     code = None
     if failed:
         numbers = failed if by_uid else [n for n in map(session.position, failed) if n is not None]

@@ -15,6 +15,8 @@ from mailcore.store.search.text import base_subject  # noqa: F401  (THREAD's sub
 
 from ..errors import ImapBad
 from ..parser import Cursor
+from ..recent import bind_recent
+from ..searchcontext import refuse_tag_reuse
 from ..server import SELECTED, command
 from .esearch import answer, read_return_options, saving
 from .search import read_charset, read_criteria
@@ -44,26 +46,30 @@ def read_order(cursor: Cursor) -> list[tuple[str, bool]]:
 
 
 def _sort(session, order: list[tuple[str, bool]], cursor: Cursor) -> tuple[tuple, list[int], dict[int, int] | None]:
-    """Blocking: the criteria, the UIDs of the matching messages in the order the criteria
-    give, and their MODSEQs when the search used MODSEQ (for ESORT, RFC 4731 §3.2)."""
-    criteria, uses_modseq = read_criteria(session, cursor)
-    uids = sort_uids(session.folder.pk, session.account.pk, criteria, order)
-    modseqs = dict(search_uids(session.folder.pk, session.account.pk, criteria)) if uses_modseq else None
+    """Blocking: the criteria (live, see search.read_criteria), the UIDs of the matching
+    messages in the order the criteria give, and their MODSEQs when the search used MODSEQ
+    (for ESORT, RFC 4731 §3.2)."""
+    criteria, uses_modseq = read_criteria(session, cursor, live=True)
+    bound = bind_recent(session, criteria)
+    uids = sort_uids(session.folder.pk, session.account.pk, bound, order)
+    modseqs = dict(search_uids(session.folder.pk, session.account.pk, bound)) if uses_modseq else None
     return criteria, uids, modseqs
 
 
 async def _sort_command(session, tag: str, cursor: Cursor, by_uid: bool):
     cursor.sp()
     options = read_return_options(cursor)  # RFC 5267 §3: ESORT
+    if options is not None and options.update:
+        refuse_tag_reuse(session, tag)
     with saving(session, options):
         order = read_order(cursor)
         cursor.sp()
         read_charset(cursor)
-        _criteria, uids, modseqs = await session.host.run_blocking(_sort, session, order, cursor)
+        criteria, uids, modseqs = await session.host.run_blocking(_sort, session, order, cursor)
     uids = [uid for uid in uids if session.position(uid) is not None]
     if options is not None:
         # RFC 5267 §3: the results in an ESEARCH response, in the requested order.
-        await answer(session, tag, by_uid, options, uids, modseqs)
+        await answer(session, tag, by_uid, options, uids, modseqs, live=(criteria, order))
     else:
         numbers = uids if by_uid else [session.position(uid) for uid in uids]
         await session.untagged("SORT" + "".join(f" {n}" for n in numbers))

@@ -78,6 +78,8 @@ class Session:
         # RFC 3501 §7.2.6: keywords announced in FLAGS, by lower-case name; a FETCH may
         # show a keyword only after it was announced.
         self.keywords: dict[str, str] = {}
+        self.saved = array("I")  # RFC 5182: the UIDs of the last SEARCH ... RETURN (SAVE), "$"
+        self.contexts: dict = {}  # RFC 5267 §4.3: searches kept up to date, by tag (searchcontext.py)
         self.rate = CommandRate()  # HOPTHU_COMMANDS_PER_SECOND: a flood waits before it is read
         self.notify = None  # NOTIFY (RFC 5465) in force: a commands.notifications.Notifier
         self.flag_updates = True  # whether updates report others' flag changes (NOTIFY may say no)
@@ -95,6 +97,8 @@ class Session:
         self.recent.add(*recent)
         self.recent_reported = self.recent.count(self.uids)
         self.keywords = {keyword.lower(): keyword for keyword in keywords}
+        self.saved = array("I")  # RFC 5182 §2.1: SELECT and EXAMINE empty "$"
+        self.contexts = {}
         self.state = SELECTED
 
     def close_folder(self):
@@ -102,6 +106,8 @@ class Session:
             self.state = AUTHENTICATED
         self.folder, self.uids, self.readonly = None, array("I"), False
         self.recent, self.recent_reported, self.keywords = RecentUids(), 0, {}
+        self.saved = array("I")
+        self.contexts = {}  # RFC 5267 §4.3: updates cease when the folder is no longer selected
 
     def shown_flags(self, uid: int, flags) -> str:
         """A message's flags as a FETCH shows them in this session, \\Recent included."""

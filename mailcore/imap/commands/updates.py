@@ -15,6 +15,7 @@ from mailcore.store.vanished import changed_since, expunged_since
 
 from ..errors import ImapBad
 from ..responses import compact_set
+from ..searchcontext import add_after_exists, remove_before_expunges
 
 SYSTEM_FLAGS = r"\Answered \Flagged \Deleted \Seen \Draft"
 
@@ -51,6 +52,7 @@ async def sync(session):
     highest, current, changed, recent = found
     session.recent.add(*recent)
     known = session.uids[-1] if session.uids else 0  # messages above this are new: EXISTS covers them
+    contexts = await remove_before_expunges(session, highest, current)  # RFC 5267 §4.3.4
     expunged = await announce(session, current)
     shown = [(uid, modseq, flags) for uid, modseq, flags in changed
              if session.flag_updates and uid <= known and session.position(uid)]
@@ -58,6 +60,7 @@ async def sync(session):
     session.modseq = max([session.modseq, *(modseq for _uid, modseq, _flags in changed)])
     for uid, modseq, flags in shown:
         await session.untagged(unsolicited_fetch(session, uid, modseq, flags))
+    await add_after_exists(session, contexts)  # RFC 5267 §4.3.3: ADDTO after the EXISTS
     if expunged and highest is not None and "QRESYNC" in session.enabled:
         # A VANISHED carries no MODSEQ: tell the client the MODSEQ it is now synced to, so
         # its next SELECT (QRESYNC) starts from here (Dovecot sends the same code).

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from mailcore.service.connlimit import CommandRate, connection_slot
+from mailcore.service.disabled import account_disabled
 from mailcore.service.peers import is_secure
 
 from .errors import ImapBad, ImapBye, ImapError, ImapNo
@@ -150,6 +151,9 @@ class Session:
     async def dispatch(self, pieces) -> bool:
         tag = "*"
         try:
+            if self.account is not None and await account_disabled(self.host, self.account):
+                # Disabled since login (issue 16): the next command ends the session.
+                raise ImapBye("This account is disabled")
             tag, name, cursor = parse_command_start(pieces)
             entry = COMMANDS.get(name)
             if entry is None:

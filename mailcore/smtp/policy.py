@@ -181,16 +181,23 @@ def as_given(text: str, address: Address) -> str:
 
 
 def sender_addresses(account: Account) -> set[str]:
-    """Addresses an account may send as: its own and the aliases that deliver to it."""
+    """Addresses an account may send as: its own and the aliases that deliver to it.
+
+    Only what is enabled now (issue 16): none while the account or its domain is
+    disabled, and no alias, domain alias or alias domain that is disabled."""
+    if not Account.objects.filter(pk=account.pk, active=True, domain__active=True).exists():
+        return set()
     own = f"{account.localpart}@{account.domain.name}"
     allowed = {own.lower()}
     forms = {own.lower(), *(f"{account.localpart}@{alias}".lower()
-                            for alias in account.domain.domain_aliases.values_list("name", flat=True))}
-    aliases = Alias.objects.filter(targets__address__in=forms).exclude(localpart="").select_related("domain")
+                            for alias in account.domain.domain_aliases.filter(active=True).values_list(
+                                "name", flat=True))}
+    aliases = Alias.objects.filter(targets__address__in=forms, active=True, domain__active=True).exclude(
+        localpart="").select_related("domain")
     allowed.update(alias.address.lower() for alias in aliases)
     for alias in aliases:
         allowed.update(f"{alias.localpart}@{name}".lower()
-                       for name in alias.domain.domain_aliases.values_list("name", flat=True))
+                       for name in alias.domain.domain_aliases.filter(active=True).values_list("name", flat=True))
     return allowed
 
 

@@ -7,7 +7,7 @@ one transaction with its row's change: a crash before the commit leaves it waiti
 nothing queued, so after a restart of every process it is sent once. Beat runs
 `send_due` every HOPTHU_SCHEDULED_SWEEP_SECONDS as the safety net for a lost task.
 `cancel()` gives the body back (undo send, or edit: cancel, change, schedule again)
-until the message has left.
+until the message has left. While its account or domain is disabled a message is held.
 """
 import logging
 
@@ -25,6 +25,9 @@ from . import submission
 
 log = logging.getLogger(__name__)
 BATCH = 50
+# A disabled account's or domain's messages are held, not sent and not cancelled: they
+# wait, and leave at the first sweep after it is enabled again (docs/security.md).
+SENDABLE = {"account__active": True, "account__domain__active": True}
 
 
 def schedule(account, raw: bytes, recipients: list[str], send_at, *, client_ip: str | None = None):
@@ -64,7 +67,7 @@ def cancel(account, pk: int) -> bytes:
 def send_due(now=None, batch: int = BATCH) -> int:
     """Send the waiting messages due at now; return how many were handled."""
     now = now or timezone.now()
-    due = list(ScheduledMessage.objects.filter(status=ScheduledMessage.Status.WAITING, send_at__lte=now)
+    due = list(ScheduledMessage.objects.filter(status=ScheduledMessage.Status.WAITING, send_at__lte=now, **SENDABLE)
                .order_by("send_at").values_list("pk", flat=True)[:batch])
     handled = 0
     for pk in due:
@@ -77,10 +80,10 @@ def send_due(now=None, batch: int = BATCH) -> int:
 
 def _send_one(pk: int, now) -> int:
     with transaction.atomic():
-        row = (ScheduledMessage.objects.select_for_update().select_related("account", "blob")
-               .filter(pk=pk, status=ScheduledMessage.Status.WAITING, send_at__lte=now).first())
+        row = (ScheduledMessage.objects.select_for_update(of=("self",)).select_related("account", "blob")
+               .filter(pk=pk, status=ScheduledMessage.Status.WAITING, send_at__lte=now, **SENDABLE).first())
         if row is None:
-            return 0  # sent or cancelled meanwhile
+            return 0  # sent, cancelled or held meanwhile
         try:
             raw = blobs.read(row.blob.digest)
         except FileNotFoundError:  # the body is gone (disk restored from an older backup): nothing to send

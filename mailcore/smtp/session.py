@@ -15,6 +15,7 @@ from aiosmtpd.smtp import SMTP
 from django.conf import settings
 
 from mailcore.service.connlimit import ConnectionCounter, client_key, total_limit
+from mailcore.service.disabled import account_disabled
 from mailcore.service.peers import is_secure
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,9 @@ class MailSession(SMTP):
         self._refused = False
         # We enforce TLS-before-AUTH ourselves: aiosmtpd can't see implicit TLS.
         super().__init__(handler, auth_require_tls=False, **kwargs)
+        # aiosmtpd dispatches each command through this table (1.4.6): every command of a
+        # submission session first checks that its account is still enabled (issue 16).
+        self._smtp_methods = {name: self._while_enabled(method) for name, method in self._smtp_methods.items()}
 
     async def push(self, status) -> None:
         """RFC 2034 §3: once ENHANCEDSTATUSCODES is advertised, every reply but the greeting
@@ -86,6 +90,26 @@ class MailSession(SMTP):
             await super().smtp_HELO(hostname)
         finally:
             self._in_helo = False
+
+    def _while_enabled(self, method):
+        async def command(arg):
+            if await self._account_disabled():
+                log.info("closing the SMTP session of %s: its account is disabled", self.client_ip())
+                await self.push(f"421 4.7.0 {settings.HOPTHU_HOSTNAME} This account is disabled; closing the "
+                                "connection")
+                self.transport.close()  # RFC 5321 §3.8: 421, then the server closes
+                return
+            await method(arg)
+
+        return command
+
+    async def _account_disabled(self) -> bool:
+        """A submission session's account (or its domain) disabled since AUTH; the relay
+        port's sessions hold relay tokens, not accounts."""
+        if self.mode not in ("submission", "submissions") or self.session is None \
+                or not self.session.authenticated:
+            return False
+        return await account_disabled(self.event_handler.host, self.session.auth_data)
 
     @property
     def offers_auth(self) -> bool:

@@ -20,6 +20,7 @@ from django.conf import settings
 from mailcore.service.connlimit import CommandRate, connection_slot
 from mailcore.service.disabled import account_disabled
 from mailcore.service.peers import is_secure
+from mailcore.service.proxied import came_over_tls
 
 from .errors import ImapBad, ImapBye, ImapError, ImapNo
 from .parser import parse_command_start
@@ -198,7 +199,8 @@ async def serve(host, reader, writer, implicit_tls=False):
                 # RFC 5530 §3: UNAVAILABLE, the server can't serve this client now.
                 writer.write(ImapBye(refusal, code="UNAVAILABLE").reply())
                 return
-            await Session(host, reader, writer, implicit_tls=implicit_tls).run()
+            # A proxy that ended the client's TLS counts as TLS (service/proxied.py).
+            await Session(host, reader, writer, implicit_tls=implicit_tls or came_over_tls(writer)).run()
         except (ConnectionError, ssl.SSLError, asyncio.IncompleteReadError):
             pass
         finally:

@@ -15,6 +15,7 @@ from mailcore.auth.sasl import decode_plain
 from mailcore.service.connlimit import CommandRate, connection_slot
 from mailcore.service.disabled import account_disabled
 from mailcore.service.peers import is_secure
+from mailcore.service.proxied import came_over_tls
 from mailcore.service.tls import server_context
 from mailcore.store.errors import MessageNotFound
 from mailcore.store.maildrop import open_maildrop, read_message
@@ -290,7 +291,8 @@ async def serve(host, reader, writer, implicit_tls=False):
             writer.write(f"-ERR [SYS/TEMP] {refusal}\r\n".encode())  # RFC 3206 §4: a temporary refusal
             writer.close()
             return
-        session = Pop3Session(host, reader, writer, implicit_tls)
+        # A proxy that ended the client's TLS counts as TLS (service/proxied.py).
+        session = Pop3Session(host, reader, writer, implicit_tls or came_over_tls(writer))
         try:
             await session.run()
         except (ConnectionError, OSError):

@@ -17,6 +17,7 @@ from django.conf import settings
 from mailcore.service.connlimit import ConnectionCounter, client_key, total_limit
 from mailcore.service.disabled import account_disabled
 from mailcore.service.peers import is_secure
+from mailcore.service.proxied import came_over_tls
 
 log = logging.getLogger(__name__)
 # SMTP's own count: a busy office's IMAP connections must not use up its MX allowance.
@@ -127,6 +128,8 @@ class MailSession(SMTP):
         """Count the client's connections (HOPTHU_SMTP_MAX_CONNECTIONS_PER_IP, as Postfix's
         smtpd_client_connection_count_limit); over the limit, 421 and close (RFC 5321
         §3.8). STARTTLS calls this again for the same connection: counted once."""
+        if came_over_tls(transport):  # a proxy ended the client's TLS (service/proxied.py)
+            self.implicit_tls, self.tls_context = True, None
         if self._slot is None and not self._refused:
             peer = transport.get_extra_info("peername")
             key = client_key(peer[0] if isinstance(peer, tuple) else None)

@@ -1,5 +1,6 @@
 """A mail core with every protocol listener on free loopback ports (SMTP, IMAP, POP3), for
 the tests that try an attack over each of them."""
+import contextlib
 import smtplib
 
 import pytest
@@ -13,10 +14,19 @@ PORTS = ("smtp", "submission", "submissions", "relay", "imap", "imaps", "pop3", 
 
 
 @pytest.fixture
-def mail_core(settings, tmp_path, transactional_db):
-    settings.HOPTHU_HOSTNAME = "mx.example.test"
-    with running_host(settings, tmp_path, [*SMTP, *IMAP, *POP3], PORTS) as host:
-        yield host
+def mail_core_factory(settings, tmp_path, transactional_db):
+    """Start the mail core (once) when called: a test sets what the listeners read first."""
+    with contextlib.ExitStack() as stack:
+        def start():
+            settings.HOPTHU_HOSTNAME = "mx.example.test"
+            return stack.enter_context(running_host(settings, tmp_path, [*SMTP, *IMAP, *POP3], PORTS))
+
+        yield start
+
+
+@pytest.fixture
+def mail_core(mail_core_factory):
+    return mail_core_factory()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ field; on implicit-TLS ports the header comes first, TLS after it. Real clients 
 poplib, smtplib) behind real headers on real sockets; the "proxy" is 127.0.0.1."""
 import imaplib
 import smtplib
+import ssl
 
 import pytest
 
@@ -140,3 +141,43 @@ def test_a_v2_local_header_is_the_proxys_own_connection(proxied_core, alice):
     client = proxied.IMAP4(HOST, proxied_core.ports["imap"], proxied.v2("203.0.113.9", local=True))
     assert client.login("alice@example.test", PASSWORD)[0] == "OK"  # loopback is secure in the tests
     client.logout()
+
+
+def test_a_command_in_the_same_segment_as_the_header_is_not_lost(proxied_core):
+    """A proxy forwards what the client sent right behind its header."""
+    sock = proxied.connect(HOST, proxied_core.ports["imap"], 10)
+    sock.sendall(proxied.v1("203.0.113.9") + b"a1 NOOP\r\n")
+    received = b""
+    while b"a1 OK" not in received:
+        chunk = sock.recv(4096)
+        assert chunk, received
+        received += chunk
+    assert received.startswith(b"* OK ")
+
+
+def test_a_tls_hello_in_the_same_segment_as_the_header_is_not_lost(proxied_core):
+    """On an implicit-TLS port the client's first TLS record may come with the header:
+    it is fed to the handshake, not dropped."""
+    sock = proxied.connect(HOST, proxied_core.ports["imaps"], 10)
+    bio_in, bio_out = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = tls_context().wrap_bio(bio_in, bio_out, server_hostname=HOST)
+    with pytest.raises(ssl.SSLWantReadError):
+        tls.do_handshake()
+    sock.sendall(proxied.v2("203.0.113.9") + bio_out.read())  # one write: header and ClientHello
+    while True:
+        data = sock.recv(65536)
+        assert data, "the server closed the connection during the handshake"
+        bio_in.write(data)
+        try:
+            tls.do_handshake()
+            break
+        except ssl.SSLWantReadError:
+            sock.sendall(bio_out.read())
+    sock.sendall(bio_out.read())
+    greeting = b""
+    while b"\r\n" not in greeting:
+        try:
+            greeting += tls.read(4096)
+        except ssl.SSLWantReadError:
+            bio_in.write(sock.recv(65536))
+    assert greeting.startswith(b"* OK ")

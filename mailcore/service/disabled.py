@@ -19,7 +19,14 @@ _refreshing: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
 
 async def account_disabled(host, account) -> bool:
     """True if account (loaded at login, with domain_id) or its domain is disabled now."""
-    if disabled.is_stale():
+    refreshed = disabled.is_stale()
+    if refreshed:
+        await _refresh(host)
+    if not disabled.is_disabled(account.pk, account.domain_id):
+        return False
+    if not refreshed:
+        # "Disabled" ends the session: not on a snapshot that may be a few seconds old,
+        # when the account was enabled again elsewhere and has just logged in.
         await _refresh(host)
     return disabled.is_disabled(account.pk, account.domain_id)
 

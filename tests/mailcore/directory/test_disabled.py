@@ -65,3 +65,28 @@ def test_another_process_is_seen_after_the_cache_time(alice, settings):
     assert disabled.is_stale()
     disabled.refresh()
     assert disabled.is_disabled(alice.pk, alice.domain_id)
+
+
+def test_a_session_is_not_ended_on_an_old_disabled_answer(alice, settings):
+    """Enabled again in another process and logged in at once: the snapshot may still say
+    disabled; a "disabled" answer is read again before it ends a session."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db.models import F
+
+    from mailcore.directory.models import Account, DisabledGeneration
+    from mailcore.service.disabled import account_disabled
+
+    settings.HOPTHU_DIRECTORY_CACHE_SECONDS = 3600
+    set_account_active("alice@example.test", False)
+    disabled.refresh()
+    Account.objects.filter(pk=alice.pk).update(active=True)  # another process enables her
+    DisabledGeneration.objects.update(value=F("value") + 1)
+
+    class Host:
+        async def run_blocking(self, func):
+            return await asyncio.get_running_loop().run_in_executor(pool, func)
+
+    with ThreadPoolExecutor(1) as pool:
+        assert asyncio.run(account_disabled(Host(), alice)) is False

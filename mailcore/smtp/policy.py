@@ -183,8 +183,8 @@ def as_given(text: str, address: Address) -> str:
 def sender_addresses(account: Account) -> set[str]:
     """Addresses an account may send as: its own and the aliases that deliver to it.
 
-    Only what is enabled now (issue 16): none while the account or its domain is
-    disabled, and no alias, domain alias or alias domain that is disabled."""
+    Only what is enabled now (issue 16): nothing while the account or its domain is
+    disabled, and no alias that is disabled or at a disabled domain or domain alias."""
     if not Account.objects.filter(pk=account.pk, active=True, domain__active=True).exists():
         return set()
     own = f"{account.localpart}@{account.domain.name}"

@@ -11,7 +11,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_size, env_str, secret_from_file
+from .env import env_bool, env_int, env_list, env_networks, env_size, env_str, secret_from_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("HOPTHU_VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -291,6 +291,11 @@ HOPTHU_SMTP_MAX_CONNECTIONS_PER_IP = env_int("HOPTHU_SMTP_MAX_CONNECTIONS_PER_IP
 # AUTH without TLS from 127.0.0.1: off by default, since a TLS proxy or a local process
 # on the same host would pass for "secure"; `make run` (scripts/serve) turns it on.
 HOPTHU_LOOPBACK_IS_SECURE = env_bool("HOPTHU_LOOPBACK_IS_SECURE", False)
+# The TCP proxies / load balancers in front of the mail listeners (CIDRs, comma-separated;
+# empty: off). Their connections begin with a PROXY protocol header (v1 or v2) naming the
+# real client; anyone else's may not (mailcore/service/proxied.py, docs/security.md).
+HOPTHU_PROXY_NETWORKS = env_networks("HOPTHU_PROXY_NETWORKS")
+HOPTHU_PROXY_TIMEOUT = env_int("HOPTHU_PROXY_TIMEOUT", 5)  # seconds for a proxy to send its header
 HOPTHU_QUEUE_LIFETIME_SECONDS = env_int("HOPTHU_QUEUE_LIFETIME_SECONDS", 5 * 86400)
 HOPTHU_DELIVERY_SWEEP_SECONDS = env_int("HOPTHU_DELIVERY_SWEEP_SECONDS", 5)
 # Local delivery in its own process (a second core) or in the mail core's thread pool.

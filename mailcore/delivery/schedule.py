@@ -46,9 +46,14 @@ def take_back(account, pk: int) -> bytes:
     return raw
 
 
+# A disabled account's or domain's messages are held, not sent and not cancelled: they
+# wait, and leave at the first sweep after it is enabled again (docs/security.md).
+SENDABLE = {"account__active": True, "account__domain__active": True}
+
+
 def due(now, limit: int) -> list[int]:
-    """The ids of the waiting rows due at now, the earliest first."""
-    return list(ScheduledMessage.objects.filter(status=Status.WAITING, send_at__lte=now)
+    """The ids of the waiting rows due at now and sendable, the earliest first."""
+    return list(ScheduledMessage.objects.filter(status=Status.WAITING, send_at__lte=now, **SENDABLE)
                 .order_by("send_at").values_list("pk", flat=True)[:limit])
 
 
@@ -59,10 +64,10 @@ def send_one(pk: int, now, send: Callable[[object, bytes, list[str], str | None]
     One transaction: any other error leaves the row waiting and nothing sent. Returns 1
     when the row was handled, 0 when it was sent or cancelled meanwhile."""
     with transaction.atomic():
-        row = (ScheduledMessage.objects.select_for_update().select_related("account", "blob")
-               .filter(pk=pk, status=Status.WAITING, send_at__lte=now).first())
+        row = (ScheduledMessage.objects.select_for_update(of=("self",)).select_related("account", "blob")
+               .filter(pk=pk, status=Status.WAITING, send_at__lte=now, **SENDABLE).first())
         if row is None:
-            return 0
+            return 0  # sent, cancelled or held meanwhile
         try:
             raw = blobs.read(row.blob.digest)
         except FileNotFoundError:  # the body is gone (disk restored from an older backup): nothing to send

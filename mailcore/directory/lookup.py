@@ -102,16 +102,23 @@ def local_recipient(domain: Domain, localpart: str) -> LocalRecipient:
 
 def sender_addresses(account: Account) -> set[str]:
     """Addresses (lower case) an account may send as: its own, and those of the aliases
-    that deliver to it (the catch-all aside), at the alias's domain and its domain aliases."""
+    that deliver to it (the catch-all aside), at the alias's domain and its domain aliases.
+
+    Only what is enabled now (issue 16): nothing while the account or its domain is
+    disabled, and no alias that is disabled or at a disabled domain or domain alias."""
+    if not Account.objects.filter(pk=account.pk, active=True, domain__active=True).exists():
+        return set()
     own = f"{account.localpart}@{account.domain.name}"
     allowed = {own.lower()}
     forms = {own.lower(), *(f"{account.localpart}@{alias}".lower()
-                            for alias in account.domain.domain_aliases.values_list("name", flat=True))}
-    aliases = Alias.objects.filter(targets__address__in=forms).exclude(localpart="").select_related("domain")
+                            for alias in account.domain.domain_aliases.filter(active=True).values_list(
+                                "name", flat=True))}
+    aliases = Alias.objects.filter(targets__address__in=forms, active=True, domain__active=True).exclude(
+        localpart="").select_related("domain")
     allowed.update(alias.address.lower() for alias in aliases)
     for alias in aliases:
         allowed.update(f"{alias.localpart}@{name}".lower()
-                       for name in alias.domain.domain_aliases.values_list("name", flat=True))
+                       for name in alias.domain.domain_aliases.filter(active=True).values_list("name", flat=True))
     return allowed
 
 

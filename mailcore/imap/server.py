@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from mailcore.service.connlimit import CommandRate, connection_slot
+from mailcore.service.disabled import account_disabled
 from mailcore.service.peers import is_secure
+from mailcore.service.proxied import came_over_tls
 
 from .errors import ImapBad, ImapBye, ImapError, ImapNo
 from .parser import parse_command_start
@@ -162,6 +164,9 @@ class Session:
     async def dispatch(self, pieces) -> bool:
         tag = "*"
         try:
+            if self.account is not None and await account_disabled(self.host, self.account):
+                # Disabled since login (issue 16): the next command ends the session.
+                raise ImapBye("This account is disabled")
             tag, name, cursor = parse_command_start(pieces)
             entry = COMMANDS.get(name)
             if entry is None:
@@ -211,7 +216,8 @@ async def serve(host, reader, writer, implicit_tls=False):
                 # RFC 5530 §3: UNAVAILABLE, the server can't serve this client now.
                 writer.write(ImapBye(refusal, code="UNAVAILABLE").reply())
                 return
-            session = Session(host, reader, writer, implicit_tls=implicit_tls)
+            # A proxy that ended the client's TLS counts as TLS (service/proxied.py).
+            session = Session(host, reader, writer, implicit_tls=implicit_tls or came_over_tls(writer))
             try:
                 await session.run()
             finally:

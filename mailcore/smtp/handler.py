@@ -21,6 +21,7 @@ from . import policy, refusals, submission
 from .auth import SubmissionAuth
 from .checks import check_message, strip_forged_results
 from .committer import GroupCommitter
+from .originator import originator_refusal
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +215,9 @@ def _check_from_header(raw: bytes, may_send_as) -> str | None:
     from mailcore.mime.fields import parse_fields
     from mailcore.mime.structure import split_header
 
+    refusal = originator_refusal(raw)  # exactly one From field (RFC 5322 §3.6)
+    if refusal is not None:
+        return refusal.reply
     headers = parse_fields(raw[:split_header(raw, 0, len(raw))])
     senders = headers.addresses("from")
     if not senders:

@@ -7,7 +7,8 @@ is due, each message in one transaction with its row's change (delivery/schedule
 crash before the commit leaves it waiting and nothing queued, so after a restart of
 every process it is sent once. Beat runs `send_due` every HOPTHU_SCHEDULED_SWEEP_SECONDS
 as the safety net for a lost task. `cancel()` gives the body back (undo send, or edit:
-cancel, change, schedule again) until the message has left.
+cancel, change, schedule again) until the message has left. While its account or domain
+is disabled a message is held (delivery/schedule.py SENDABLE).
 """
 import logging
 

@@ -17,7 +17,9 @@ from aiosmtpd.smtp import SMTP
 from django.conf import settings
 
 from mailcore.service.connlimit import ConnectionCounter, client_key, total_limit
+from mailcore.service.disabled import account_disabled
 from mailcore.service.peers import is_secure
+from mailcore.service.proxied import came_over_tls
 
 log = logging.getLogger(__name__)
 # SMTP's own count: a busy office's IMAP connections must not use up its MX allowance.
@@ -69,6 +71,9 @@ class MailSession(SMTP):
         # What EHLO advertises as SIZE and MAIL's SIZE= is held to (aiosmtpd reads
         # data_size_limit for both); the handler holds the data to it (handler.py).
         self.message_size_limit = self.data_size_limit
+        # aiosmtpd dispatches each command through this table (1.4.6): every command of a
+        # submission session first checks that its account is still enabled (issue 16).
+        self._smtp_methods = {name: self._while_enabled(method) for name, method in self._smtp_methods.items()}
 
     async def push(self, status) -> None:
         """RFC 2034 §3: once ENHANCEDSTATUSCODES is advertised, every reply but the greeting
@@ -99,6 +104,26 @@ class MailSession(SMTP):
         finally:
             self._in_helo = False
 
+    def _while_enabled(self, method):
+        async def command(arg):
+            if await self._account_disabled():
+                log.info("closing the SMTP session of %s: its account is disabled", self.client_ip())
+                await self.push(f"421 4.7.0 {settings.HOPTHU_HOSTNAME} This account is disabled; closing the "
+                                "connection")
+                self.transport.close()  # RFC 5321 §3.8: 421, then the server closes
+                return
+            await method(arg)
+
+        return command
+
+    async def _account_disabled(self) -> bool:
+        """A submission session's account (or its domain) disabled since AUTH; the relay
+        port's sessions hold relay tokens, not accounts."""
+        if self.mode not in ("submission", "submissions") or self.session is None \
+                or not self.session.authenticated:
+            return False
+        return await account_disabled(self.event_handler.host, self.session.auth_data)
+
     @property
     def offers_auth(self) -> bool:
         return self.mode != "mx"
@@ -115,6 +140,8 @@ class MailSession(SMTP):
         """Count the client's connections (HOPTHU_SMTP_MAX_CONNECTIONS_PER_IP, as Postfix's
         smtpd_client_connection_count_limit); over the limit, 421 and close (RFC 5321
         §3.8). STARTTLS calls this again for the same connection: counted once."""
+        if came_over_tls(transport):  # a proxy ended the client's TLS (service/proxied.py)
+            self.implicit_tls, self.tls_context = True, None
         if self._slot is None and not self._refused:
             peer = transport.get_extra_info("peername")
             key = client_key(peer[0] if isinstance(peer, tuple) else None)

@@ -20,6 +20,7 @@ from mailcore.mime.fields import parse_fields
 from mailcore.mime.structure import split_header
 
 from . import policy
+from .originator import originator_refusal
 
 MAX_RECIPIENTS = 1000
 # A header field: its first line and any folded continuation lines (RFC 5322 §2.2.3).
@@ -40,6 +41,9 @@ def check(account, raw: bytes, count_rate: bool = True) -> None:
 
     count_rate=False checks the From only (a message scheduled for later counts when it
     leaves)."""
+    refusal = originator_refusal(raw)  # exactly one From field (RFC 5322 §3.6)
+    if refusal is not None:
+        raise Refused(refusal.reply, "from", refusal.message)
     headers = parse_fields(raw[:split_header(raw, 0, len(raw))])
     senders = headers.addresses("from")
     if not senders:

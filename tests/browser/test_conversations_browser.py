@@ -7,12 +7,12 @@ import pytest
 
 from mailcore.store.models import Message
 from tests.browser.conftest import sign_in
-from tests.browser.screenshots import screenshot
+from tests.browser.screenshots import DESKTOP, PHONE, screenshot
 from tests.support.sample_mailbox import THREAD_SUBJECT, fill
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-SIZES = {"desktop": {"width": 1366, "height": 800}, "phone": {"width": 390, "height": 844}}
+SIZES = {"desktop": DESKTOP, "phone": PHONE}
 NO_SIDEWAYS_SCROLL = "() => document.scrollingElement.scrollWidth <= window.innerWidth"
 
 
@@ -68,7 +68,7 @@ def test_the_count_of_a_conversation_is_readable(page, inbox):
     assert float(style[2].rstrip("px")) >= 12
     assert count.bounding_box()["width"] >= 16
     assert page.locator(".folder-count").inner_text().endswith("conversations")
-    screenshot(page, f"webmail-conversations-{page.size_name}")
+    screenshot(page, f"webmail-conversations-{page.size_name}", full_page=False)
 
 
 def test_a_conversation_opens_stacked_newest_open_older_folded(page, inbox, alice):

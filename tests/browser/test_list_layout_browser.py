@@ -8,14 +8,12 @@ import pytest
 from mailcore.store.append import append
 from mailcore.store.models import Message
 from tests.browser.conftest import sign_in
-from tests.browser.screenshots import screenshot
+from tests.browser.screenshots import DESKTOP, PHONE, screenshot
 from tests.support.sample_mailbox import fill
 from tests.webmail.mailbox.conftest import make_raw
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-DESKTOP = {"width": 1366, "height": 800}
-PHONE = {"width": 390, "height": 844}
 LONG_PREVIEW = "Xin chào chị Alice, " + "đây là một đoạn văn dài để thử phần xem trước của thư. " * 5
 
 NO_SIDEWAYS_SCROLL = "() => document.scrollingElement.scrollWidth <= window.innerWidth"
@@ -59,7 +57,7 @@ def test_the_desktop_list_uses_the_width_and_no_column_is_stuck_at_160_px(page, 
     assert 180 <= widths["from"] <= 240 < widths["subject"] / 2 + 10 and widths["date"] < 130
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     assert page.errors == [] and page.csp_reports == []
-    screenshot(page, "webmail-list-desktop")
+    screenshot(page, "webmail-list-desktop", full_page=False)
 
 
 def test_a_subject_that_fits_is_shown_whole_and_the_preview_follows_in_grey(page, alice):
@@ -141,7 +139,7 @@ def test_on_a_phone_each_message_is_a_card(page, alice):
         assert subject["y"] >= sender["y"] + sender["height"] - 2  # then the subject
         assert preview["y"] >= subject["y"] + subject["height"] - 2  # then the preview
         assert subject["width"] > 200 and preview["width"] > 200  # not three characters a cell
-    screenshot(page, "webmail-list-phone")
+    screenshot(page, "webmail-list-phone", full_page=False)
     page.locator("table.messages tbody tr").first.locator("a.open").click()
     page.wait_for_url("**/mail/folder/*/*/")
 
@@ -160,7 +158,7 @@ def test_on_a_phone_the_bulk_actions_are_one_row_and_a_menu(page, alice):
     panel = box(menu)
     assert panel["x"] >= 0 and panel["x"] + panel["width"] <= PHONE["width"]
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
-    screenshot(page, "webmail-list-phone-menu")
+    screenshot(page, "webmail-list-phone-menu", full_page=False)
     menu.locator("button[value=read]").click()
     page.wait_for_selector("text=1 message marked read.")
     assert Message.objects.get(subject="Báo giá máy chủ mới").seen

@@ -4,11 +4,11 @@ the webmail layout, at 1366×800 and 390×844."""
 import pytest
 
 from tests.browser.conftest import sign_in
-from tests.browser.screenshots import screenshot
+from tests.browser.screenshots import DESKTOP, PHONE, screenshot
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-SIZES = {"desktop": {"width": 1366, "height": 800}, "phone": {"width": 390, "height": 844}}
+SIZES = {"desktop": DESKTOP, "phone": PHONE}
 NO_SIDEWAYS_SCROLL = "() => document.scrollingElement.scrollWidth <= window.innerWidth"
 ACCOUNT_PAGES = {"password": "/accounts/password/change/", "two-factor": "/accounts/2fa/",
                  "sessions": "/accounts/sessions/"}
@@ -56,7 +56,7 @@ def test_question_mark_shows_the_shortcuts_and_escape_closes_them(signed_in):
     assert frame["x"] >= 0 and frame["x"] + frame["width"] <= page.viewport_size["width"]
     page.keyboard.press("c")  # other shortcuts sleep while the overlay is up
     assert page.url == address and dialog.evaluate("el => el.open")
-    screenshot(page, f"webmail-shortcuts-{page.size_name}")
+    screenshot(page, f"webmail-shortcuts-{page.size_name}", full_page=False)
     page.keyboard.press("Escape")
     assert not dialog.evaluate("el => el.open")
     assert not dialog.is_visible()
@@ -78,7 +78,7 @@ def test_account_security_pages_stay_inside_the_webmail(signed_in, name):
     assert page.locator(".account-tabs a[aria-current=page]").count() == 1
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     if name == "sessions":
-        screenshot(page, f"webmail-sessions-{page.size_name}")
+        screenshot(page, f"webmail-sessions-{page.size_name}", full_page=False)
     if page.size_name == "desktop":
         assert page.locator("#wm-sidebar").is_visible()
         nav = page.locator("#wm-sidebar").bounding_box()

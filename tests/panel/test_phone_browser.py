@@ -3,11 +3,10 @@ than the screen scrolls inside its own box (panel.css), the page around it does 
 import pytest
 
 from tests.browser.conftest import browser, page, sign_in_admin, web  # noqa: F401 (fixtures)
-from tests.browser.screenshots import screenshot
+from tests.browser.screenshots import PHONE, screenshot
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 NO_SIDEWAYS_SCROLL = "() => document.scrollingElement.scrollWidth <= window.innerWidth"
 PAGES = ["/panel/", "/panel/domains/", "/panel/domains/add/", "/panel/domains/admins/", "/panel/domains/example.test/",
          "/panel/dns/example.test/", "/panel/accounts/", "/panel/accounts/new/", "/panel/accounts/import/",
@@ -37,5 +36,5 @@ def test_no_panel_page_scrolls_sideways_on_a_phone(phone_admin, alice):
     table = ui.locator("table.list")
     assert table.evaluate("el => getComputedStyle(el).overflowX") == "auto"
     assert table.bounding_box()["x"] + table.bounding_box()["width"] <= PHONE["width"]
-    screenshot(ui, "panel-accounts-phone")
+    screenshot(ui, "panel-accounts-phone", full_page=False)
     assert ui.errors == [] and ui.csp_reports == []

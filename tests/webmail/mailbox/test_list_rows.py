@@ -103,3 +103,14 @@ def test_on_a_phone_the_menu_has_the_sort_order(alice_client, put, inbox):
     sort_menu = html[html.index('class="menu-sort'):]
     assert 'href="?sort=from&amp;dir=asc&amp;page=1"' in sort_menu
     assert re.search(r'href="\?sort=size&amp;dir=asc&amp;page=1" aria-current="true"', sort_menu)
+
+
+def test_sent_shows_and_sorts_by_the_recipients(alice_client, put, alice):
+    from mailcore.store.folders import get_folder
+
+    sent = get_folder(alice.pk, "Sent")
+    put(folder="Sent", subject="to Minh", to="Phạm Minh <minh@example.org>")
+    html = alice_client.get(f"/mail/folder/{sent.pk}/").content.decode()
+    assert re.search(r'<th class="from" scope="col"><a href="\?sort=to&amp;[^"]*">To</a></th>', html)
+    sort_menu = html[html.index('class="menu-sort'):]
+    assert "sort=from" not in sort_menu  # the menu offers what the column shows

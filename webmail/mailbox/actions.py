@@ -71,7 +71,7 @@ def perform(request, folder, action: str, uids: list[int]) -> int:
     if action in targets:
         return _move(request, folder, uids, special_folder(account, targets[action]))
     if action == "move":
-        target_id = request.POST.get("target", "")
+        target_id = request.POST.get("move_to") or request.POST.get("target", "")
         target = lookup.folder_by_id(account.pk, target_id)
         return _move(request, folder, uids, target)
     raise StoreError(_("Unknown action."))
@@ -95,7 +95,8 @@ DONE = {
 @account_required
 def act(request, folder_id):
     folder = folder_or_404(request, folder_id)
-    action = request.POST.get("action", "")
+    # A "Move to" menu entry is one button, so it names its folder alone (move_to=<id>).
+    action = "move" if request.POST.get("move_to") else request.POST.get("action", "")
     uids = selected_uids(request, folder)
     wants_json = request.headers.get("Accept", "").startswith("application/json")
     try:

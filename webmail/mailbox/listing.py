@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from mailcore.store import listing
-from mailcore.store.folders import get_folder, list_folders
+from mailcore.store.folders import get_folder
 from mailcore.store.models import INBOX
 from webmail.access import account_required, folder_or_404
 from webmail.models import preferences_for
@@ -27,10 +27,17 @@ def list_params(request) -> dict:
     }
 
 
+def list_url(request) -> str:
+    """This list's address without the live-update flag: where actions come back to."""
+    query = request.GET.copy()
+    query.pop("fragment", None)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
 def _list_context(request, folder, page, params, conversations=False) -> dict:
     return {
         "folder": folder, "page": page, "params": params, "conversations": conversations,
-        "sort_labels": SORT_LABELS, "move_targets": list_folders(request.account.pk),
+        "sort_labels": SORT_LABELS, "list_url": list_url(request),
         "page_number": params["page"], "shows_recipients": folder.special_use in ("\\Sent", "\\Drafts"),
     }
 
@@ -58,19 +65,9 @@ def folder_view(request, folder_id):
     else:
         page = listing.folder_page(folder.pk, params["sort"], params["descending"], offset, size)
         conversations = False
-    return _render_list(request, _list_context(request, folder, page, params, conversations))
-
-
-@account_required
-def thread_view(request, folder_id, thread):
-    folder = folder_or_404(request, folder_id)
-    rows = listing.thread_messages(folder, thread)
-    if not rows:
-        return redirect("webmail:folder", folder.pk)
-    page = listing.Page(rows, len(rows), 0, len(rows))
-    context = _list_context(request, folder, page, list_params(request))
-    context["thread"] = rows[-1]
-    return render(request, "webmail/mailbox/folder.html", context)
+    context = _list_context(request, folder, page, params, conversations)
+    context["grouping"] = preferences.conversations
+    return _render_list(request, context)
 
 
 @account_required

@@ -5,7 +5,6 @@ from . import actions, folders, listing
 urlpatterns = [
     path("", listing.index, name="index"),
     path("folder/<int:folder_id>/", listing.folder_view, name="folder"),
-    path("folder/<int:folder_id>/thread/<str:thread>/", listing.thread_view, name="thread"),
     path("folder/<int:folder_id>/act/", actions.act, name="act"),
     path("conversations/", listing.toggle_conversations, name="toggle_conversations"),
     path("poll/", listing.poll, name="poll"),

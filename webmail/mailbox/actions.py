@@ -91,18 +91,71 @@ DONE = {
 }
 
 
+def posted_action(request) -> str:
+    # A "Move to" menu entry is one button, so it names its folder alone (move_to=<id>).
+    return "move" if request.POST.get("move_to") else request.POST.get("action", "")
+
+
 @require_POST
 @account_required
 def act(request, folder_id):
     folder = folder_or_404(request, folder_id)
-    # A "Move to" menu entry is one button, so it names its folder alone (move_to=<id>).
-    action = "move" if request.POST.get("move_to") else request.POST.get("action", "")
+    action = posted_action(request)
     uids = selected_uids(request, folder)
-    wants_json = request.headers.get("Accept", "").startswith("application/json")
-    try:
+
+    def run():
         if not uids and action != "empty":
             raise StoreError(_("Select at least one message."))
-        count = perform(request, folder, action, uids)
+        return perform(request, folder, action, uids)
+
+    return _answer(request, action, run, reverse("webmail:folder", args=[folder.pk]))
+
+
+def found_by_folder(request) -> list[tuple[Folder, list[int]]]:
+    """The posted search results (message=<folder id>:<uid>), grouped by the account's folders;
+    ids of folders the account doesn't own are dropped."""
+    wanted: dict[int, set[int]] = {}
+    for value in request.POST.getlist("message")[:5000]:
+        folder_id, _sep, uid = value.partition(":")
+        if folder_id.isdigit() and uid.isdigit():
+            wanted.setdefault(int(folder_id), set()).add(int(uid))
+    grouped = []
+    for folder_id, uids in sorted(wanted.items()):
+        folder = lookup.folder_by_id(request.account.pk, folder_id)
+        if folder is not None:
+            grouped.append((folder, sorted(uids)))
+    return grouped
+
+
+@require_POST
+@account_required
+def act_on_found(request):
+    """The folder list's bulk actions on search results, which may span folders: each
+    folder's share is done as that folder's own action would do it (delete in Trash
+    removes for good, elsewhere moves to Trash)."""
+    action = posted_action(request)
+    grouped = found_by_folder(request)
+
+    def run():
+        if action == "empty":
+            raise StoreError(_("Unknown action."))
+        if not grouped:
+            raise StoreError(_("Select at least one message."))
+        count = 0
+        for folder, uids in grouped:
+            if action == "move" and str(folder.pk) == (request.POST.get("move_to") or request.POST.get("target")):
+                continue  # already there
+            count += perform(request, folder, action, uids)
+        return count
+
+    return _answer(request, action, run, reverse("webmail:search"))
+
+
+def _answer(request, action, run, fallback):
+    """Run the action; answer JSON to script, else a message and a redirect to the list."""
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    try:
+        count = run()
     except StoreError as error:
         text = " ".join(error.messages)
         if wants_json:
@@ -115,5 +168,5 @@ def act(request, folder_id):
         messages.success(request, text)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        target = reverse("webmail:folder", args=[folder.pk])
+        target = fallback
     return redirect(target)

@@ -13,7 +13,7 @@ from webmail.access import account_required, folder_or_404
 from webmail.models import preferences_for
 from webmail.sidebar import folder_entries
 
-SORT_LABELS = {"date": _("Date"), "from": _("From"), "to": _("To"), "subject": _("Subject"), "size": _("Size")}
+SORT_LABELS = {"date": _("Received"), "from": _("From"), "to": _("To"), "subject": _("Subject"), "size": _("Size")}
 MAX_PAGE = 100_000
 
 
@@ -72,12 +72,15 @@ def folder_view(request, folder_id):
 
 @account_required
 def search(request):
+    """Search results: the folder list's table and bulk actions (acting through search/act/),
+    with a Folder column when the page's messages come from more than one folder."""
     query = request.GET.get("q", "").strip()
     params = list_params(request)
     inbox = get_folder(request.account.pk, INBOX)
     size = preferences_for(request.account).page_size
     context = {"search_query": query, "params": params, "sort_labels": SORT_LABELS, "page_number": params["page"],
-               "folder": None, "search_folder": inbox, "error": None, "page": None}
+               "folder": None, "search_folder": inbox, "error": None, "page": None, "list_url": list_url(request),
+               "shows_recipients": False, "conversations": False, "acts_on_found": True}
     if query:
         try:
             context["page"] = listing.search_page(
@@ -85,6 +88,8 @@ def search(request):
                 (params["page"] - 1) * size, size)
         except ValidationError as error:
             context["error"] = " ".join(error.messages)
+    if context["page"] is not None:
+        context["shows_folder"] = len({row.folder_id for row in context["page"].rows}) > 1
     return render(request, "webmail/mailbox/search.html", context)
 
 

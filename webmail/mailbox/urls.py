@@ -9,5 +9,6 @@ urlpatterns = [
     path("conversations/", listing.toggle_conversations, name="toggle_conversations"),
     path("poll/", listing.poll, name="poll"),
     path("search/", listing.search, name="search"),
+    path("search/act/", actions.act_on_found, name="act_on_found"),
     path("folders/", folders.manage, name="folders"),
 ]

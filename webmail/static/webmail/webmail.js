@@ -115,7 +115,8 @@
       data.set("target", target.getAttribute("data-drop-folder"));
       fetch(bulk.getAttribute("action"), {method: "POST", body: data, credentials: "same-origin",
                           headers: {"Accept": "application/json", "X-CSRFToken": csrfToken()}})
-        .then(function () { refreshList(true); })
+        // Search results have no live list: load them again.
+        .then(function () { if (list && list.getAttribute("data-live") === "1") refreshList(true); else window.location.reload(); })
         .catch(function () { window.location.reload(); });  // show what the server has
     });
   });

@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from mailcore.store import listing
@@ -13,7 +14,8 @@ from webmail.access import account_required, folder_or_404
 from webmail.models import preferences_for
 from webmail.sidebar import folder_entries
 
-SORT_LABELS = {"date": _("Received"), "from": _("From"), "to": _("To"), "subject": _("Subject"), "size": _("Size")}
+SORT_LABELS = {"date": pgettext_lazy("date column", "Received"), "from": _("From"), "to": _("To"),
+               "subject": _("Subject"), "size": _("Size")}
 MAX_PAGE = 100_000
 
 

@@ -22,6 +22,8 @@ FLAG_ACTIONS = {
     "flag": ("\\Flagged", "add"),
     "unflag": ("\\Flagged", "remove"),
 }
+# Actions that move the selection to a given folder.
+MOVING = {"archive": "\\Archive", "spam": "\\Junk", "notspam": INBOX}
 # Folders whose "delete" removes for good: elsewhere it moves to Trash.
 PURGING = ("\\Trash", "\\Junk")
 
@@ -67,14 +69,19 @@ def perform(request, folder, action: str, uids: list[int]) -> int:
         everything = folder_uids(folder.pk)
         store_flags(account.pk, folder, everything, ["\\Deleted"], "add")
         return len(expunge(account.pk, folder))
-    targets = {"archive": "\\Archive", "spam": "\\Junk", "notspam": INBOX}
-    if action in targets:
-        return _move(request, folder, uids, special_folder(account, targets[action]))
+    if action in MOVING or action == "move":
+        return _move(request, folder, uids, destination(request, action))
+    raise StoreError(_("Unknown action."))
+
+
+def destination(request, action: str) -> Folder | None:
+    """The folder a moving action takes messages to (None for other actions, or no such folder)."""
+    if action in MOVING:
+        return special_folder(request.account, MOVING[action])
     if action == "move":
         target_id = request.POST.get("move_to") or request.POST.get("target", "")
-        target = lookup.folder_by_id(account.pk, target_id)
-        return _move(request, folder, uids, target)
-    raise StoreError(_("Unknown action."))
+        return lookup.folder_by_id(request.account.pk, target_id)
+    return None
 
 
 DONE = {
@@ -141,10 +148,11 @@ def act_on_found(request):
             raise StoreError(_("Unknown action."))
         if not grouped:
             raise StoreError(_("Select at least one message."))
+        target = destination(request, action)
         count = 0
         for folder, uids in grouped:
-            if action == "move" and str(folder.pk) == (request.POST.get("move_to") or request.POST.get("target")):
-                continue  # already there
+            if target is not None and folder.pk == target.pk:
+                continue  # already there: archiving an archived result changes nothing
             count += perform(request, folder, action, uids)
         return count
 

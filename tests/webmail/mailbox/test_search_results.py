@@ -79,6 +79,15 @@ def test_archive_moves_results_to_the_archive(alice_client, alice, put):
     assert Message.objects.get(folder=folder_of(alice, "\\Archive")).subject == "invoice inbox"
 
 
+def test_a_result_already_in_the_target_folder_stays_as_it_is(alice_client, alice, put):
+    in_inbox = put(subject="invoice inbox")
+    in_archive = put(folder="Archive", subject="invoice archived")
+    response = act(alice_client, "archive", found(in_inbox, in_archive), wants_json=True)
+    assert response.json()["done"] == 1
+    assert Message.objects.get(pk=in_archive.message_id).uid == in_archive.uid  # not moved onto itself
+    assert Message.objects.get(pk=in_inbox.message_id).folder.special_use == "\\Archive"
+
+
 def test_answers_json_to_script(alice_client, put):
     added = put(subject="invoice")
     response = alice_client.post("/mail/search/act/", {"action": "read", "message": found(added)},

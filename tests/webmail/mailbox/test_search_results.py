@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from mailcore.store.models import Folder, Message
+from tests.test_translations import compiled_messages, restore_language  # noqa: F401 (fixtures)
 
 from .conftest import make_raw
 
@@ -147,3 +148,18 @@ def test_the_list_and_before_after_both_use_the_arrival_date(alice_client, alice
     # The Date field's day (2 November) is not what the filters read.
     assert subjects(alice_client.get("/mail/search/", {"q": "invoice after:2026-11-01"})) == []
     assert subjects(alice_client.get("/mail/search/", {"q": "invoice before:2026-10-20"})) == []
+
+
+@pytest.mark.usefixtures("compiled_messages")
+def test_the_results_speak_vietnamese(alice_client, alice, put):
+    from webmail.models import preferences_for
+
+    preferences = preferences_for(alice)
+    preferences.language = "vi"
+    preferences.save()
+    put(subject="invoice inbox")
+    put(folder="Archive", subject="invoice archived")
+    html = alice_client.get("/mail/search/", {"q": "invoice"}).content.decode()
+    assert "Ngày nhận" in html and '<th class="folder" scope="col">Thư mục</th>' in html
+    assert "Thời điểm thư đến hộp thư này" in html and "Nhận lúc" in html
+    assert "ngày thư đến" in alice_client.get("/mail/search/").content.decode()

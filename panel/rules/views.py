@@ -11,13 +11,14 @@ from django.views.decorators.http import require_POST
 
 from mailcore.audit.log import changed
 from mailcore.delivery import rule_edits
+from mailcore.delivery.rule_forms import RuleEditor
+from mailcore.delivery.rule_text import action_text, condition_text, rule_rows
 from mailcore.delivery.user_rules import MailView, explain
 from mailcore.store.append import canonical_line_endings
 from mailcore.store.models import Folder
 from panel.access import account_or_404, account_to_change_or_404, admin_required, audit
 
-from .describe import action_text, condition_text, rule_rows
-from .forms import RuleEditor, TestForm
+from .forms import TestForm
 
 AUDITED = ("name", "match", "active", "conditions", "actions")
 

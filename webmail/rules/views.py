@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -99,7 +100,8 @@ def rule_export(request):
     address = request.account.address
     script = render_sieve(request.account.mail_rules.all(), title=f"HopThu mail rules of {address}")
     response = HttpResponse(script, content_type="application/sieve; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{address.replace(chr(34), "")}.sieve"'
+    # RFC 6266: an address in Unicode (RFC 6531) is sent as filename* (RFC 5987).
+    response["Content-Disposition"] = content_disposition_header(True, f"{address}.sieve")
     return response
 
 

@@ -61,3 +61,16 @@ def test_export_then_import_with_replace_keeps_the_rules(alice_rechecked, alice)
     alice_rechecked.post(reverse("webmail:settings_rules_import"), {"script": script.decode(), "replace": "on"})
     assert list(alice.mail_rules.values_list("name", "conditions")) == [
         ("one", [{"field": "from", "op": "is", "value": "boss@example.org"}])]
+
+
+def test_an_address_in_unicode_names_the_file_with_filename_star(alice_client, alice):
+    type(alice).objects.filter(pk=alice.pk).update(localpart="thư")
+    response = alice_client.get(reverse("webmail:settings_rules_export"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == "attachment; filename*=utf-8''th%C6%B0%40example.test.sieve"
+
+
+def test_the_rules_page_in_vietnamese(alice_client, alice):
+    alice_client.cookies["django_language"] = "vi"
+    page = alice_client.get(reverse("webmail:settings_rules"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Xuất dạng Sieve" in page and "Nhập script Sieve" in page

@@ -235,6 +235,8 @@ def import_rules(account, script, replace: bool = False) -> list:
         found = read_rules(script)
     except SieveError as error:
         raise ExceptionGroup("sieve", [error]) from None
+    if not found:  # "replace" with an empty script would delete every rule unasked
+        raise ExceptionGroup("sieve", [SieveError(1, _("The script holds no rules."))])
     problems = []
     cleaned = []
     for line, data in found:

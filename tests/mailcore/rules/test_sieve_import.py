@@ -98,3 +98,11 @@ def test_not_utf8_is_refused_with_its_line(alice):
     with pytest.raises(ExceptionGroup) as caught:
         import_rules(alice, b'# fine\n# also fine\nif header :is "subject" "\xff" { stop; }')
     assert problems_of(caught.value)[0].line == 3
+
+
+def test_a_script_without_rules_is_refused_and_replaces_nothing(alice):
+    MailRule.objects.create(account=alice, name="kept", actions=[{"action": "flag"}])
+    with pytest.raises(ExceptionGroup) as caught:
+        import_rules(alice, '# only a comment\nrequire "fileinto";\n', replace=True)
+    assert [(p.line, p.message) for p in problems_of(caught.value)] == [(1, "The script holds no rules.")]
+    assert [r.name for r in alice.mail_rules.all()] == ["kept"]

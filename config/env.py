@@ -42,6 +42,16 @@ def env_list(name, default=()):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_networks(name):
+    """Read comma-separated networks (CIDRs, or single addresses) as canonical CIDR strings."""
+    import ipaddress
+
+    try:
+        return [str(ipaddress.ip_network(item, strict=False)) for item in env_list(name)]
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from None
+
+
 def env_size(name, default):
     """Read a byte size such as 500M, 2G or 1048576."""
     raw = os.environ.get(name)

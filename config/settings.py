@@ -11,7 +11,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_size, env_str, secret_from_file
+from .env import env_bool, env_int, env_list, env_networks, env_size, env_str, secret_from_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("HOPTHU_VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "mailcore.store",
     "mailcore.auth.apps.AuthConfig",
     "mailcore.dkim",
+    "mailcore.dnsguide.apps.DnsGuideConfig",
     "mailcore.relay.apps.RelayConfig",
     "mailcore.delivery.apps.DeliveryConfig",
     "mailcore.contacts.apps.ContactsConfig",
@@ -243,6 +244,8 @@ CELERY_BEAT_SCHEDULE = {
     # Message bodies nothing refers to any more (expunged, cancelled, bounced).
     "store-garbage": {"task": "mailcore.store.collect_garbage", "schedule": 3600.0},
     "dkim-prune": {"task": "mailcore.dkim.prune", "schedule": 86400.0},
+    # The last DNS check of each domain, which the panel's dashboard warns from.
+    "dns-check": {"task": "mailcore.dnsguide.check_all", "schedule": 86400.0},
     "audit-prune": {"task": "mailcore.audit.prune", "schedule": 86400.0},
     "quarantine-expire": {"task": "mailcore.filters.expire_quarantine", "schedule": 3600.0},
     "greylist-expire": {"task": "mailcore.filters.expire_greylist", "schedule": 3600.0},
@@ -288,6 +291,11 @@ HOPTHU_SMTP_MAX_CONNECTIONS_PER_IP = env_int("HOPTHU_SMTP_MAX_CONNECTIONS_PER_IP
 # AUTH without TLS from 127.0.0.1: off by default, since a TLS proxy or a local process
 # on the same host would pass for "secure"; `make run` (scripts/serve) turns it on.
 HOPTHU_LOOPBACK_IS_SECURE = env_bool("HOPTHU_LOOPBACK_IS_SECURE", False)
+# The TCP proxies / load balancers in front of the mail listeners (CIDRs, comma-separated;
+# empty: off). Their connections begin with a PROXY protocol header (v1 or v2) naming the
+# real client; anyone else's may not (mailcore/service/proxied.py, docs/security.md).
+HOPTHU_PROXY_NETWORKS = env_networks("HOPTHU_PROXY_NETWORKS")
+HOPTHU_PROXY_TIMEOUT = env_int("HOPTHU_PROXY_TIMEOUT", 5)  # seconds for a proxy to send its header
 HOPTHU_QUEUE_LIFETIME_SECONDS = env_int("HOPTHU_QUEUE_LIFETIME_SECONDS", 5 * 86400)
 HOPTHU_DELIVERY_SWEEP_SECONDS = env_int("HOPTHU_DELIVERY_SWEEP_SECONDS", 5)
 # Local delivery in its own process (a second core) or in the mail core's thread pool.

@@ -1,11 +1,11 @@
 """Panel routes under /panel/, one include per area; every name lives in the "panel" namespace."""
 from django.urls import include, path
 
-from . import views
+from .dashboard.views import home
 
 app_name = "panel"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("domains/", include("panel.domains.urls")),
     path("accounts/", include("panel.accounts.urls")),
     path("rules/", include("panel.rules.urls")),
@@ -13,4 +13,5 @@ urlpatterns = [
     path("clients/", include("panel.clients.urls")),
     path("activity/", include("panel.activity.urls")),
     path("filters/", include("panel.filters.urls")),
+    path("relay/", include("panel.relay.urls")),
 ]

@@ -1,12 +1,12 @@
-"""The site root, the panel's dashboard and the health endpoint load balancers poll."""
+"""The site root and the health endpoint load balancers poll (the dashboard: panel/dashboard)."""
 import ipaddress
 
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 
 from mailcore.service.health import listener_health
 
-from .access import admin_required, is_panel_admin
+from .access import is_panel_admin
 
 
 def root(request):
@@ -16,11 +16,6 @@ def root(request):
     if is_panel_admin(request.user):
         return redirect("panel:home")
     return redirect("webmail:index")
-
-
-@admin_required
-def home(request):
-    return render(request, "panel/home.html")
 
 
 def healthz(request):

@@ -48,6 +48,7 @@ def plain_static_files(settings):
 @pytest.fixture(autouse=True)
 def fresh_directory_cache():
     # Test databases are flushed or rolled back without model signals: start clean.
+    from mailcore.directory.disabled import forget as forget_disabled_accounts
     from mailcore.directory.lookup import clear_cache
     from mailcore.filters.bayes import clear_cache as clear_trained_classifiers
     from mailcore.filters.greylist import clear_cache as clear_greylist_domains
@@ -56,7 +57,7 @@ def fresh_directory_cache():
     from mailcore.smtp.policy import clear_recipient_cache
 
     caches = (clear_cache, clear_relay_networks, clear_recipient_cache, clear_greylist_domains,
-              clear_trained_classifiers, clear_filter_policies)
+              clear_trained_classifiers, clear_filter_policies, forget_disabled_accounts)
     for clear in caches:
         clear()
     yield

@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Protocol packages that may not touch the database or any app's models directly.
-PROTOCOLS = ["mailcore/pop3"]
+PROTOCOLS = ["mailcore/imap", "mailcore/pop3", "mailcore/smtp"]
 STORE_MODELS = {"Message", "Folder", "Blob", "Expunged", "FolderCounter"}
 
 

@@ -21,13 +21,21 @@ def account_of(user) -> Account | None:
     return Account.objects.select_related("domain", "user").filter(user=user).first()
 
 
+def usable_account(user) -> Account | None:
+    """The user's mail account if it may use the webmail now (it and its domain active)."""
+    account = account_of(user)
+    if account is None or not (account.active and account.domain.active):
+        return None
+    return account
+
+
 def account_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        account = account_of(request.user)
-        if account is None or not (account.active and account.domain.active):
+        account = usable_account(request.user)
+        if account is None:
             raise PermissionDenied
         request.account = account
         return view(request, *args, **kwargs)

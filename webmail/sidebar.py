@@ -11,6 +11,8 @@ from mailcore.store.folders import list_folders
 from mailcore.store.models import DELIMITER, INBOX, Folder
 from mailcore.store.status import unseen_counts
 
+from .access import usable_account
+
 # Display order and translated names of the folders every account starts with.
 SPECIAL_ORDER = ["\\Drafts", "\\Sent", "\\Archive", "\\Junk", "\\Trash"]
 SPECIAL_LABELS = {
@@ -20,6 +22,10 @@ SPECIAL_LABELS = {
     "\\Junk": _("Junk"),
     "\\Trash": _("Trash"),
 }
+
+# Sidebar icons (static/webmail/icons.svg) by special use; the user's folders get "folder".
+SPECIAL_ICONS = {"\\Drafts": "drafts", "\\Sent": "sent", "\\Archive": "archive", "\\Junk": "junk",
+                 "\\Trash": "trash"}
 
 
 @dataclass
@@ -32,6 +38,14 @@ class FolderEntry:
     @property
     def id(self):
         return self.folder.pk
+
+    @property
+    def icon(self):
+        if self.folder.name == INBOX:
+            return "inbox"
+        if self.depth == 0:
+            return SPECIAL_ICONS.get(self.folder.special_use, "folder")
+        return "folder"
 
 
 def folder_label(folder) -> str:
@@ -79,9 +93,24 @@ def folder_entries(account) -> list[FolderEntry]:
     return entries
 
 
+def account_page(request) -> bool:
+    """Is this one of django-allauth's pages (password, two-factor, sessions)?"""
+    match = getattr(request, "resolver_match", None)
+    return bool(match) and (getattr(match.func, "__module__", "") or "").startswith("allauth.")
+
+
 def context(request):
-    """Template context processor: the sidebar, computed only if a webmail page uses it."""
+    """Template context processor: the sidebar, computed only if a webmail page uses it.
+
+    allauth's account pages are not webmail views, but a mail user reaches them from the
+    settings and they show inside the webmail's layout (templates/allauth/layouts/manage.html),
+    so they get the account and the sidebar too, with the settings' Security section marked.
+    """
     account = getattr(request, "account", None)
+    extra = {}
+    if account is None and request.user.is_authenticated and account_page(request):
+        account = usable_account(request.user)
+        extra = {"section": "security"}
     if account is None:
         return {}
-    return {"sidebar": SimpleLazyObject(lambda: folder_entries(account)), "mail_account": account}
+    return {"sidebar": SimpleLazyObject(lambda: folder_entries(account)), "mail_account": account, **extra}

@@ -52,7 +52,7 @@ IMAP_SEARCHES = [
     ("HEADER In-Reply-To \"\"", ("header", "in-reply-to", "")),
     ("SENTSINCE 1-Mar-2026 NOT SEEN", ("and", [("sent", "since", dt.date(2026, 3, 1)), ("flag", "seen", False)])),
 ]
-IMAP_SORTS = [[("SUBJECT", False)], [("FROM", False), ("DATE", True)], [("CC", True)]]
+IMAP_SORTS = [[("SUBJECT", False)], [("FROM", False), ("DATE", True)], [("CC", True)], [("DISPLAYFROM", False)]]
 
 # What users type in the webmail's search box (store/search/operators.py).
 SEARCH_BOX = [

@@ -11,6 +11,7 @@ from mailcore.store import blobs
 
 from .dsn import build_dsn, should_bounce
 from .models import QueuedMessage
+from .outbound.result import Result
 from .queue import Envelope, enqueue_batch
 
 _REPLY_RE = re.compile(r"^([245]\d\d)(?:[ -]+([245]\.\d{1,3}\.\d{1,3}))?\s*(.*)$", re.DOTALL)
@@ -25,8 +26,12 @@ def split_reply(text: str) -> tuple[int, str, str]:
     return int(code), enhanced or f"{code[0]}.0.0", rest.strip()
 
 
-def bounce(failed_recipients) -> int:
-    """Queue one DSN per message for its failed recipients; return how many were queued."""
+def bounce(failed_recipients, results: dict | None = None) -> int:
+    """Queue one DSN per message for its failed recipients; return how many were queued.
+
+    results: {recipient id: the outbound Result of this attempt}, which knows the remote
+    MTA that answered (RFC 3464 §2.3.5); a recipient without one is reported from its
+    stored reply (a local delivery, or a decision made here)."""
     counts.count_after_commit(Counter((_owner_domain(r), counts.Kind.BOUNCED) for r in failed_recipients))
     by_message = defaultdict(list)
     for recipient in failed_recipients:
@@ -35,7 +40,7 @@ def bounce(failed_recipients) -> int:
     for message, recipients in by_message.items():
         if message.source == QueuedMessage.Source.BOUNCE or not should_bounce(message.mail_from):
             continue
-        failures = [(r.address, split_reply(r.last_result)) for r in recipients]
+        failures = [(r.address, _failure(r, results or {})) for r in recipients]
         report = build_dsn(blobs.read(message.blob.digest), message.mail_from, failures,
                            arrival_date=message.received_at)
         items.append((report, Envelope(mail_from="", recipients=[message.mail_from],
@@ -43,6 +48,11 @@ def bounce(failed_recipients) -> int:
     if items:
         enqueue_batch(items)
     return len(items)
+
+
+def _failure(recipient, results: dict) -> Result | tuple[int, str, str]:
+    result = results.get(recipient.pk)
+    return result if isinstance(result, Result) else split_reply(recipient.last_result)
 
 
 def _owner_domain(recipient) -> str:

@@ -128,7 +128,7 @@ def _status_part(mta: str, reports: list[tuple[str, Result]], delayed: bool,
             f"Action: {'delayed' if delayed else 'failed'}",
             f"Status: {result.enhanced}",
         ]
-        if result.host:
+        if result.host:  # RFC 3464 §2.3.5: MUST name the remote MTA when a relay attempt failed
             block.append(f"Remote-MTA: dns; {result.host}")
         block.append(f"Diagnostic-Code: smtp; {_one_line(result.reply, utf8)}")
         block.append(f"Last-Attempt-Date: {now}")

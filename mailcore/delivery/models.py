@@ -90,7 +90,7 @@ class ScheduledMessage(models.Model):
     """A message a user sends later: scheduled send, and undo send's short wait.
 
     The body is a blob like any queued message's; the row is the truth, so a restart of
-    every process loses nothing and sends nothing twice (smtp/scheduled.py).
+    every process loses nothing and sends nothing twice (delivery/schedule.py).
     """
 
     class Status(models.TextChoices):

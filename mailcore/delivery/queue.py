@@ -24,6 +24,10 @@ from mailcore.store.bodies import DurableBodies
 from .models import QueuedMessage, QueueRecipient
 
 log = logging.getLogger(__name__)
+# Where a message came from and what a recipient is, for callers that must not import the
+# models (the SMTP listeners: tests/test_layering.py).
+Source = QueuedMessage.Source
+Kind = QueueRecipient.Kind
 
 # Called after a commit that queued local or remote recipients (the mail core wakes its
 # local delivery; the outbound side dispatches Celery tasks). Set by the service layer.

@@ -111,4 +111,4 @@ def _record(claimed, outcomes):
         if failed:
             from .bounce import bounce
 
-            bounce(failed)
+            bounce(failed, outcomes)  # the Results name the remote MTA that refused (RFC 3464 §2.3.5)

@@ -1,15 +1,18 @@
 """Read-side of the directory: which domain hosts an address, and where mail for it goes.
 
-Used by validation (loops, unknown targets) and by delivery (RCPT checks, expansion).
+Used by validation (loops, unknown targets), by delivery (expansion) and by the SMTP
+listeners (RCPT checks, who may send as whom), which read the directory only here.
 """
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models.signals import post_delete, post_save
 
 from .addresses import Address, parse_address
-from .models import Account, Alias, Domain, DomainAlias, Forward
+from .models import Account, Alias, AliasTarget, Domain, DomainAlias, Forward
 
 
 def hosted_domain(alabel: str, active_only: bool = False) -> Domain | None:
@@ -55,6 +58,68 @@ def clear_cache(**_signal_kwargs):
 for _model in (Domain, DomainAlias):
     post_save.connect(clear_cache, sender=_model, dispatch_uid=f"hosted-domain-cache-{_model.__name__}-save")
     post_delete.connect(clear_cache, sender=_model, dispatch_uid=f"hosted-domain-cache-{_model.__name__}-delete")
+
+_change_listeners: list[Callable[[], None]] = []
+
+
+def on_change(listener: Callable[[], None]) -> Callable[[], None]:
+    """Call listener() whenever a domain, domain alias, account, alias or alias target is
+    saved or deleted in this process, so a cache of directory answers kept elsewhere (the
+    RCPT answers of smtp/policy.py) is cleared at once. Its owner need not know the models."""
+    if listener not in _change_listeners:
+        _change_listeners.append(listener)
+    return listener
+
+
+def _directory_changed(**_signal_kwargs):
+    for listener in list(_change_listeners):
+        listener()
+
+
+for _model in (Domain, DomainAlias, Account, Alias, AliasTarget):
+    post_save.connect(_directory_changed, sender=_model, dispatch_uid=f"directory-change-{_model.__name__}-save")
+    post_delete.connect(_directory_changed, sender=_model,
+                        dispatch_uid=f"directory-change-{_model.__name__}-delete")
+
+
+@dataclass(frozen=True)
+class LocalRecipient:
+    """What RCPT needs to know of an address at a hosted domain."""
+
+    known: bool  # an account, an alias or the domain's catch-all takes it
+    full: bool = False  # an account at or over its quota
+
+
+def local_recipient(domain: Domain, localpart: str) -> LocalRecipient:
+    """Whether mail to localpart@domain (a hosted Domain, e.g. from hosted_domain) has a
+    mailbox, and whether that mailbox is full. What route() decides (an account, else an
+    alias, else the catch-all), in two queries at most: RCPT is the hottest path of an MX."""
+    account = Account.objects.filter(domain=domain, localpart=localpart).only("quota", "used_bytes").first()
+    if account is not None:
+        return LocalRecipient(True, full=bool(account.quota) and account.used_bytes >= account.quota)
+    return LocalRecipient(Alias.objects.filter(domain=domain, localpart__in=[localpart, ""]).exists())
+
+
+def sender_addresses(account: Account) -> set[str]:
+    """Addresses (lower case) an account may send as: its own, and those of the aliases
+    that deliver to it (the catch-all aside), at the alias's domain and its domain aliases.
+
+    Only what is enabled now (issue 16): nothing while the account or its domain is
+    disabled, and no alias that is disabled or at a disabled domain or domain alias."""
+    if not Account.objects.filter(pk=account.pk, active=True, domain__active=True).exists():
+        return set()
+    own = f"{account.localpart}@{account.domain.name}"
+    allowed = {own.lower()}
+    forms = {own.lower(), *(f"{account.localpart}@{alias}".lower()
+                            for alias in account.domain.domain_aliases.filter(active=True).values_list(
+                                "name", flat=True))}
+    aliases = Alias.objects.filter(targets__address__in=forms, active=True, domain__active=True).exclude(
+        localpart="").select_related("domain")
+    allowed.update(alias.address.lower() for alias in aliases)
+    for alias in aliases:
+        allowed.update(f"{alias.localpart}@{name}".lower()
+                       for name in alias.domain.domain_aliases.filter(active=True).values_list("name", flat=True))
+    return allowed
 
 
 def canonical_local(address: Address) -> Address | None:

@@ -291,3 +291,13 @@ class AppPassword(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "name"], name="app_password_unique_name")
         ]
+
+
+class DisabledGeneration(models.Model):
+    """One counter, moved by every change of an account's or a domain's active state.
+
+    Protocol sessions in every process compare it with the value they last read instead
+    of reading their account at every command (directory/disabled.py). One row, pk 1.
+    """
+
+    value = models.BigIntegerField(default=0)

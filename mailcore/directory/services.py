@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from mailcore.sizes import format_size
 
 from .addresses import Address, domain_to_unicode, normalize_domain, parse_address
+from .disabled import note_change as note_active_change
 from .lookup import canonical_local, hosted_domain, reaches, route
 from .models import (
     Account,
@@ -114,6 +115,8 @@ def update_domain(name, **changes):
         if allocated > total:
             raise _error("total_quota", _("The accounts' quotas already add up to %(allocated)s."),
                          allocated=format_size(allocated))
+    if "active" in changes and changes["active"] != domain.active:
+        note_active_change()  # open sessions of its accounts end (directory/disabled.py)
     for field, value in changes.items():
         setattr(domain, field, value)
     domain.save(update_fields=list(changes))
@@ -201,6 +204,7 @@ def retire_domain(name):
     disabled = [f"{localpart}@{domain.name}" for localpart in accounts.values_list("localpart", flat=True)]
     accounts.update(active=False)
     domain.admin_grants.all().delete()
+    note_active_change()
     domain.active = False
     domain.save(update_fields=["active"])
     return disabled
@@ -316,6 +320,8 @@ def set_password(address, password):
 @transaction.atomic
 def set_account_active(address, active: bool):
     account = get_account(address)
+    if account.active != active:
+        note_active_change()  # its open sessions end (directory/disabled.py)
     account.active = active
     account.save(update_fields=["active"])
     return account

@@ -7,6 +7,8 @@ and run in a small thread pool, so a whole check takes about two lookup timeouts
 even when every server is silent. Reports are cached for a minute per domain and language
 (CACHE_SECONDS): reloading the panel page does not ask DNS again; "check now" does, past
 the resolver's own cache (the upstream resolver may still cache for the records' TTL).
+Each fresh check is also kept as the domain's DnsCheck (models.py): the dashboard warns
+from the last check and never waits for DNS; a daily task (tasks.py) keeps it current.
 """
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +23,7 @@ from django.utils.translation import gettext as _
 from mailcore import dns as mail_dns
 from mailcore.directory.models import Domain
 
+from .models import DnsCheck
 from .records import Record, expected_records, mail_host, public_addresses, spf_value
 from .result import STATUSES, Result
 from .txt import check_dkim, check_dmarc, check_mta_sts, check_tlsrpt
@@ -58,9 +61,24 @@ def check_domain(domain: Domain, records: list[Record] | None = None, *, refresh
     # The resolver keeps answers for their TTL (up to hours): a record the owner just fixed
     # must be asked for again. This empties this process's cache only (the web process's).
     mail_dns.flush_cache()
-    report = _run(domain.name, records if records is not None else expected_records(domain), language)
+    records = records if records is not None else expected_records(domain)
+    report = _run(domain.name, records, language)
     cache.set(key, report, CACHE_SECONDS)
+    remember(domain, records, report)
     return report
+
+
+def remember(domain: Domain, records: list[Record], report: Report) -> DnsCheck:
+    """Keep the outcome (not the words: those are in the checker's language) as the
+    domain's last check, for the dashboard."""
+    by_key = {record.key: record for record in records}
+    problems = [{"key": key, "status": result.status, "rtype": by_key[key].rtype, "name": by_key[key].name}
+                for key, result in report.results.items() if result.status != "ok" and key in by_key]
+    # One upsert (INSERT … ON CONFLICT on SQLite and PostgreSQL), not a read then a write.
+    check = DnsCheck(domain=domain, checked=report.checked, problems=problems)
+    DnsCheck.objects.bulk_create([check], update_conflicts=True, unique_fields=["domain"],
+                                 update_fields=["checked", "problems"])
+    return check
 
 
 def _run(domain: str, records: list[Record], language: str) -> Report:

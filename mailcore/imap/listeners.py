@@ -17,11 +17,16 @@ async def _close_watcher(host):
         await watcher.close()
 
 
+# A PROXY header from outside HOPTHU_PROXY_NETWORKS (service/proxied.py): RFC 9051 §7.1.5.
+PROXY_REFUSAL = b"* BYE The PROXY protocol is not accepted from your address\r\n"
+
 FACTORIES = [
     register_listener(stream_listener_factory("imap", "imap", False, serve, limit=STREAM_LIMIT,
-                                              on_close=_close_watcher, processes_setting=PROCESSES)),
+                                              on_close=_close_watcher, processes_setting=PROCESSES,
+                                              proxy_refusal=PROXY_REFUSAL)),
     register_listener(stream_listener_factory("imaps", "imaps", True, serve, limit=STREAM_LIMIT,
-                                              on_close=_close_watcher, processes_setting=PROCESSES)),
+                                              on_close=_close_watcher, processes_setting=PROCESSES,
+                                              proxy_refusal=PROXY_REFUSAL)),
 ]
 # More processes on the same ports (HOPTHU_IMAP_PROCESSES): IMAP then uses every core.
 WORKERS = register_listener(listener_workers_factory("imap-workers", "mailcore.imap.listeners:FACTORIES",

@@ -4,7 +4,8 @@ The session claims ranges [first, upto) from the store (store/recent.py) when it
 selects a folder and when it sees new mail; a message is recent here if its UID is in
 a claimed range and it is still in the session's view. Ranges, not a set of UIDs: the
 first SELECT of a large folder full of new mail claims one range, however many
-messages it holds.
+messages it holds. The search keys RECENT, NEW and OLD are made from these ranges
+(bind_recent), each time a search runs.
 """
 import bisect
 
@@ -39,6 +40,29 @@ class RecentUids:
         for first, upto in self.ranges:
             found.extend(uids[bisect.bisect_left(uids, first):bisect.bisect_left(uids, upto)])
         return found
+
+
+def recent_key(session, name: str) -> tuple:
+    r"""RFC 3501 §6.4.4: the search keys RECENT, NEW (recent and unseen) and OLD (not
+    recent) as store criteria, with \Recent as this session holds it now."""
+    recent = ("uids", [(first, upto - 1) for first, upto in session.recent.ranges])
+    return {"RECENT": recent, "NEW": ("and", [recent, ("flag", "seen", False)]), "OLD": ("not", recent)}[name]
+
+
+def bind_recent(session, criteria: tuple) -> tuple:
+    """Criteria with their ("recent", key) parts made store criteria as the session holds
+    \\Recent now: at once for a search, at each check for a live one (imap/searchcontext.py),
+    as mail that arrives later becomes recent."""
+    kind = criteria[0]
+    if kind == "recent":
+        return recent_key(session, criteria[1])
+    if kind == "and":
+        return ("and", [bind_recent(session, part) for part in criteria[1]])
+    if kind == "or":
+        return ("or", bind_recent(session, criteria[1]), bind_recent(session, criteria[2]))
+    if kind == "not":
+        return ("not", bind_recent(session, criteria[1]))
+    return criteria
 
 
 def with_recent(flags, recent: bool) -> list[str]:

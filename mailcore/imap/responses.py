@@ -57,3 +57,20 @@ def compact_set(numbers) -> str:
             out.append(str(start) if start == previous else f"{start}:{previous}")
         start = previous = number
     return ",".join(out)
+
+
+def ordered_set(numbers) -> str:
+    """Numbers in the order given as a sequence-set; a range only where they climb by one
+    (RFC 5267 §3.2: 3:4 may stand for 3,4 but never for 4,3)."""
+    out: list[str] = []
+    start = previous = None
+    for number in numbers:
+        if previous is not None and number == previous + 1:
+            previous = number
+            continue
+        if start is not None:
+            out.append(str(start) if start == previous else f"{start}:{previous}")
+        start = previous = number
+    if start is not None:
+        out.append(str(start) if start == previous else f"{start}:{previous}")
+    return ",".join(out)

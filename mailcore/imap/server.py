@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from mailcore.service.connlimit import CommandRate, connection_slot
+from mailcore.service.disabled import account_disabled
 from mailcore.service.peers import is_secure
+from mailcore.service.proxied import came_over_tls
 
 from .errors import ImapBad, ImapBye, ImapError, ImapNo
 from .parser import parse_command_start
@@ -78,7 +80,11 @@ class Session:
         # RFC 3501 §7.2.6: keywords announced in FLAGS, by lower-case name; a FETCH may
         # show a keyword only after it was announced.
         self.keywords: dict[str, str] = {}
+        self.saved = array("I")  # RFC 5182: the UIDs of the last SEARCH ... RETURN (SAVE), "$"
+        self.contexts: dict = {}  # RFC 5267 §4.3: searches kept up to date, by tag (searchcontext.py)
         self.rate = CommandRate()  # HOPTHU_COMMANDS_PER_SECOND: a flood waits before it is read
+        self.notify = None  # NOTIFY (RFC 5465) in force: a commands.notifications.Notifier
+        self.flag_updates = True  # whether updates report others' flag changes (NOTIFY may say no)
         peer = writer.get_extra_info("peername")
         self.client_ip = peer[0] if peer else None
 
@@ -93,6 +99,8 @@ class Session:
         self.recent.add(*recent)
         self.recent_reported = self.recent.count(self.uids)
         self.keywords = {keyword.lower(): keyword for keyword in keywords}
+        self.saved = array("I")  # RFC 5182 §2.1: SELECT and EXAMINE empty "$"
+        self.contexts = {}
         self.state = SELECTED
 
     def close_folder(self):
@@ -100,6 +108,8 @@ class Session:
             self.state = AUTHENTICATED
         self.folder, self.uids, self.readonly = None, array("I"), False
         self.recent, self.recent_reported, self.keywords = RecentUids(), 0, {}
+        self.saved = array("I")
+        self.contexts = {}  # RFC 5267 §4.3: updates cease when the folder is no longer selected
 
     def shown_flags(self, uid: int, flags) -> str:
         """A message's flags as a FETCH shows them in this session, \\Recent included."""
@@ -125,9 +135,13 @@ class Session:
         while self.state != LOGOUT:
             timeout = IDLE_TIMEOUT if self.state in AUTHED else LOGIN_TIMEOUT
             await self.rate.wait()
+            reading = read_command(self.reader, self.writer, **_limits(self.state))
+            if self.notify is not None:
+                from .commands.notify import between_commands
+
+                reading = between_commands(self, reading)  # RFC 5465: events come while the client waits
             try:
-                pieces = await asyncio.wait_for(read_command(self.reader, self.writer, **_limits(self.state)),
-                                                timeout)
+                pieces = await asyncio.wait_for(reading, timeout)
             except TimeoutError:
                 await self.send(ImapBye("Autologout; idle for too long").reply())
                 return
@@ -150,13 +164,21 @@ class Session:
     async def dispatch(self, pieces) -> bool:
         tag = "*"
         try:
+            if self.account is not None and await account_disabled(self.host, self.account):
+                # Disabled since login (issue 16): the next command ends the session.
+                raise ImapBye("This account is disabled")
             tag, name, cursor = parse_command_start(pieces)
             entry = COMMANDS.get(name)
             if entry is None:
                 raise ImapBad(f"Unknown command {name}")
             if self.state not in entry.states:
                 raise ImapBad(f"{name} is not allowed in the {self.state} state")
-            await entry.handler(self, tag, cursor)
+            if self.notify is None:
+                await entry.handler(self, tag, cursor)
+            else:
+                from .commands.notify import around_command
+
+                await around_command(self, name, entry.handler, tag, cursor)
             return True
         except ImapBye as bye:
             await self.send(bye.reply())
@@ -194,7 +216,13 @@ async def serve(host, reader, writer, implicit_tls=False):
                 # RFC 5530 §3: UNAVAILABLE, the server can't serve this client now.
                 writer.write(ImapBye(refusal, code="UNAVAILABLE").reply())
                 return
-            await Session(host, reader, writer, implicit_tls=implicit_tls).run()
+            # A proxy that ended the client's TLS counts as TLS (service/proxied.py).
+            session = Session(host, reader, writer, implicit_tls=implicit_tls or came_over_tls(writer))
+            try:
+                await session.run()
+            finally:
+                if session.notify is not None:
+                    session.notify.stop()
         except (ConnectionError, ssl.SSLError, asyncio.IncompleteReadError):
             pass
         finally:

@@ -13,7 +13,9 @@ from mailcore.auth.credentials import check_credentials
 from mailcore.auth.errors import AuthError, AuthorizationRefused, LockedOut, SaslError
 from mailcore.auth.sasl import decode_plain
 from mailcore.service.connlimit import CommandRate, connection_slot
+from mailcore.service.disabled import account_disabled
 from mailcore.service.peers import is_secure
+from mailcore.service.proxied import came_over_tls
 from mailcore.service.tls import server_context
 from mailcore.store.errors import MessageNotFound
 from mailcore.store.maildrop import open_maildrop, read_message
@@ -81,6 +83,10 @@ class Pop3Session:
                 line = await asyncio.wait_for(self._read_line(MAX_LINE), timeout)
             except (_Quit, TimeoutError):
                 return  # RFC 1939 §3: an autologout timer ends without UPDATE
+            if self.account is not None and await account_disabled(self.host, self.account):
+                # Disabled since login (issue 16): no UPDATE, the marks are dropped (RFC 1939 §6).
+                await self.send("-ERR [SYS/PERM] This account is disabled")
+                return
             words = line.rstrip(b"\r\n").decode("utf-8", "replace").split(" ")
             name, args = words[0].upper(), words[1:]
             handler = COMMANDS_AUTH.get(name) if self.account is None else COMMANDS_TRANSACTION.get(name)
@@ -285,7 +291,8 @@ async def serve(host, reader, writer, implicit_tls=False):
             writer.write(f"-ERR [SYS/TEMP] {refusal}\r\n".encode())  # RFC 3206 §4: a temporary refusal
             writer.close()
             return
-        session = Pop3Session(host, reader, writer, implicit_tls)
+        # A proxy that ended the client's TLS counts as TLS (service/proxied.py).
+        session = Pop3Session(host, reader, writer, implicit_tls or came_over_tls(writer))
         try:
             await session.run()
         except (ConnectionError, OSError):

@@ -7,6 +7,7 @@ import asyncio
 
 from django.conf import settings
 
+from .proxied import listening
 from .tls import ensure_certificate, server_context
 from .workers import shares_ports
 
@@ -34,11 +35,12 @@ def _tls_context():
 
 
 def stream_listener_factory(name: str, port_key: str, implicit_tls: bool, serve, *, limit: int, on_close=None,
-                            processes_setting: str | None = None):
+                            processes_setting: str | None = None, proxy_refusal: bytes = b""):
     """A host factory: `serve(host, reader, writer, implicit_tls=...)` runs one session.
 
     processes_setting names the setting of how many processes serve the port (workers.py);
-    above one, the socket is bound with SO_REUSEPORT so they can share it.
+    above one, the socket is bound with SO_REUSEPORT so they can share it. proxy_refusal
+    is the line for a client that sends a PROXY header it may not send (proxied.py).
     """
 
     async def start(host) -> StreamListener:
@@ -53,9 +55,13 @@ def stream_listener_factory(name: str, port_key: str, implicit_tls: bool, serve,
             finally:
                 sessions.discard(task)
 
-        server = await asyncio.start_server(
-            handle, settings.HOPTHU_LISTEN_ADDRESS, settings.HOPTHU_PORTS[port_key],
-            ssl=context if implicit_tls else None, limit=limit, reuse_address=True,
+        def stream_protocol():  # what asyncio.start_server makes for each connection
+            return asyncio.StreamReaderProtocol(asyncio.StreamReader(limit=limit), handle)
+
+        # Behind a TCP proxy (HOPTHU_PROXY_NETWORKS): its PROXY header first, then TLS.
+        factory, tls = listening(stream_protocol, context if implicit_tls else None, proxy_refusal)
+        server = await asyncio.get_running_loop().create_server(
+            factory, settings.HOPTHU_LISTEN_ADDRESS, settings.HOPTHU_PORTS[port_key], ssl=tls, reuse_address=True,
             reuse_port=bool(processes_setting) and shares_ports(processes_setting),
         )
         for sock in server.sockets:

@@ -10,6 +10,7 @@ import datetime
 import ipaddress
 import os
 import ssl
+from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
@@ -117,3 +118,40 @@ def server_context(cert_path: Path | None = None, key_path: Path | None = None) 
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.load_cert_chain(str(cert_path or settings.HOPTHU_TLS_CERT), str(key_path or settings.HOPTHU_TLS_KEY))
     return context
+
+
+@dataclass(frozen=True)
+class CertificateStatus:
+    """What the panel shows of the listeners' certificate; `problem` is set when it cannot be read."""
+
+    path: str
+    not_after: datetime.datetime | None = None
+    self_signed: bool = False
+    names: tuple[str, ...] = ()
+    problem: str = ""  # "missing" | "unreadable"
+
+    def days_left(self, now: datetime.datetime | None = None) -> int | None:
+        if self.not_after is None:
+            return None
+        return (self.not_after - (now or datetime.datetime.now(datetime.UTC))).days
+
+
+def certificate_status(cert_path: Path | None = None) -> CertificateStatus:
+    """Read the configured certificate (the first in the file: the server's own, RFC 5246
+    §7.4.2 order) for its expiry, names and whether it signed itself."""
+    from django.conf import settings
+
+    path = Path(cert_path or settings.HOPTHU_TLS_CERT)
+    try:
+        cert = x509.load_pem_x509_certificate(path.read_bytes())
+    except FileNotFoundError:
+        return CertificateStatus(str(path), problem="missing")
+    except (OSError, ValueError):
+        return CertificateStatus(str(path), problem="unreadable")
+    try:
+        names = tuple(str(name) for name in cert.extensions.get_extension_for_class(
+            x509.SubjectAlternativeName).value.get_values_for_type(x509.DNSName))
+    except x509.ExtensionNotFound:
+        names = ()
+    return CertificateStatus(str(path), not_after=cert.not_valid_after_utc, self_signed=cert.issuer == cert.subject,
+                             names=names)

@@ -11,8 +11,7 @@ from django.conf import settings
 
 from mailcore.auth.errors import RateLimited
 from mailcore.delivery import trace
-from mailcore.delivery.models import QueuedMessage
-from mailcore.delivery.queue import Envelope
+from mailcore.delivery.queue import Envelope, Source
 from mailcore.filters import greylist
 from mailcore.filters import scan as filter_scan
 from mailcore.relay import access as relay_access
@@ -22,6 +21,7 @@ from . import policy, refusals, submission
 from .auth import SubmissionAuth
 from .checks import check_message, strip_forged_results
 from .committer import GroupCommitter
+from .originator import originator_refusal
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +156,9 @@ class MailHandler(SubmissionAuth):
     async def _data(self, server, session, envelope):
         raw = envelope.original_content or b""
         scanned = None
+        if server.message_size_limit and len(raw) > server.message_size_limit:
+            # RFC 1870 §6.2, RFC 3463 §3.4; raw is without its transparency dots (session.py).
+            return "552 5.3.4 Message size exceeds fixed maximum message size"
         if _has_bare_cr_or_lf(raw):
             return "554 5.6.0 Bare CR or LF in the message is not allowed (RFC 5321 section 2.3.8)"
         if trace.hop_count(raw) >= trace.MAX_HOPS:
@@ -212,6 +215,9 @@ def _check_from_header(raw: bytes, may_send_as) -> str | None:
     from mailcore.mime.fields import parse_fields
     from mailcore.mime.structure import split_header
 
+    refusal = originator_refusal(raw)  # exactly one From field (RFC 5322 §3.6)
+    if refusal is not None:
+        return refusal.reply
     headers = parse_fields(raw[:split_header(raw, 0, len(raw))])
     senders = headers.addresses("from")
     if not senders:
@@ -256,8 +262,7 @@ def _grant_allows(grant, address: str) -> bool:
 
 
 def _source(server) -> str:
-    return {"mx": QueuedMessage.Source.MX, "relay": QueuedMessage.Source.RELAY}.get(
-        server.mode, QueuedMessage.Source.SUBMISSION)
+    return {"mx": Source.MX, "relay": Source.RELAY}.get(server.mode, Source.SUBMISSION)
 
 
 def _protocol(server, session, envelope) -> str:

@@ -8,6 +8,7 @@ from django.conf import settings
 
 from mailcore.delivery.runner import start_local_delivery_default
 from mailcore.service.host import register_listener
+from mailcore.service.proxied import listening
 from mailcore.service.tls import ensure_certificate, server_context
 
 from .committer import GroupCommitter
@@ -24,6 +25,8 @@ LISTENERS = (
 
 
 SHUTDOWN_GRACE_SECONDS = 1.0  # for sessions to take their 421 before they are cut
+# A PROXY header from outside HOPTHU_PROXY_NETWORKS (service/proxied.py): RFC 5321 §3.8.
+PROXY_REFUSAL = "421 4.7.0 {hostname} The PROXY protocol is not accepted from your address\r\n"
 
 
 class SMTPListener:
@@ -77,9 +80,11 @@ def listener_factory(name: str, port_key: str, mode: str, implicit_tls: bool):
                 timeout=getattr(settings, "HOPTHU_SMTP_TIMEOUT", 300), loop=host.loop,
             )
 
+        # Behind a TCP proxy (HOPTHU_PROXY_NETWORKS): its PROXY header first, then TLS.
+        factory, tls = listening(protocol, context if implicit_tls else None, refusal=PROXY_REFUSAL.format(
+            hostname=settings.HOPTHU_HOSTNAME).encode())
         server = await host.loop.create_server(
-            protocol, settings.HOPTHU_LISTEN_ADDRESS, settings.HOPTHU_PORTS[port_key],
-            ssl=context if implicit_tls else None, reuse_address=True,
+            factory, settings.HOPTHU_LISTEN_ADDRESS, settings.HOPTHU_PORTS[port_key], ssl=tls, reuse_address=True,
         )
         for sock in server.sockets:
             host.close_in_children(sock.fileno())

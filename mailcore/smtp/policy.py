@@ -15,13 +15,11 @@ from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models.signals import post_delete, post_save
 
 from mailcore.delivery import srs
-from mailcore.delivery.models import QueueRecipient
+from mailcore.delivery.queue import Kind
 from mailcore.directory.addresses import Address, parse_address
-from mailcore.directory.lookup import hosted_domain
-from mailcore.directory.models import Account, Alias, AliasTarget, Domain, DomainAlias
+from mailcore.directory.lookup import hosted_domain, local_recipient, on_change, sender_addresses
 from mailcore.directory.postmaster import is_postmaster, postmaster_mailbox, primary_domain
 
 log = logging.getLogger(__name__)
@@ -88,20 +86,16 @@ def _check_recipient(text: str, *, may_relay: bool, postmaster_fallback: bool = 
     domain = hosted_domain(address.domain, active_only=True)
     if domain is not None:
         postmaster = is_postmaster(address.localpart)
-        # What directory.lookup.route decides (an account, else an alias, else the
-        # catch-all), in two queries: RCPT is the hottest path of an MX.
-        account = Account.objects.filter(domain=domain, localpart=address.localpart).only(
-            "quota", "used_bytes").first()
-        if account is None:
-            if not Alias.objects.filter(domain=domain, localpart__in=[address.localpart, ""]).exists():
-                if postmaster and postmaster_fallback:  # RFC 5321 §4.5.1, RFC 2142 §4
-                    return _postmaster(domain)
-                return refuse(NO_SUCH_MAILBOX, domain.name)
-        elif account.quota and account.used_bytes >= account.quota:
+        recipient = local_recipient(domain, address.localpart)
+        if not recipient.known:
+            if postmaster and postmaster_fallback:  # RFC 5321 §4.5.1, RFC 2142 §4
+                return _postmaster(domain)
+            return refuse(NO_SUCH_MAILBOX, domain.name)
+        if recipient.full:
             return refuse("452 4.2.2 The mailbox is full; try again later")
         # Postmaster hears about problems, DMARC failures among them: never refused for one.
-        return Verdict(None, QueueRecipient.Kind.LOCAL, domain.name, str(address),
-                       domain.dmarc_reject and not postmaster, postmaster)
+        return Verdict(None, Kind.LOCAL, domain.name, str(address), domain.dmarc_reject and not postmaster,
+                       postmaster)
     disabled = hosted_domain(address.domain)
     if disabled is not None:  # a disabled domain of ours
         return refuse("550 5.2.1 This domain does not accept mail now", disabled.name)
@@ -109,22 +103,21 @@ def _check_recipient(text: str, *, may_relay: bool, postmaster_fallback: bool = 
     if original is not None:  # a bounce coming back for mail we forwarded (srs.py)
         back = parse_path(original)
         if back is not None:
-            return Verdict(None, QueueRecipient.Kind.REMOTE, back.domain, str(back), _default_dmarc_reject(),
-                           srs=True)
+            return Verdict(None, Kind.REMOTE, back.domain, str(back), _default_dmarc_reject(), srs=True)
     if may_relay:
-        return Verdict(None, QueueRecipient.Kind.REMOTE, address.domain, as_given(text, address),
-                       _default_dmarc_reject())
+        return Verdict(None, Kind.REMOTE, address.domain, as_given(text, address), _default_dmarc_reject())
     return refuse("554 5.7.1 Relay access denied")
 
 
-def _postmaster(domain: Domain | None) -> Verdict:
+def _postmaster(domain) -> Verdict:
     """Postmaster mail with no postmaster in the directory: to the configured mailbox
-    (directory/postmaster.py), queued under that mailbox's address."""
+    (directory/postmaster.py), queued under that mailbox's address. domain: the hosted
+    domain the mail was sent to, None for a bare <Postmaster>."""
     target = postmaster_mailbox(domain)
     verdict = _check_recipient(target, may_relay=False, postmaster_fallback=False) if target else None
     if verdict is not None and verdict.reply and verdict.reply.startswith("452"):
         return verdict  # a full mailbox: retried
-    if verdict is None or verdict.reply or verdict.kind != QueueRecipient.Kind.LOCAL:
+    if verdict is None or verdict.reply or verdict.kind != Kind.LOCAL:
         log.error("no mailbox takes postmaster mail (HOPTHU_POSTMASTER=%r): %s", target,
                   verdict.reply if verdict else "no account")
         return refuse("451 4.3.5 The postmaster mailbox is not configured; try again later")
@@ -136,13 +129,9 @@ MAX_CACHED_RECIPIENTS = 10_000
 _recipient_cache: dict[tuple[str, bool], tuple[float, Verdict]] = {}
 
 
-def clear_recipient_cache(**_signal_kwargs):
+@on_change  # a directory change in this process (directory/lookup.py)
+def clear_recipient_cache():
     _recipient_cache.clear()
-
-
-for _model in (Domain, DomainAlias, Account, Alias, AliasTarget):
-    post_save.connect(clear_recipient_cache, sender=_model, dispatch_uid=f"rcpt-cache-{_model.__name__}-save")
-    post_delete.connect(clear_recipient_cache, sender=_model, dispatch_uid=f"rcpt-cache-{_model.__name__}-delete")
 
 
 def _default_dmarc_reject() -> bool:
@@ -180,21 +169,8 @@ def as_given(text: str, address: Address) -> str:
     return f"{localpart}@{address.domain}"
 
 
-def sender_addresses(account: Account) -> set[str]:
-    """Addresses an account may send as: its own and the aliases that deliver to it."""
-    own = f"{account.localpart}@{account.domain.name}"
-    allowed = {own.lower()}
-    forms = {own.lower(), *(f"{account.localpart}@{alias}".lower()
-                            for alias in account.domain.domain_aliases.values_list("name", flat=True))}
-    aliases = Alias.objects.filter(targets__address__in=forms).exclude(localpart="").select_related("domain")
-    allowed.update(alias.address.lower() for alias in aliases)
-    for alias in aliases:
-        allowed.update(f"{alias.localpart}@{name}".lower()
-                       for name in alias.domain.domain_aliases.values_list("name", flat=True))
-    return allowed
-
-
-def may_send_as(account: Account, address: str) -> bool:
+def may_send_as(account, address: str) -> bool:
+    """Whether account may use address as its MAIL FROM or From (directory.lookup.sender_addresses)."""
     parsed = parse_path(address)
     if parsed is None:
         return False

@@ -1,26 +1,23 @@
 """Scheduled send and undo send: a message that leaves at a chosen time.
 
 `schedule()` checks the message as `submission.submit` would (recipients, From; the
-send rate counts when it leaves), stores its body as a blob and a ScheduledMessage row,
-and asks Celery to send it at that time. `send_due()` sends what is due, each message in
-one transaction with its row's change: a crash before the commit leaves it waiting and
-nothing queued, so after a restart of every process it is sent once. Beat runs
-`send_due` every HOPTHU_SCHEDULED_SWEEP_SECONDS as the safety net for a lost task.
-`cancel()` gives the body back (undo send, or edit: cancel, change, schedule again)
-until the message has left; `waiting()` reads it without stopping it (an edit replaces it
-only when sent).
+send rate counts when it leaves), has delivery/schedule.py keep its body and a
+ScheduledMessage row, and asks Celery to send it at that time. `send_due()` sends what
+is due, each message in one transaction with its row's change (delivery/schedule.py): a
+crash before the commit leaves it waiting and nothing queued, so after a restart of
+every process it is sent once. Beat runs `send_due` every HOPTHU_SCHEDULED_SWEEP_SECONDS
+as the safety net for a lost task. `cancel()` gives the body back (undo send, or edit:
+cancel, change, schedule again) until the message has left; `waiting()` reads it without
+stopping it (an edit replaces it only when sent). While its account or domain is
+disabled a message is held (delivery/schedule.py SENDABLE).
 """
 import logging
 
 from celery import shared_task
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from mailcore.delivery.models import ScheduledMessage
-from mailcore.store import blobs
-from mailcore.store.bodies import DurableBodies
+from mailcore.delivery import schedule as rows
 
 from . import submission
 
@@ -35,12 +32,7 @@ def schedule(account, raw: bytes, recipients: list[str], send_at, *, client_ip: 
         submission.check(account, raw, count_rate=False)
     except submission.Refused as refusal:
         raise ValidationError({refusal.field: refusal.message}) from None
-    with DurableBodies([raw]) as bodies, transaction.atomic(), connection.cursor() as cursor:
-        (blob_id,) = bodies.install(cursor)
-        row = ScheduledMessage.objects.create(account=account, blob_id=blob_id, recipients=accepted,
-                                              send_at=send_at, client_ip=client_ip)
-        transaction.on_commit(lambda: _ask_celery(row))
-    return row
+    return rows.keep(account, raw, accepted, send_at, client_ip=client_ip, after_commit=_ask_celery)
 
 
 def _ask_celery(row):
@@ -52,65 +44,30 @@ def _ask_celery(row):
 
 def cancel(account, pk: int) -> bytes:
     """Stop a waiting message and return its body; ValidationError if it already left."""
-    with transaction.atomic():
-        row = (ScheduledMessage.objects.select_for_update().select_related("blob")
-               .filter(pk=pk, account=account).first())
-        if row is None or row.status != ScheduledMessage.Status.WAITING:
-            raise ValidationError({"message": _("This message has already been sent or cancelled.")})
-        raw = blobs.read(row.blob.digest)
-        row.delete()  # the blob goes with the next garbage collection
-    return raw
+    return rows.take_back(account, pk)
 
 
-def waiting(account, pk: int) -> tuple[ScheduledMessage, bytes] | None:
-    """A message of account still waiting to leave, and its body; None otherwise. It stays
-    scheduled: editing it changes nothing until the edit is sent (cancel, then schedule)."""
-    row = (ScheduledMessage.objects.select_related("blob")
-           .filter(pk=pk, account=account, status=ScheduledMessage.Status.WAITING).first())
-    if row is None:
-        return None
-    try:
-        return row, blobs.read(row.blob.digest)
-    except FileNotFoundError:  # sent (and collected) meanwhile, or a lost body: nothing to edit
-        return None
+def waiting(account, pk: int):
+    """(row, body) of a message of account still waiting to leave; None otherwise. It
+    stays scheduled: editing it changes nothing until the edit is sent (cancel, then schedule)."""
+    return rows.read_waiting(account, pk)
 
 
 def send_due(now=None, batch: int = BATCH) -> int:
     """Send the waiting messages due at now; return how many were handled."""
     now = now or timezone.now()
-    due = list(ScheduledMessage.objects.filter(status=ScheduledMessage.Status.WAITING, send_at__lte=now)
-               .order_by("send_at").values_list("pk", flat=True)[:batch])
     handled = 0
-    for pk in due:
+    for pk in rows.due(now, batch):
         try:
-            handled += _send_one(pk, now)
+            handled += rows.send_one(pk, now, _submit)
         except Exception:  # one broken row must not hold back every later send on the server
             log.exception("Scheduled message %s could not be sent; it is tried again at the next sweep", pk)
     return handled
 
 
-def _send_one(pk: int, now) -> int:
-    with transaction.atomic():
-        row = (ScheduledMessage.objects.select_for_update().select_related("account", "blob")
-               .filter(pk=pk, status=ScheduledMessage.Status.WAITING, send_at__lte=now).first())
-        if row is None:
-            return 0  # sent or cancelled meanwhile
-        try:
-            raw = blobs.read(row.blob.digest)
-        except FileNotFoundError:  # the body is gone (disk restored from an older backup): nothing to send
-            log.error("Scheduled message %s has lost its body %s", pk, row.blob.digest)
-            row.status, row.error = ScheduledMessage.Status.FAILED, _("The message body is missing from storage.")
-            row.save(update_fields=["status", "error"])
-            return 1
-        try:
-            row.queued_message_id = submission.submit(row.account, raw, row.recipients, client_ip=row.client_ip)
-            row.status = ScheduledMessage.Status.SENT
-        except ValidationError as error:  # a recipient gone, the From no longer allowed, the rate
-            row.status = ScheduledMessage.Status.FAILED
-            row.error = " ".join(message for messages in error.message_dict.values() for message in messages)
-            log.info("Scheduled message %s was not sent: %s", pk, row.error)
-        row.save(update_fields=["status", "queued_message_id", "error"])
-    return 1
+def _submit(account, raw: bytes, recipients: list[str], client_ip: str | None) -> int:
+    """A due message leaves as the webmail sends one, its rate counted now."""
+    return submission.submit(account, raw, recipients, client_ip=client_ip)
 
 
 @shared_task(name="mailcore.smtp.send_scheduled", ignore_result=True)

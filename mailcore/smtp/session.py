@@ -7,6 +7,8 @@
 - AUTH before TLS is refused with 538 (RFC 4954 §4); on the MX port it is not offered.
 - An unexpected error answers 451 without its text (aiosmtpd would send the exception
   message to the client) and the session goes on.
+- The SIZE limit is of the message without its transparency dots (RFC 1870 §3), which
+  aiosmtpd counts: see smtp_DATA.
 """
 import logging
 import re
@@ -15,7 +17,9 @@ from aiosmtpd.smtp import SMTP
 from django.conf import settings
 
 from mailcore.service.connlimit import ConnectionCounter, client_key, total_limit
+from mailcore.service.disabled import account_disabled
 from mailcore.service.peers import is_secure
+from mailcore.service.proxied import came_over_tls
 
 log = logging.getLogger(__name__)
 # SMTP's own count: a busy office's IMAP connections must not use up its MX allowance.
@@ -32,6 +36,13 @@ _ENHANCED_BY_CODE = {"500": "5.5.2", "501": "5.5.4", "502": "5.5.1", "503": "5.5
                      "552": "5.3.4", "553": "5.1.3", "555": "5.5.4", "530": "5.7.0", "454": "4.7.0",
                      "451": "4.3.0", "452": "4.3.1", "421": "4.3.0", "251": "2.1.5"}
 _NO_ENHANCED = ("334", "354")  # RFC 4954 challenges and the DATA go-ahead are not statuses
+
+
+def wire_size_limit(message_size_limit: int) -> int:
+    """The most octets a message of message_size_limit octets can take on the wire in DATA:
+    RFC 5321 §4.5.2 doubles a line's leading ".", and the shortest line that starts with
+    one, ".\r\n", grows from 3 octets to 4."""
+    return message_size_limit + (message_size_limit + 2) // 3
 
 
 def with_enhanced_code(line: str) -> str:
@@ -57,6 +68,12 @@ class MailSession(SMTP):
         self._refused = False
         # We enforce TLS-before-AUTH ourselves: aiosmtpd can't see implicit TLS.
         super().__init__(handler, auth_require_tls=False, **kwargs)
+        # What EHLO advertises as SIZE and MAIL's SIZE= is held to (aiosmtpd reads
+        # data_size_limit for both); the handler holds the data to it (handler.py).
+        self.message_size_limit = self.data_size_limit
+        # aiosmtpd dispatches each command through this table (1.4.6): every command of a
+        # submission session first checks that its account is still enabled (issue 16).
+        self._smtp_methods = {name: self._while_enabled(method) for name, method in self._smtp_methods.items()}
 
     async def push(self, status) -> None:
         """RFC 2034 §3: once ENHANCEDSTATUSCODES is advertised, every reply but the greeting
@@ -87,6 +104,26 @@ class MailSession(SMTP):
         finally:
             self._in_helo = False
 
+    def _while_enabled(self, method):
+        async def command(arg):
+            if await self._account_disabled():
+                log.info("closing the SMTP session of %s: its account is disabled", self.client_ip())
+                await self.push(f"421 4.7.0 {settings.HOPTHU_HOSTNAME} This account is disabled; closing the "
+                                "connection")
+                self.transport.close()  # RFC 5321 §3.8: 421, then the server closes
+                return
+            await method(arg)
+
+        return command
+
+    async def _account_disabled(self) -> bool:
+        """A submission session's account (or its domain) disabled since AUTH; the relay
+        port's sessions hold relay tokens, not accounts."""
+        if self.mode not in ("submission", "submissions") or self.session is None \
+                or not self.session.authenticated:
+            return False
+        return await account_disabled(self.event_handler.host, self.session.auth_data)
+
     @property
     def offers_auth(self) -> bool:
         return self.mode != "mx"
@@ -103,6 +140,8 @@ class MailSession(SMTP):
         """Count the client's connections (HOPTHU_SMTP_MAX_CONNECTIONS_PER_IP, as Postfix's
         smtpd_client_connection_count_limit); over the limit, 421 and close (RFC 5321
         §3.8). STARTTLS calls this again for the same connection: counted once."""
+        if came_over_tls(transport):  # a proxy ended the client's TLS (service/proxied.py)
+            self.implicit_tls, self.tls_context = True, None
         if self._slot is None and not self._refused:
             peer = transport.get_extra_info("peername")
             key = client_key(peer[0] if isinstance(peer, tuple) else None)
@@ -146,6 +185,20 @@ class MailSession(SMTP):
         if self.local_part_limit and len(address.rpartition("@")[0]) > self.local_part_limit:
             return None, None
         return address, arg[match.end():]
+
+    async def smtp_DATA(self, arg: str) -> None:
+        """DATA, its size measured as RFC 1870 §3 and §6 say: the message's octets, CRLFs
+        included, without the dots added for transparency (RFC 5321 §4.5.2) or the final
+        ".". aiosmtpd counts the octets on the wire, dots and all, and would refuse a
+        message within the limit that has many lines starting with "."; so while it reads,
+        it is allowed what the largest such message can take on the wire, and the
+        handler refuses what is over the limit once the dots are gone (552 5.3.4)."""
+        limit = self.message_size_limit
+        self.data_size_limit = wire_size_limit(limit) if limit else limit
+        try:
+            await super().smtp_DATA(arg)
+        finally:
+            self.data_size_limit = limit
 
     async def smtp_RCPT(self, arg: str) -> None:
         """RCPT, then the end of the session if the handler gave up on the client (a 421

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from mailcore.auth.errors import RateLimited
 from mailcore.auth.ratelimit import check_send_rate
 from mailcore.delivery import trace
-from mailcore.delivery.models import QueuedMessage
-from mailcore.delivery.queue import Envelope, enqueue
+from mailcore.delivery.queue import Envelope, Source, enqueue
 from mailcore.mime.fields import parse_fields
 from mailcore.mime.structure import split_header
 
 from . import policy
+from .originator import originator_refusal
 
 MAX_RECIPIENTS = 1000
 # A header field: its first line and any folded continuation lines (RFC 5322 §2.2.3).
@@ -41,6 +41,9 @@ def check(account, raw: bytes, count_rate: bool = True) -> None:
 
     count_rate=False checks the From only (a message scheduled for later counts when it
     leaves)."""
+    refusal = originator_refusal(raw)  # exactly one From field (RFC 5322 §3.6)
+    if refusal is not None:
+        raise Refused(refusal.reply, "from", refusal.message)
     headers = parse_fields(raw[:split_header(raw, 0, len(raw))])
     senders = headers.addresses("from")
     if not senders:
@@ -103,7 +106,7 @@ def submit(account, raw: bytes, recipients: list[str], *, client_ip: str | None 
     header = trace.received(helo="webmail", client_ip=client_ip, hostname=settings.HOPTHU_HOSTNAME, protocol="HTTP",
                             queue_id="webmail", recipient=accepted[0] if len(accepted) == 1 else None)
     queue_id = enqueue(header + without_bcc(raw), Envelope(
-        mail_from=mail_from, recipients=accepted, source=QueuedMessage.Source.WEBMAIL, account_id=account.pk,
+        mail_from=mail_from, recipients=accepted, source=Source.WEBMAIL, account_id=account.pk,
         client_ip=client_ip, helo="webmail", smtputf8=not raw.isascii(), kinds=kinds))
     if sent_folder:
         _keep_sent_copy(account, raw)
@@ -117,9 +120,9 @@ def _keep_sent_copy(account, raw: bytes) -> None:
 
     from mailcore.store.append import append
     from mailcore.store.errors import StoreError
-    from mailcore.store.models import Folder
+    from mailcore.store.lookup import special_folder
 
-    folder = Folder.objects.filter(account_id=account.pk, special_use="\\Sent").only("name").first()
+    folder = special_folder(account.pk, "\\Sent")
     try:
         append(account.pk, folder.name if folder else "Sent", raw, flags=["\\Seen"])
     except StoreError:

@@ -18,13 +18,14 @@ from mailcore.directory.models import Account
 from mailcore.mime.summary import summarize
 from mailcore.sizes import format_size
 
-from . import reading_order, search
+from . import search
 from .bodies import DurableBodies
 from .errors import MessageTooLarge, QuotaExceeded
 from .flags import split_flags
 from .folders import folder_id
 from .models import Message
 from .search.text import insert_text, text_values
+from .sortkeys import MESSAGE_KEY_FIELDS, READING_KEY_FIELDS, message_keys, reading_keys
 
 
 @dataclass(frozen=True)
@@ -84,14 +85,16 @@ def append_batch(items: list[tuple[bytes, list[Target]]], skip_over_quota=True) 
     return write_batch(prepare_batch(items), skip_over_quota=skip_over_quota)
 
 
-def prepare_batch(items: list[tuple[bytes, list[Target]]]) -> list:
+def prepare_batch(items: list[tuple[bytes, list[Target]]], limit_size: bool = True) -> list:
     """The read-only half of append_batch: parse and check everything, write nothing.
 
     Delivery calls it before taking the database's write lock, so parsing never holds
-    up other writers; write_batch then does the writing.
+    up other writers; write_batch then does the writing. limit_size=False: the messages
+    are not held to HOPTHU_MAX_MESSAGE_SIZE (mail the queue took at that limit, which
+    has since gained trace fields).
     """
     folder_ids = {}
-    return [_prepare(raw, targets, folder_ids) for raw, targets in items]
+    return [_prepare(raw, targets, folder_ids, limit_size) for raw, targets in items]
 
 
 def write_batch(prepared: list, skip_over_quota=True) -> list[list]:
@@ -108,16 +111,12 @@ def write_batch(prepared: list, skip_over_quota=True) -> list[list]:
         ]
 
 
-# Message columns that come from the message itself, the same for every recipient;
-# the others (folder, UID, flags, date...) differ per target.
+# Message columns that come from the message itself, the same for every recipient
+# (its summary, and the sort keys made from it); the others (folder, UID, flags,
+# date...) differ per target.
 SUMMARY_FIELDS = ("subject", "from_address", "from_name", "to_addresses", "date", "message_id",
                   "in_reply_to", "references", "thread", "has_attachments", "preview", "envelope",
-                  "structure", "summary_version", "subject_key", "sender_key")
-# Columns made from the summary rather than read from it: the list's sort keys.
-SUMMARY_KEYS = {
-    "subject_key": lambda summary: reading_order.subject_key(summary.subject),
-    "sender_key": lambda summary: reading_order.sender_key(summary.from_name, summary.from_address),
-}
+                  "structure", "summary_version", *MESSAGE_KEY_FIELDS, *READING_KEY_FIELDS)
 TARGET_FIELDS = ("folder_id", "account_id", "uid", "modseq", "keywords", "internal_date", "size", "blob_id",
                  "trace", "seen", "answered", "flagged", "deleted", "draft")
 SYSTEM_FLAG_FIELDS = ("seen", "answered", "flagged", "deleted", "draft")
@@ -134,10 +133,10 @@ class _Prepared:
     text_values: dict  # the body's SearchText row (search/text.py)
 
 
-def _prepare(raw, targets, folder_ids: dict) -> _Prepared:
+def _prepare(raw, targets, folder_ids: dict, limit_size: bool = True) -> _Prepared:
     raw = canonical_line_endings(raw)
     size = len(raw)
-    if size > settings.HOPTHU_MAX_MESSAGE_SIZE:
+    if limit_size and size > settings.HOPTHU_MAX_MESSAGE_SIZE:
         raise MessageTooLarge(_("The message is %(size)s; the limit is %(limit)s.") % {
             "size": format_size(size), "limit": format_size(settings.HOPTHU_MAX_MESSAGE_SIZE)})
     # Refuse bad flags and unknown folders before any I/O.
@@ -149,9 +148,10 @@ def _prepare(raw, targets, folder_ids: dict) -> _Prepared:
         resolved.append((folder_ids[key], target, *split_flags(target.flags)))
     summary = summarize(raw)
     _sql, fields = _message_insert_sql()
+    keys = {**message_keys(summary.subject, summary.envelope), **reading_keys(summary.subject, summary.envelope)}
     summary_params = [
-        field.get_db_prep_save(SUMMARY_KEYS[field.attname](summary) if field.attname in SUMMARY_KEYS
-                               else getattr(summary, field.attname), connection)
+        field.get_db_prep_save(keys[field.attname] if field.attname in keys else getattr(summary, field.attname),
+                               connection)
         for field in fields[len(TARGET_FIELDS):]
     ]
     return _Prepared(raw, resolved, summary_params, search.index_values(summary), text_values(raw, summary))

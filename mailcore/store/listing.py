@@ -16,15 +16,20 @@ from django.db.models import Count, Max, Q
 
 from .models import Message
 from .search.operators import parse
+from .sortkeys import ordering as sort_terms
 
-# Sort keys the list offers (RFC 5256 SORT criteria ARRIVAL, FROM, SUBJECT, SIZE); each
-# has a (folder, key) index in models.py. Sender and subject sort in reading order
-# (Vietnamese collation, numbers by value: reading_order.py), not byte order.
+# The list's sort keys and the IMAP SORT criterion each is (sortkeys.py). "from" is the
+# sender's display name, as SORT DISPLAYFROM (RFC 5957); "to" the first recipient's, for
+# Sent and Drafts. Subject and sender sort by the same values as SORT SUBJECT and
+# DISPLAYFROM (the base subject, RFC 5256 §2.1; the display name) in reading order
+# (Vietnamese collation, numbers by value: reading_order.py), not SORT's byte order of
+# the case-mapped key. Each has a (folder, key) index in models.py.
 SORTS = {
-    "date": ("internal_date",),
-    "from": ("sender_key",),
-    "subject": ("subject_key",),
-    "size": ("size",),
+    "date": "ARRIVAL",
+    "from": "READING-DISPLAYFROM",
+    "to": "DISPLAYTO",
+    "subject": "READING-SUBJECT",
+    "size": "SIZE",
 }
 LIST_COLUMNS = ("id", "folder_id", "uid", "seen", "flagged", "answered", "draft", "deleted", "internal_date", "date",
                 "subject", "from_name", "from_address", "to_addresses", "size", "has_attachments",
@@ -57,10 +62,9 @@ class Page:
 
 
 def ordering(sort: str, descending: bool) -> list:
-    columns = (*SORTS.get(sort, SORTS["date"]), "id")
-    if descending:
-        return [column.desc() if hasattr(column, "desc") else f"-{column}" for column in columns]
-    return list(columns)
+    """ORDER BY terms of the list sorted by one key; the row id breaks ties, so a
+    descending list is exactly the ascending one reversed."""
+    return [*sort_terms([(SORTS.get(sort, SORTS["date"]), descending)]), "-id" if descending else "id"]
 
 
 def message_page(queryset, sort="date", descending=True, offset=0, limit=50) -> Page:

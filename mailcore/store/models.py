@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mailcore.directory.models import Account
 
+from .collation import MAX_KEY_CHARS, OctetOrder
+
 # RFC 6154 special-use attributes of the folders every account starts with.
 SPECIAL_USE_FOLDERS = [
     ("Sent", "\\Sent"),
@@ -22,8 +24,9 @@ SPECIAL_USE_FOLDERS = [
 ]
 INBOX = "INBOX"
 DELIMITER = "/"
-# The message list's text sort keys were these expressions until migration 0010 (which
-# still names them, so they stay): now reading_order.py's stored keys.
+# The message list's first text sort keys: the first SORT_PREFIX characters of the
+# lower-cased subject and sender. Replaced by the stored keys of sortkeys.py; the two
+# expressions stay because migration 0005 names them.
 SORT_PREFIX = 100
 
 
@@ -138,7 +141,14 @@ class Message(models.Model):
     # Which parser wrote envelope and structure (mime.summary.SUMMARY_VERSION); rows from
     # before versions are 1, and are parsed again when read (store/summaries.py).
     summary_version = models.PositiveSmallIntegerField(default=1)
-    # The list's sort by subject and by sender, in reading order (reading_order.py).
+    # Sort keys in their compared form (sortkeys.py): the base subject (RFC 5256 §2.1) and
+    # the display names of the first From and To addresses (RFC 5957 §3), so IMAP SORT and
+    # the webmail's list order by the same values, in the database.
+    sort_subject = models.CharField(max_length=MAX_KEY_CHARS, blank=True, default="")
+    sort_display_from = models.CharField(max_length=MAX_KEY_CHARS, blank=True, default="")
+    sort_display_to = models.CharField(max_length=MAX_KEY_CHARS, blank=True, default="")
+    # The webmail list's sort by subject and by sender: the same base subject and DISPLAYFROM
+    # value, in reading order (Vietnamese collation: reading_order.py, issue 17 point 12).
     subject_key = models.BinaryField(default=b"", editable=False)
     sender_key = models.BinaryField(default=b"", editable=False)
 
@@ -154,6 +164,9 @@ class Message(models.Model):
             # The message list (listing.py): one index per sort key; conversations are
             # grouped from the thread index alone (it holds every column they count).
             models.Index(fields=["folder", "size"], name="message_folder_size"),
+            models.Index("folder", OctetOrder("sort_subject"), name="message_folder_sort_subject"),
+            models.Index("folder", OctetOrder("sort_display_from"), name="message_folder_sort_from"),
+            models.Index("folder", OctetOrder("sort_display_to"), name="message_folder_sort_to"),
             models.Index(fields=["folder", "subject_key", "id"], name="message_folder_subject_key"),
             models.Index(fields=["folder", "sender_key", "id"], name="message_folder_sender_key"),
             models.Index(fields=["folder", "thread", "internal_date", "uid", "seen"], name="message_folder_thread"),
@@ -204,8 +217,8 @@ class SearchText(models.Model):
     body = models.TextField(blank=True)
     beyond_index = models.BooleanField(default=False)  # the word index holds only part of the body
     sent_date = models.DateField(null=True)  # the Date field's day in its own time zone
-    sort_subject = models.TextField(blank=True)  # RFC 5256 §2.1 base subject
-    sort_from = models.CharField(max_length=200, blank=True)  # RFC 5256 §3 first addr-mailbox
+    # RFC 5256 §3: the addr-mailbox of the first address, in its compared form (sortkeys.py).
+    sort_from = models.CharField(max_length=200, blank=True)
     sort_to = models.CharField(max_length=200, blank=True)
     sort_cc = models.CharField(max_length=200, blank=True)
 

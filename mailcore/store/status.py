@@ -1,16 +1,18 @@
 """What a client reads about a folder without its messages, computed in one place.
 
-IMAP STATUS and SELECT, the webmail's folder list and the IDLE watcher read a folder's
-counts, marks and keywords here, so an unread count is the same number in every client.
+IMAP STATUS and SELECT, the webmail's folder list and the IDLE and NOTIFY watcher read a
+folder's counts, marks and keywords here, so an unread count is the same number in every
+client.
 "Unseen" is RFC 9051 §6.3.11's: messages without \\Seen, \\Deleted ones included until
 they are expunged (the webmail lists those struck through, so they count where shown).
 """
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count, Min, Q, Sum
 
 from .folders import get_folder
-from .models import Folder, Message
+from .models import Folder, Message, Subscription
 from .recent import unclaimed_count
 
 
@@ -71,3 +73,54 @@ def change_marks(folder_ids) -> dict[int, tuple[int, int]]:
     Folders that no longer exist are absent."""
     return {pk: (uidnext, modseq) for pk, uidnext, modseq in
             Folder.objects.filter(pk__in=list(folder_ids)).values_list("pk", "uidnext", "highestmodseq")}
+
+
+class FolderMark(NamedTuple):
+    """A folder's name and the marks every change moves, as a watcher compares them."""
+
+    folder_id: int
+    name: str
+    special_use: str
+    uidvalidity: int
+    uidnext: int
+    highestmodseq: int
+
+
+def account_marks(account_ids, with_subscriptions=()) -> dict[int, tuple[tuple[FolderMark, ...], frozenset | None]]:
+    """Every folder of these accounts with its marks, in folder-id order, read in one
+    query; and the subscribed names of the accounts in with_subscriptions (one more
+    query), None for the others. Two reads compared tell which folders were created,
+    deleted, renamed or changed (IMAP NOTIFY, RFC 5465). Every account asked for is in
+    the answer, with no folders if it has none."""
+    account_ids = list(account_ids)
+    folders: dict[int, list[FolderMark]] = {account_id: [] for account_id in account_ids}
+    rows = (Folder.objects.filter(account_id__in=account_ids).order_by("pk")
+            .values_list("account_id", "pk", "name", "special_use", "uidvalidity", "uidnext", "highestmodseq"))
+    for account_id, *mark in rows:
+        folders[account_id].append(FolderMark(*mark))
+    subscribed: dict[int, set[str]] = {account_id: set() for account_id in with_subscriptions}
+    if subscribed:
+        for account_id, name in Subscription.objects.filter(account_id__in=list(subscribed)).values_list(
+                "account_id", "name"):
+            subscribed[account_id].add(name)
+    return {account_id: (tuple(marks), frozenset(subscribed[account_id]) if account_id in subscribed else None)
+            for account_id, marks in folders.items()}
+
+
+class FolderCounts(NamedTuple):
+    folder_id: int
+    uidvalidity: int
+    uidnext: int
+    highestmodseq: int
+    messages: int
+    unseen: int
+
+
+def folder_counts(folder_ids) -> dict[int, FolderCounts]:
+    """Marks and message counts (MESSAGES, UNSEEN as in folder_status) of several folders
+    in one statement, so the counts are those of the marks read with them. Folders that
+    no longer exist are absent."""
+    rows = (Folder.objects.filter(pk__in=list(folder_ids))
+            .annotate(n=Count("messages"), unseen=Count("messages", filter=Q(messages__seen=False)))
+            .values_list("pk", "uidvalidity", "uidnext", "highestmodseq", "n", "unseen"))
+    return {row[0]: FolderCounts(*row) for row in rows}

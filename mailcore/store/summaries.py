@@ -7,8 +7,10 @@ reads them, and the new envelope and tree are written back to every row sharing 
 blob. No migration has to read every blob at upgrade time, and a row that is never
 read costs nothing.
 
-Only the envelope and the tree are refreshed: the list and search columns (subject,
-sender, preview, the search index) keep what the first parse found.
+Only the envelope and the tree are refreshed, with the display-name sort keys made from
+the envelope (RFC 5957, sortkeys.py; the list's sender key in reading order too), so SORT
+DISPLAYFROM agrees with the ENVELOPE FETCH now serves; the list and search columns
+(subject, sender, preview, the search index) keep what the first parse found.
 """
 import logging
 
@@ -20,6 +22,7 @@ from mailcore.mime.summary import SUMMARY_VERSION
 
 from . import blobs
 from .models import Blob, Message
+from .sortkeys import display_keys, reading_display_keys
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +61,7 @@ def _store(blob_id: int, envelope: list, structure: dict) -> None:
     """
     try:
         Message.objects.filter(blob_id=blob_id, summary_version__lt=SUMMARY_VERSION).update(
-            envelope=envelope, structure=structure, summary_version=SUMMARY_VERSION)
+            envelope=envelope, structure=structure, summary_version=SUMMARY_VERSION, **display_keys(envelope),
+            **reading_display_keys(envelope))
     except DatabaseError:  # busy database: serve the fresh summary now, store it next time
         log.warning("could not store the refreshed summary of blob %s", blob_id, exc_info=True)

@@ -1,10 +1,12 @@
-"""The audit log: who changed what (before → after), when and from where."""
+"""The audit log: who changed what (before → after), when and from where, as sentences."""
 from django.shortcuts import render
 
 from mailcore.audit.models import AuditEntry
 
 from ..access import admin_required, managed_domains
+from ..idn import unicode_names
 from ..listing import build_listing
+from .audit_sentences import describe
 from .forms import AuditFilterForm
 
 SORTS = {"time": "time", "actor": "actor_name", "action": "action", "domain": "domain", "ip": "ip"}
@@ -40,16 +42,11 @@ def _filtered(request, entries):
     return form, entries, {key: value for key, value in request.GET.items() if key in form.fields and value}
 
 
-def changes(entry) -> list[tuple[str, object, object]]:
-    """(field, before, after) for every field the entry names, in a stable order."""
-    before, after = entry.before or {}, entry.after or {}
-    return [(key, before.get(key), after.get(key)) for key in sorted({*before, *after})]
-
-
 @admin_required
 def audit_log(request):
     form, entries, params = _filtered(request, _visible(request))
     listing = build_listing(request, entries, sorts=SORTS, default="-time", search=SEARCH, params=params)
     for entry in listing.objects:
-        entry.changes = changes(entry)
+        entry.description = describe(entry)
+        entry.domain_name = unicode_names(entry.domain)
     return render(request, "panel/activity/audit_log.html", {"listing": listing, "form": form})

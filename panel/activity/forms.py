@@ -6,10 +6,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mailcore.audit.actions import action_label
 from mailcore.collation import sort_key
 from mailcore.delivery.models import QueueRecipient
 from mailcore.directory.addresses import domain_to_unicode
+
+from .audit_sentences import action_label
 
 ANY = [("", _("Any"))]
 
@@ -54,5 +55,6 @@ class AuditFilterForm(DateRangeForm):
 
     def __init__(self, data, *, domains: list[str], actions: list[str], **kwargs):
         super().__init__(data, domains=domains, **kwargs)
-        self.fields["action"].choices = ANY + sorted(((action, action_label(action)) for action in actions),
-                                                     key=lambda choice: sort_key(choice[1]))
+        # In reading order (Vietnamese collation), as the panel's other lists.
+        labelled = sorted(((action, action_label(action)) for action in actions), key=lambda pair: sort_key(pair[1]))
+        self.fields["action"].choices = ANY + labelled

@@ -5,19 +5,23 @@ through account_or_404, each rule through its account. Every change is audited.
 """
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mailcore.audit.log import changed
 from mailcore.delivery import rule_edits
+from mailcore.delivery.rule_forms import RuleEditor
+from mailcore.delivery.rule_text import action_text, condition_text, rule_rows
+from mailcore.delivery.sieve.export import render as render_sieve
 from mailcore.delivery.user_rules import MailView, explain
 from mailcore.store.append import canonical_line_endings
 from mailcore.store.models import Folder
 from panel.access import account_or_404, account_to_change_or_404, admin_required, audit
 
-from .describe import action_text, condition_text, rule_rows
-from .forms import RuleEditor, TestForm
+from .forms import TestForm
 
 AUDITED = ("name", "match", "active", "conditions", "actions")
 
@@ -48,6 +52,17 @@ def rule_list(request, account_pk):
     account = account_or_404(request, account_pk)
     rows = rule_rows(account.mail_rules.all())
     return render(request, "panel/rules/list.html", {"account": account, "rows": rows})
+
+
+@admin_required
+def rule_export(request, account_pk):
+    """The account's rules as a Sieve script (docs/webmail.md, "Mail rules and Sieve"): the
+    same file the user downloads from the webmail's settings, where they can also import."""
+    account = account_or_404(request, account_pk)
+    script = render_sieve(account.mail_rules.all(), title=f"HopThu mail rules of {account.address}")
+    response = HttpResponse(script, content_type="application/sieve; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, f"{account.address}.sieve")
+    return response
 
 
 @admin_required

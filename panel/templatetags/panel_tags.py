@@ -2,8 +2,8 @@
 from django import template
 from django.utils.html import format_html
 
-from mailcore.audit.actions import action_label as label_of_action
 from mailcore.directory.addresses import address_to_unicode
+from panel.idn import unicode_names as to_unicode
 
 register = template.Library()
 
@@ -47,6 +47,8 @@ def unicode_address(value):
 
 
 @register.filter
-def action_label(code):
-    """An audit action ("alias.create") as people read it, in their language."""
-    return label_of_action(code)
+def unicode_names(value):
+    """Addresses or domain names (a string or a list) with IDNA names shown in Unicode."""
+    if isinstance(value, list | tuple):
+        return ", ".join(to_unicode(item) for item in value)
+    return to_unicode(value)

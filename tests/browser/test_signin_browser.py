@@ -9,7 +9,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 def test_sign_in_shows_the_inbox_and_sign_out_ends_it(page, alice):
     sign_in(page, "alice@example.test")
     assert page.locator(".wm-address").inner_text() == "alice@example.test"
-    page.click("text=Sign out")
+    page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/**")
     page.goto("/mail/")
     assert "/accounts/login/" in page.url

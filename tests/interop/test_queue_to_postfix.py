@@ -63,7 +63,7 @@ def test_rfc5321_4_2_5_a_4yz_from_postfix_is_retried_until_accepted(alice, hopth
     assert inbox("alice@example.test", count=0) == []  # no bounce, no delay notice
 
 
-def test_rfc3464_a_5yz_from_postfix_bounces_to_the_sender(alice, hopthu, peer, submit, inbox):
+def test_rfc3464_a_5yz_from_postfix_bounces_to_the_sender_naming_postfix(alice, hopthu, peer, submit, inbox):
     submit(raw_message("to nobody", "nobody@postfix.test"), ["nobody@postfix.test"])
     assert flush_outbound(expect=1) == 1
     recipient = QueueRecipient.objects.get(address="nobody@postfix.test")
@@ -76,6 +76,8 @@ def test_rfc3464_a_5yz_from_postfix_bounces_to_the_sender(alice, hopthu, peer, s
     status = report.get_payload()[1]
     assert status["Final-Recipient"] == "rfc822; nobody@postfix.test"
     assert status["Action"] == "failed" and status["Status"] == "5.1.1"
+    # RFC 3464 §2.3.5: the server whose reply failed the mail, by the MX name HopThu used.
+    assert status["Remote-MTA"] == f"dns; {HOSTNAME}"
     diagnostic = " ".join(str(status["Diagnostic-Code"]).split())
     assert diagnostic.startswith("smtp; 550 5.1.1 <nobody@postfix.test>: Recipient address rejected: User unknown")
     returned = next(part for part in bounce.walk() if part.get_content_type() in ("message/rfc822",

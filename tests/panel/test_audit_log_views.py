@@ -14,13 +14,26 @@ def entries(response) -> list[str]:
     return [entry.object_repr for entry in response.context["listing"].objects]
 
 
-def test_it_shows_who_what_before_after_and_ip(super_client, superadmin):
-    record(superadmin, "account.quota", "account", "alice@example.test", ip="192.0.2.7", domain="example.test",
-           before={"quota": 100}, after={"quota": 200})
+def test_it_shows_who_what_before_after_and_ip_as_a_sentence(super_client, superadmin):
+    record(superadmin, "account.update", "account", "an@xn--cng-ty-ixa.vn", ip="192.0.2.7",
+           domain="xn--cng-ty-ixa.vn", before={"quota": 1024**3}, after={"quota": 2 * 1024**3})
     page = super_client.get(URL).content.decode()
-    for text in ("root", "account.quota", "alice@example.test", "192.0.2.7", "example.test"):
-        assert text in page
-    assert '<span class="before">100</span> → <span class="after">200</span>' in page
+    assert "root changed the quota of an@công-ty.vn from 1\xa0GB to 2\xa0GB." in page
+    assert "<td>công-ty.vn</td>" in page and "192.0.2.7" in page
+    assert "account.update" not in page.split('<table class="list audit-log">')[1]
+
+
+def test_a_change_made_in_the_panel_reads_as_a_sentence(super_client, alice):
+    response = super_client.post(reverse("panel:account_detail", args=[alice.pk]),
+                                 {"display_name": "", "quota": "3 GB", "active": "on"})
+    assert response.status_code == 302
+    page = super_client.get(URL).content.decode()
+    assert "root changed the quota of alice@example.test from 2\xa0GB to 3\xa0GB." in page
+
+
+def test_the_action_menu_shows_translated_labels(super_client, superadmin):
+    record(superadmin, "account.update", "account", "alice@example.test", domain="example.test")
+    assert '<option value="account.update">Account changed</option>' in super_client.get(URL).content.decode()
 
 
 def test_a_domain_admin_sees_only_their_domains_entries(owner_client, superadmin):

@@ -25,6 +25,7 @@ def pages(rule):
         ("get", reverse("panel:rule_list", args=[account])),
         ("get", reverse("panel:rule_add", args=[account])),
         ("get", reverse("panel:rule_test", args=[account])),
+        ("get", reverse("panel:rule_export", args=[account])),
         ("get", reverse("panel:rule_edit", args=[account, rule.pk])),
         ("post", reverse("panel:rule_move", args=[account, rule.pk])),
         ("post", reverse("panel:rule_toggle", args=[account, rule.pk])),
@@ -67,3 +68,9 @@ def test_the_domain_admin_and_a_superadmin_see_the_list(owner_client, super_clie
 def test_changes_are_post_only(owner_client, alice_rule):
     for name in ("panel:rule_move", "panel:rule_toggle", "panel:rule_delete"):
         assert owner_client.get(reverse(name, args=[alice_rule.account_id, alice_rule.pk])).status_code == 405
+
+
+def test_the_domain_admin_exports_the_accounts_rules_as_sieve(owner_client, alice_rule):
+    response = owner_client.get(reverse("panel:rule_export", args=[alice_rule.account_id]))
+    assert response["Content-Type"].startswith("application/sieve")
+    assert '# rule: mine\nif true {\n    addflag "\\\\Flagged";\n}' in response.content.decode()

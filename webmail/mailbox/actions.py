@@ -22,6 +22,8 @@ FLAG_ACTIONS = {
     "flag": ("\\Flagged", "add"),
     "unflag": ("\\Flagged", "remove"),
 }
+# Actions that move the selection to a given folder.
+MOVING = {"archive": "\\Archive", "spam": "\\Junk", "notspam": INBOX}
 # Folders whose "delete" removes for good: elsewhere it moves to Trash.
 PURGING = ("\\Trash", "\\Junk")
 
@@ -67,14 +69,19 @@ def perform(request, folder, action: str, uids: list[int]) -> int:
         everything = folder_uids(folder.pk)
         store_flags(account.pk, folder, everything, ["\\Deleted"], "add")
         return len(expunge(account.pk, folder))
-    targets = {"archive": "\\Archive", "spam": "\\Junk", "notspam": INBOX}
-    if action in targets:
-        return _move(request, folder, uids, special_folder(account, targets[action]))
-    if action == "move":
-        target_id = request.POST.get("target", "")
-        target = lookup.folder_by_id(account.pk, target_id)
-        return _move(request, folder, uids, target)
+    if action in MOVING or action == "move":
+        return _move(request, folder, uids, destination(request, action))
     raise StoreError(_("Unknown action."))
+
+
+def destination(request, action: str) -> Folder | None:
+    """The folder a moving action takes messages to (None for other actions, or no such folder)."""
+    if action in MOVING:
+        return special_folder(request.account, MOVING[action])
+    if action == "move":
+        target_id = request.POST.get("move_to") or request.POST.get("target", "")
+        return lookup.folder_by_id(request.account.pk, target_id)
+    return None
 
 
 DONE = {
@@ -91,17 +98,72 @@ DONE = {
 }
 
 
+def posted_action(request) -> str:
+    # A "Move to" menu entry is one button, so it names its folder alone (move_to=<id>).
+    return "move" if request.POST.get("move_to") else request.POST.get("action", "")
+
+
 @require_POST
 @account_required
 def act(request, folder_id):
     folder = folder_or_404(request, folder_id)
-    action = request.POST.get("action", "")
+    action = posted_action(request)
     uids = selected_uids(request, folder)
-    wants_json = request.headers.get("Accept", "").startswith("application/json")
-    try:
+
+    def run():
         if not uids and action != "empty":
             raise StoreError(_("Select at least one message."))
-        count = perform(request, folder, action, uids)
+        return perform(request, folder, action, uids)
+
+    return _answer(request, action, run, reverse("webmail:folder", args=[folder.pk]))
+
+
+def found_by_folder(request) -> list[tuple[Folder, list[int]]]:
+    """The posted search results (message=<folder id>:<uid>), grouped by the account's folders;
+    ids of folders the account doesn't own are dropped."""
+    wanted: dict[int, set[int]] = {}
+    for value in request.POST.getlist("message")[:5000]:
+        folder_id, _sep, uid = value.partition(":")
+        if folder_id.isdigit() and uid.isdigit():
+            wanted.setdefault(int(folder_id), set()).add(int(uid))
+    grouped = []
+    for folder_id, uids in sorted(wanted.items()):
+        folder = lookup.folder_by_id(request.account.pk, folder_id)
+        if folder is not None:
+            grouped.append((folder, sorted(uids)))
+    return grouped
+
+
+@require_POST
+@account_required
+def act_on_found(request):
+    """The folder list's bulk actions on search results, which may span folders: each
+    folder's share is done as that folder's own action would do it (delete in Trash
+    removes for good, elsewhere moves to Trash)."""
+    action = posted_action(request)
+    grouped = found_by_folder(request)
+
+    def run():
+        if action == "empty":
+            raise StoreError(_("Unknown action."))
+        if not grouped:
+            raise StoreError(_("Select at least one message."))
+        target = destination(request, action)
+        count = 0
+        for folder, uids in grouped:
+            if target is not None and folder.pk == target.pk:
+                continue  # already there: archiving an archived result changes nothing
+            count += perform(request, folder, action, uids)
+        return count
+
+    return _answer(request, action, run, reverse("webmail:search"))
+
+
+def _answer(request, action, run, fallback):
+    """Run the action; answer JSON to script, else a message and a redirect to the list."""
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    try:
+        count = run()
     except StoreError as error:
         text = " ".join(error.messages)
         if wants_json:
@@ -114,5 +176,5 @@ def act(request, folder_id):
         messages.success(request, text)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        target = reverse("webmail:folder", args=[folder.pk])
+        target = fallback
     return redirect(target)

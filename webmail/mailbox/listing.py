@@ -4,16 +4,18 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from mailcore.store import listing
-from mailcore.store.folders import get_folder, list_folders
+from mailcore.store.folders import get_folder
 from mailcore.store.models import INBOX
 from webmail.access import account_required, folder_or_404
 from webmail.models import preferences_for
-from webmail.sidebar import folder_entries, ordered
+from webmail.sidebar import folder_entries
 
-SORT_LABELS = {"date": _("Date"), "from": _("From"), "subject": _("Subject"), "size": _("Size")}
+SORT_LABELS = {"date": pgettext_lazy("date column", "Received"), "from": _("From"), "to": _("To"),
+               "subject": _("Subject"), "size": _("Size")}
 MAX_PAGE = 100_000
 
 
@@ -27,10 +29,17 @@ def list_params(request) -> dict:
     }
 
 
+def list_url(request) -> str:
+    """This list's address without the live-update flag: where actions come back to."""
+    query = request.GET.copy()
+    query.pop("fragment", None)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
 def _list_context(request, folder, page, params, conversations=False) -> dict:
     return {
         "folder": folder, "page": page, "params": params, "conversations": conversations,
-        "sort_labels": SORT_LABELS, "move_targets": ordered(list_folders(request.account.pk)),
+        "sort_labels": SORT_LABELS, "list_url": list_url(request),
         "page_number": params["page"], "shows_recipients": folder.special_use in ("\\Sent", "\\Drafts"),
     }
 
@@ -58,29 +67,22 @@ def folder_view(request, folder_id):
     else:
         page = listing.folder_page(folder.pk, params["sort"], params["descending"], offset, size)
         conversations = False
-    return _render_list(request, _list_context(request, folder, page, params, conversations))
-
-
-@account_required
-def thread_view(request, folder_id, thread):
-    folder = folder_or_404(request, folder_id)
-    rows = listing.thread_messages(folder, thread)
-    if not rows:
-        return redirect("webmail:folder", folder.pk)
-    page = listing.Page(rows, len(rows), 0, len(rows))
-    context = _list_context(request, folder, page, list_params(request))
-    context["thread"] = rows[-1]
-    return render(request, "webmail/mailbox/folder.html", context)
+    context = _list_context(request, folder, page, params, conversations)
+    context["grouping"] = preferences.conversations
+    return _render_list(request, context)
 
 
 @account_required
 def search(request):
+    """Search results: the folder list's table and bulk actions (acting through search/act/),
+    with a Folder column when the page's messages come from more than one folder."""
     query = request.GET.get("q", "").strip()
     params = list_params(request)
     inbox = get_folder(request.account.pk, INBOX)
     size = preferences_for(request.account).page_size
     context = {"search_query": query, "params": params, "sort_labels": SORT_LABELS, "page_number": params["page"],
-               "folder": None, "search_folder": inbox, "error": None, "page": None}
+               "folder": None, "search_folder": inbox, "error": None, "page": None, "list_url": list_url(request),
+               "shows_recipients": False, "conversations": False, "acts_on_found": True}
     if query:
         try:
             context["page"] = listing.search_page(
@@ -88,6 +90,8 @@ def search(request):
                 (params["page"] - 1) * size, size)
         except ValidationError as error:
             context["error"] = " ".join(error.messages)
+    if context["page"] is not None:
+        context["shows_folder"] = len({row.folder_id for row in context["page"].rows}) > 1
     return render(request, "webmail/mailbox/search.html", context)
 
 

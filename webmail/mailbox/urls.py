@@ -5,10 +5,10 @@ from . import actions, folders, listing
 urlpatterns = [
     path("", listing.index, name="index"),
     path("folder/<int:folder_id>/", listing.folder_view, name="folder"),
-    path("folder/<int:folder_id>/thread/<str:thread>/", listing.thread_view, name="thread"),
     path("folder/<int:folder_id>/act/", actions.act, name="act"),
     path("conversations/", listing.toggle_conversations, name="toggle_conversations"),
     path("poll/", listing.poll, name="poll"),
     path("search/", listing.search, name="search"),
+    path("search/act/", actions.act_on_found, name="act_on_found"),
     path("folders/", folders.manage, name="folders"),
 ]

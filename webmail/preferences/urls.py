@@ -1,5 +1,5 @@
 """Webmail: settings. One page per subject, each with its own URL name."""
-from django.urls import path
+from django.urls import include, path
 
 from . import time_zone, views
 
@@ -15,4 +15,5 @@ urlpatterns = [
          name="settings_app_password_delete"),
     path("security/", views.security, name="settings_security"),
     path("security/mail-programs/", views.mail_programs, name="settings_mail_programs"),
+    path("rules/", include("webmail.rules.urls")),
 ]

@@ -1,7 +1,7 @@
 """Webmail: reading. A message is addressed by its folder's id and its IMAP UID."""
 from django.urls import path, register_converter
 
-from . import views
+from . import thread, views
 
 
 class SectionConverter:
@@ -27,4 +27,5 @@ urlpatterns = [
     path(_MESSAGE + "trust-sender/", views.trust_sender, name="trust_sender"),
     path(_MESSAGE + "part/<section:section>/", views.part_view, name="part"),
     path("inline/<str:token>/", views.inline_view, name="inline"),
+    path("folder/<int:folder_id>/thread/<str:thread>/", thread.thread_view, name="thread"),
 ]

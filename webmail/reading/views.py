@@ -7,19 +7,17 @@ from django.template.loader import render_to_string
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from mailcore.mime.text import decode_part_bytes, decode_part_text
+from mailcore.mime.text import decode_part_bytes
 from mailcore.store.errors import MessageNotFound
 from mailcore.store.fetch import fetch_raw, get_message
-from mailcore.store.folders import list_folders
 from mailcore.store.listing import neighbours
 from mailcore.store.messages import store_flags
 from webmail.access import account_required, folder_or_404
-from webmail.models import TrustedSender, preferences_for
-from webmail.sidebar import ordered
+from webmail.models import TrustedSender
 
 from . import parts, responses
+from .bodies import body_context, remote_allowed
 from .htmlbody import read_inline_token, sanitized_body
-from .plain import render_plain
 
 # The frame's own policy (DESIGN.md: sandboxed frame, strict CSP). No script-src at all,
 # styles only inline (the sanitised style attributes), images from our part URLs and
@@ -36,27 +34,6 @@ def _message_or_404(request, folder_id, uid):
         raise Http404 from None
 
 
-def _remote_allowed(request, message) -> bool:
-    if request.GET.get("images") == "1" or preferences_for(request.account).remote_content:
-        return True
-    return TrustedSender.objects.filter(account=request.account,
-                                        address=message.from_address.lower()).exists()
-
-
-def _body(request, loaded, message):
-    """The template context for the body: plain text inline, HTML in a frame."""
-    chosen = parts.choose_body(message.structure)
-    if chosen is None:
-        return {"body_section": None}
-    section, part = chosen
-    if part["subtype"] == "plain":
-        return {"body_section": section, "plain": render_plain(decode_part_text(loaded.raw, part))}
-    allow_remote = _remote_allowed(request, message)
-    result = sanitized_body(loaded, message, section, part, allow_remote)
-    return {"body_section": section, "html": result, "images_allowed": allow_remote,
-            "per_message_images": request.GET.get("images") == "1"}
-
-
 @csp_update({"frame-src": [SELF]})
 @account_required
 def message_view(request, folder_id, uid):
@@ -64,7 +41,7 @@ def message_view(request, folder_id, uid):
     loaded = parts.load(message)
     if not message.seen:  # through the store, so IMAP clients see \Seen at once
         store_flags(request.account.pk, folder.pk, [uid], ["\\Seen"], "add")
-    body = _body(request, loaded, message)
+    body = body_context(request, loaded, message)
     shown_inline = body["html"].cid_used if "html" in body else frozenset()
     newer, older = neighbours(message)
     return render(request, "webmail/reading/message.html", {
@@ -74,7 +51,6 @@ def message_view(request, folder_id, uid):
         "reply_to": loaded.addresses("reply-to"),
         "attachments": parts.attachments(message.structure, body["body_section"], shown_inline),
         "newer_uid": newer, "older_uid": older,
-        "move_targets": [other for other in ordered(list_folders(request.account.pk)) if other.pk != folder.pk],
     })
 
 
@@ -86,7 +62,7 @@ def body_view(request, folder_id, uid):
     chosen = parts.choose_body(message.structure)
     if chosen is None or chosen[1]["subtype"] != "html":
         raise Http404
-    allow_remote = _remote_allowed(request, message)
+    allow_remote = remote_allowed(request, message)
     result = sanitized_body(parts.load(message), message, *chosen, allow_remote)
     html = render_to_string("webmail/reading/body.html", {"result": result})
     response = HttpResponse(html)
@@ -141,7 +117,7 @@ def raw_view(request, folder_id, uid):
 def print_view(request, folder_id, uid):
     folder, message = _message_or_404(request, folder_id, uid)
     loaded = parts.load(message)
-    body = _body(request, loaded, message)
+    body = body_context(request, loaded, message)
     return render(request, "webmail/reading/print.html", {
         "folder": folder, "message": message, **body,
         "to": loaded.addresses("to"), "cc": loaded.addresses("cc"),

@@ -18,9 +18,9 @@ async def cmd_capability(session, tag: str, cursor: Cursor):
 async def cmd_noop(session, tag: str, cursor: Cursor):
     """Do nothing; a chance for untagged updates. State: any. RFC 9051 §6.1.2."""
     cursor.end()
-    from .updates import sync
+    from .notify import poll_updates
 
-    await sync(session)
+    await poll_updates(session)  # updates.sync, or what NOTIFY asked for
     await session.ok(tag, "NOOP completed")
 
 

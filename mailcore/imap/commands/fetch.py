@@ -8,16 +8,20 @@ from dataclasses import dataclass
 from mailcore.mime.transfer import UnknownEncoding
 from mailcore.store.fetch import FLAG_COLUMNS, fetch_binary, fetch_rows, fetch_section
 from mailcore.store.messages import store_flags
+from mailcore.store.vanished import changed_since as changes_since
 from mailcore.store.vanished import expunged_since
 
 from ..errors import ImapBad, ImapNo
 from ..parser import Cursor
 from ..recent import with_recent
 from ..responses import compact_set, paren
+from ..searchcontext import recheck_touched
 from ..server import SELECTED, command
 from ..structure import body_structure, envelope
-from .sequence import resolve
-from .updates import announce_keywords, uid_ranges
+from .condstore import enable_condstore
+from .esearch import partial_slice, read_partial_range
+from .sequence import known_uid_ranges, resolve
+from .updates import announce_keywords
 
 MACROS = {
     "ALL": ["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE"],
@@ -253,13 +257,15 @@ async def _fetch(session, tag: str, cursor: Cursor, by_uid: bool):
     ranges = cursor.sequence_set()
     cursor.sp()
     atts = parse_atts(cursor)
-    changed_since, vanished = None, False
-    if cursor.take(b" ("):  # RFC 7162 §3.1.4.1, §3.2.6: FETCH modifiers, in any order
+    changed_since, vanished, partial = None, False, None
+    if cursor.take(b" ("):  # RFC 7162 §3.1.4.1, §3.2.6, RFC 9394 §3.3: FETCH modifiers, in any order
         while True:
             if cursor.take(b"CHANGEDSINCE "):
                 changed_since = cursor.modseq()
             elif by_uid and cursor.take(b"VANISHED"):
                 vanished = True
+            elif by_uid and partial is None and cursor.take(b"PARTIAL "):
+                partial = read_partial_range(cursor)
             else:
                 raise ImapBad(f"Unknown FETCH modifier {cursor.where()}")
             if cursor.take(b")"):
@@ -272,13 +278,16 @@ async def _fetch(session, tag: str, cursor: Cursor, by_uid: bool):
     if by_uid and not any(att.name == "UID" for att in atts):
         atts = [FetchAtt("UID"), *atts]  # RFC 9051 §6.4.9: UID FETCH always returns UID
     if changed_since is not None or any(att.name == "MODSEQ" for att in atts):
-        session.enabled.add("CONDSTORE")  # RFC 7162 §3.1: these enable CONDSTORE
+        await enable_condstore(session)  # RFC 7162 §3.1: these enable CONDSTORE
         if not any(att.name == "MODSEQ" for att in atts):
             atts = [*atts, FetchAtt("MODSEQ")]
     uids = resolve(session, ranges, by_uid)
+    if partial is not None:
+        uids = await session.host.run_blocking(_page, session.folder.pk, uids, partial, changed_since)
     if vanished:
         # RFC 7162 §3.2.6: the UIDs of the set expunged since CHANGEDSINCE, before the FETCHes.
-        gone = await session.host.run_blocking(expunged_since, session.folder.pk, changed_since, uid_ranges(ranges))
+        gone = await session.host.run_blocking(expunged_since, session.folder.pk, changed_since,
+                                               known_uid_ranges(session, ranges))
         gone = [uid for uid in gone if session.position(uid) is None]  # still in view: reported later
         if gone:
             await session.untagged(f"VANISHED (EARLIER) {compact_set(gone)}")
@@ -289,7 +298,19 @@ async def _fetch(session, tag: str, cursor: Cursor, by_uid: bool):
         position = session.position(uid)
         if position is not None:
             await session.send(b"* %d FETCH " % position + data + b"\r\n")
+    if not session.readonly and any(att.sets_seen for att in atts):
+        await recheck_touched(session, uids)  # \Seen set: RFC 5267 §4.3 ADDTO, REMOVEFROM
     await session.ok(tag, f"{'UID ' if by_uid else ''}FETCH completed")
+
+
+def _page(folder_id: int, uids: list[int], partial: tuple[int, int], since: int | None) -> list[int]:
+    """Blocking: RFC 9394 §3.3, the messages of the set at the places the PARTIAL range
+    names (-1 the last), counted among those changed after CHANGEDSINCE when it is given
+    (§3.4): the client pages through what it asked for."""
+    if since is not None:
+        changed = {uid for uid, _modseq, _flags in changes_since(folder_id, since)}
+        uids = [uid for uid in uids if uid in changed]
+    return partial_slice(uids, partial)
 
 
 @command("FETCH", {SELECTED})

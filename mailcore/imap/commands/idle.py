@@ -2,6 +2,7 @@
 RFC 2177; RFC 9051 §6.3.13."""
 import asyncio
 import contextlib
+from functools import partial
 
 from mailcore.store.status import change_marks
 
@@ -24,6 +25,12 @@ async def cmd_idle(session, tag: str, cursor: Cursor):
     changed = asyncio.Event()
     watcher = watcher_of(session.host)
     folder_id = session.folder.pk if session.folder is not None else None
+    update = partial(sync, session)
+    if session.notify is not None:  # RFC 5465 §4: exactly the events NOTIFY asked for
+        changed, folder_id = session.notify.changed, None
+        update = partial(session.notify.deliver, session, fresh=False, held=False)
+        changed.clear()
+        await session.notify.deliver(session, fresh=True, held=False)
     if folder_id is not None:
         watcher.watch(folder_id, changed, await session.host.run_blocking(_state, folder_id))
         await sync(session)  # anything that happened before IDLE started
@@ -39,7 +46,7 @@ async def cmd_idle(session, tag: str, cursor: Cursor):
             if not finished:
                 raise ImapBad("IDLE timed out")  # RFC 9051 §5.4: idle at most 30 minutes
             changed.clear()
-            await sync(session)
+            await update()
     finally:
         if folder_id is not None:
             watcher.unwatch(folder_id, changed)

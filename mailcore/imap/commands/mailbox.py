@@ -17,6 +17,7 @@ from mailcore.store.errors import (
 )
 from mailcore.store.messages import expunge
 from mailcore.store.recent import claim_recent
+from mailcore.store.snapshot import folder_uids, keywords_at
 from mailcore.store.status import first_unseen_uid, folder_status
 
 from .. import utf7
@@ -24,7 +25,7 @@ from ..errors import ImapBad, ImapNo
 from ..parser import Cursor
 from ..responses import mailbox_string, paren
 from ..server import AUTHED, SELECTED, command
-from .updates import flags_lines, folder_uids, keywords_at, resync, uid_ranges
+from .updates import flags_lines, resync, uid_ranges
 
 STATUS_ITEMS = ("MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE", "RECENT", "HIGHESTMODSEQ")
 

@@ -5,7 +5,9 @@ from mailcore.store.messages import copy_messages, expunge, move_messages, store
 
 from ..errors import ImapBad, ImapNo
 from ..parser import Cursor
+from ..searchcontext import recheck_touched
 from ..server import SELECTED, command
+from .condstore import enable_condstore
 from .mailbox import mailbox_name, store_errors
 from .sequence import resolve
 from .updates import announce_keywords, sync
@@ -28,7 +30,6 @@ async def _store(session, tag: str, cursor: Cursor, by_uid: bool):
         unchanged_since = cursor.number()
         cursor.expect(b")", "')'")
         cursor.sp()
-        session.enabled.add("CONDSTORE")
     item = cursor.atom("+FLAGS, -FLAGS or FLAGS").upper()
     mode = {"+": "add", "-": "remove"}.get(item[:1], "replace")
     base = item.lstrip("+-")
@@ -37,6 +38,8 @@ async def _store(session, tag: str, cursor: Cursor, by_uid: bool):
     cursor.sp()
     flags = cursor.flag_list() if cursor.peek() == ord("(") else _bare_flags(cursor)
     cursor.end()
+    if unchanged_since is not None:
+        await enable_condstore(session)  # RFC 7162 §3.1: UNCHANGEDSINCE enables CONDSTORE
     _read_only(session)
     uids = resolve(session, ranges, by_uid)
     try:
@@ -54,6 +57,7 @@ async def _store(session, tag: str, cursor: Cursor, by_uid: bool):
             modseq_part = f"MODSEQ ({change.modseq})" if condstore else ""
             items = " ".join(part for part in (uid_part.strip(), flags_part, modseq_part) if part)
             await session.untagged(f"{session.position(change.uid)} FETCH ({items})")
+    await recheck_touched(session, [change.uid for change in changed])  # RFC 5267 §4.3: ADDTO, REMOVEFROM
     code = None
     if failed:
         numbers = failed if by_uid else [n for n in map(session.position, failed) if n is not None]
@@ -176,5 +180,7 @@ async def cmd_uid_move(session, tag: str, cursor: Cursor):
 async def cmd_check(session, tag: str, cursor: Cursor):
     """A checkpoint; every change is already durable, so only updates. State: selected. RFC 3501 §6.4.1."""
     cursor.end()
-    await sync(session)
+    from .notify import poll_updates
+
+    await poll_updates(session)  # updates.sync, or what NOTIFY asked for
     await session.ok(tag, "CHECK completed")

@@ -12,7 +12,11 @@ from mailcore.store.search.criteria import search_uids
 
 from ..errors import ImapBad, ImapNo
 from ..parser import MAX_NESTING, Cursor
+from ..recent import bind_recent
+from ..searchcontext import refuse_tag_reuse
 from ..server import SELECTED, command
+from .condstore import enable_condstore
+from .esearch import answer, read_return_options, saving
 from .sequence import resolve
 
 CHARSETS = ("UTF-8", "US-ASCII")
@@ -24,18 +28,11 @@ FLAG_KEYS = {
     "SEEN": ("flag", "seen", True), "UNSEEN": ("flag", "seen", False),
     "ALL": ("all",),
 }
-RECENT_KEYS = ("RECENT", "NEW", "OLD")  # \Recent is the session's, not a column: recent_key
+RECENT_KEYS = ("RECENT", "NEW", "OLD")  # \Recent is the session's, not a column: recent.bind_recent
 # RFC 9051 §6.4.4: substring keys on the text of one part of the message.
 TEXT_KEYS = ("TEXT", "BODY", "SUBJECT", "FROM", "TO", "CC", "BCC")
 DATE_KEYS = {"BEFORE": ("date", "before"), "ON": ("date", "on"), "SINCE": ("date", "since"),
              "SENTBEFORE": ("sent", "before"), "SENTON": ("sent", "on"), "SENTSINCE": ("sent", "since")}
-
-
-def recent_key(session, name: str) -> tuple:
-    r"""RFC 3501 §6.4.4: RECENT, NEW (recent and unseen) and OLD (not recent), with \Recent
-    as this session holds it (imap/recent.py)."""
-    recent = ("uids", uid_ranges(session, session.recent.among(session.uids)))
-    return {"RECENT": recent, "NEW": ("and", [recent, ("flag", "seen", False)]), "OLD": ("not", recent)}[name]
 
 
 def uid_ranges(session, uids: list[int]) -> list[tuple[int, int]]:
@@ -58,6 +55,7 @@ class _Parser:
     def __init__(self, session, cursor: Cursor):
         self.session, self.cursor = session, cursor
         self.uses_modseq = False
+        self.uses_recent = False
 
     def keys(self) -> tuple:
         """One or more keys separated by spaces, ANDed."""
@@ -85,7 +83,8 @@ class _Parser:
         if name in FLAG_KEYS:
             return FLAG_KEYS[name]
         if name in RECENT_KEYS:
-            return recent_key(self.session, name)
+            self.uses_recent = True
+            return ("recent", name)
         if name == "NOT":
             cursor.sp()
             return ("not", self.key(depth + 1))
@@ -126,12 +125,16 @@ class _Parser:
         raise ImapBad(f"Unknown search key {name}")
 
 
-def read_criteria(session, cursor: Cursor) -> tuple[tuple, bool]:
+def read_criteria(session, cursor: Cursor, live: bool = False) -> tuple[tuple, bool]:
     """The search keys at cursor, which must end the command, as store criteria; and
-    whether MODSEQ was among them. SORT (sort.py) shares this."""
+    whether MODSEQ was among them. SORT (sort.py) and THREAD share this. Live, RECENT,
+    NEW and OLD are left as ("recent", key) for bind_recent; sequence sets are always
+    UIDs as the command found them (RFC 5267 §4.3)."""
     parser = _Parser(session, cursor)
     criteria = parser.keys()
     cursor.end()
+    if parser.uses_recent and not live:
+        criteria = bind_recent(session, criteria)
     return criteria, parser.uses_modseq
 
 
@@ -144,27 +147,35 @@ def read_charset(cursor: Cursor) -> None:
     cursor.sp()
 
 
-def _search(session, cursor: Cursor, by_uid: bool) -> tuple[list[int], int | None]:
-    """Blocking: the matching UIDs, and their highest MODSEQ when the search used MODSEQ."""
-    criteria, uses_modseq = read_criteria(session, cursor)
-    rows = search_uids(session.folder.pk, session.account.pk, criteria)
-    highest = max((modseq for _uid, modseq in rows), default=None) if uses_modseq else None
-    return [uid for uid, _modseq in rows], highest
+def _search(session, cursor: Cursor) -> tuple[tuple, list[tuple[int, int]], bool]:
+    """Blocking: the criteria (live, see read_criteria), the matching (uid, modseq) in UID
+    order, and whether the search used MODSEQ."""
+    criteria, uses_modseq = read_criteria(session, cursor, live=True)
+    return criteria, search_uids(session.folder.pk, session.account.pk, bind_recent(session, criteria)), uses_modseq
 
 
 async def _search_command(session, tag: str, cursor: Cursor, by_uid: bool):
     cursor.sp()
-    if cursor.take(b"CHARSET "):
-        read_charset(cursor)
-    uids, highest_modseq = await session.host.run_blocking(_search, session, cursor, by_uid)
-    positions = [session.position(uid) for uid in uids]
-    if by_uid:
-        numbers = [uid for uid, position in zip(uids, positions, strict=True) if position is not None]
+    options = read_return_options(cursor)
+    if options is not None and options.update:
+        refuse_tag_reuse(session, tag)
+    with saving(session, options):
+        if cursor.take(b"CHARSET "):
+            read_charset(cursor)
+        criteria, rows, uses_modseq = await session.host.run_blocking(_search, session, cursor)
+    if uses_modseq:
+        await enable_condstore(session)  # RFC 7162 §3.1: SEARCH MODSEQ enables CONDSTORE
+    # Only messages the client knows of: new mail is reported (EXISTS) before it is found.
+    rows = [(uid, modseq) for uid, modseq in rows if session.position(uid) is not None]
+    if options is not None:
+        # RFC 4731 §3.1: with RETURN, one ESEARCH response instead of SEARCH.
+        await answer(session, tag, by_uid, options, [uid for uid, _modseq in rows],
+                     dict(rows) if uses_modseq else None, live=(criteria, None))
     else:
-        numbers = [position for position in positions if position is not None]
-    # RFC 7162 §3.1.5: a search with MODSEQ reports the highest MODSEQ of what it found.
-    modseq = f" (MODSEQ {highest_modseq})" if highest_modseq is not None and numbers else ""
-    await session.untagged("SEARCH" + "".join(f" {n}" for n in numbers) + modseq)
+        numbers = [uid if by_uid else session.position(uid) for uid, _modseq in rows]
+        # RFC 7162 §3.1.5: a search with MODSEQ reports the highest MODSEQ of what it found.
+        modseq = f" (MODSEQ {max(m for _uid, m in rows)})" if uses_modseq and rows else ""
+        await session.untagged("SEARCH" + "".join(f" {n}" for n in numbers) + modseq)
     await session.ok(tag, f"{'UID ' if by_uid else ''}SEARCH completed")
 
 

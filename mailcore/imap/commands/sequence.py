@@ -1,11 +1,13 @@
 """Sequence sets → the UIDs they name in the selected folder (RFC 9051 §9 sequence-set).
 
 Message sequence numbers are positions in session.uids (kept in UID order); "*" is the
-last message or the highest UID. A range may be written either way round.
+last message or the highest UID. A range may be written either way round. "$" is the
+result saved by SEARCH RETURN (SAVE) (RFC 5182), the same messages by number or UID.
 """
 import bisect
 
 from ..errors import ImapBad
+from .updates import uid_ranges
 
 
 def resolve(session, ranges, by_uid: bool, strict: bool = True) -> list[int]:
@@ -13,7 +15,7 @@ def resolve(session, ranges, by_uid: bool, strict: bool = True) -> list[int]:
     name nothing instead of being an error."""
     uids = session.uids
     if any(r.start == -1 for r in ranges):
-        raise ImapBad("$ (SEARCHRES) is not supported")
+        return saved_uids(session)
     chosen: set[int] = set()
     if by_uid:
         highest = uids[-1] if uids else 0
@@ -29,3 +31,19 @@ def resolve(session, ranges, by_uid: bool, strict: bool = True) -> list[int]:
                 raise ImapBad("No such message sequence number")
             chosen.update(uids[max(low, 1) - 1:high])
     return sorted(chosen)
+
+
+def saved_uids(session) -> list[int]:
+    """The messages of "$" the client still has (RFC 5182 §2.1: an expunged message leaves
+    the saved result). The saved UIDs are kept as they were; one the client was told is
+    expunged is out of its view, and UIDs are never used again in a folder, so leaving
+    them out here is the same as removing them when they go."""
+    return [uid for uid in session.saved if session.position(uid) is not None]
+
+
+def known_uid_ranges(session, ranges) -> list[tuple[int, int | None]]:
+    """A UID set as (low, high) pairs that may name UIDs gone from the folder (as
+    updates.uid_ranges), "$" as the UIDs it saved (for UID FETCH ... VANISHED)."""
+    if any(r.start == -1 for r in ranges):
+        return [(uid, uid) for uid in session.saved]
+    return uid_ranges(ranges)

@@ -4,98 +4,34 @@ once QRESYNC is enabled) and EXISTS; and QRESYNC's resynchronization at SELECT.
 Other sessions, delivery and the webmail change the folder; the session learns of it
 here, at the points where RFC 9051 §7.5.1 allows EXPUNGE responses (NOOP, CHECK, IDLE,
 EXPUNGE, MOVE...), never during FETCH, STORE or SEARCH, where sequence numbers must not
-shift under the client.
+shift under the client. The folder's UID list and MODSEQ come from the store's
+snapshot (mailcore/store/snapshot.py), shared by the sessions of this process.
 """
-import threading
 from array import array
-from collections import OrderedDict
-
-from django.db import connection
 
 from mailcore.store.recent import claim_recent
-from mailcore.store.status import folder_keywords
+from mailcore.store.snapshot import folder_uids, highest_modseq
 from mailcore.store.vanished import changed_since, expunged_since
 
 from ..errors import ImapBad
 from ..responses import compact_set
+from ..searchcontext import add_after_exists, remove_before_expunges
 
 SYSTEM_FLAGS = r"\Answered \Flagged \Deleted \Seen \Draft"
-
-# A folder's UID list as of one MODSEQ, shared by the sessions of this process: every
-# change to a folder (append, flags, copy, move, expunge) takes a new MODSEQ (store/
-# messages.py), so (folder, highestmodseq) names one exact list. Twenty clients selecting
-# the same 5,000-message INBOX read it from the database once.
-UID_LISTS_KEPT = 256
-_uid_lists: OrderedDict[tuple[int, int], array] = OrderedDict()
-_uid_lists_lock = threading.Lock()
-
-
-def folder_state(folder_id: int) -> int | None:
-    """The folder's HIGHESTMODSEQ now, None if it is gone. One indexed read."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT highestmodseq FROM store_folder WHERE id = %s", [folder_id])
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-def folder_uids(folder_id: int, highestmodseq: int | None = None) -> array:
-    """The folder's UIDs in ascending order (a fresh array the caller may change).
-
-    With highestmodseq (read before this call), the list is shared through the cache;
-    without it, it is read from the database.
-    """
-    key = (folder_id, highestmodseq)
-    if highestmodseq is not None:
-        with _uid_lists_lock:
-            cached = _uid_lists.get(key)
-            if cached is not None:
-                _uid_lists.move_to_end(key)
-                return array("I", cached)
-    with connection.cursor() as cursor:
-        # Plain SQL: the ORM's per-row work costs more than the query for 5,000 rows.
-        cursor.execute("SELECT uid FROM store_message WHERE folder_id = %s ORDER BY uid", [folder_id])
-        uids = array("I", [row[0] for row in cursor.fetchall()])
-    if highestmodseq is not None:
-        with _uid_lists_lock:
-            _uid_lists[key] = uids
-            while len(_uid_lists) > UID_LISTS_KEPT:
-                _uid_lists.popitem(last=False)
-        return array("I", uids)
-    return uids
-
-
-_keyword_lists: OrderedDict[tuple[int, int], list[str]] = OrderedDict()
-
-
-def keywords_at(folder_id: int, highestmodseq: int) -> list[str]:
-    """The keywords in use in the folder as of this MODSEQ (read before the call), for
-    SELECT's FLAGS; shared like the UID lists, as reading them costs as much."""
-    key = (folder_id, highestmodseq)
-    with _uid_lists_lock:
-        cached = _keyword_lists.get(key)
-        if cached is not None:
-            _keyword_lists.move_to_end(key)
-            return cached
-    keywords = folder_keywords(folder_id)
-    with _uid_lists_lock:
-        _keyword_lists[key] = keywords
-        while len(_keyword_lists) > UID_LISTS_KEPT:
-            _keyword_lists.popitem(last=False)
-    return keywords
 
 
 def _changes(folder_id: int, since_modseq: int, synced: int | None, claim: bool = True):
     """None when the folder is as it was at MODSEQ `synced`; else its MODSEQ now, the UIDs
     now in it, the flags of messages changed after since_modseq, and the UIDs [first,
     upto) this session now holds as recent (RFC 3501 §2.3.2; with claim False only looked at)."""
-    highest = folder_state(folder_id)
+    highest = highest_modseq(folder_id)
     if highest is not None and highest == synced:
         return None  # nothing happened: the common case of NOOP and IDLE polls
     # New mail nobody has seen is this session's to report as recent. Claimed before the
     # UIDs are read, so every claimed message is in the list below.
     recent = claim_recent(folder_id, claim) if highest is not None else (0, 0)
     if recent[0] < recent[1]:
-        highest = folder_state(folder_id)
+        highest = highest_modseq(folder_id)
     uids = folder_uids(folder_id, highest)
     # RFC 7162 §3.2: no FETCH may show a MODSEQ above an expunge not yet reported, or a
     # client that then loses the connection resynchronizes past it. The UID list is as of
@@ -116,12 +52,15 @@ async def sync(session):
     highest, current, changed, recent = found
     session.recent.add(*recent)
     known = session.uids[-1] if session.uids else 0  # messages above this are new: EXISTS covers them
+    contexts = await remove_before_expunges(session, highest, current)  # RFC 5267 §4.3.4
     expunged = await announce(session, current)
-    shown = [(uid, modseq, flags) for uid, modseq, flags in changed if uid <= known and session.position(uid)]
+    shown = [(uid, modseq, flags) for uid, modseq, flags in changed
+             if session.flag_updates and uid <= known and session.position(uid)]
     await announce_keywords(session, (flag for _uid, _modseq, flags in shown for flag in flags))
     session.modseq = max([session.modseq, *(modseq for _uid, modseq, _flags in changed)])
     for uid, modseq, flags in shown:
         await session.untagged(unsolicited_fetch(session, uid, modseq, flags))
+    await add_after_exists(session, contexts)  # RFC 5267 §4.3.3: ADDTO after the EXISTS
     if expunged and highest is not None and "QRESYNC" in session.enabled:
         # A VANISHED carries no MODSEQ: tell the client the MODSEQ it is now synced to, so
         # its next SELECT (QRESYNC) starts from here (Dovecot sends the same code).
@@ -136,6 +75,8 @@ def unsolicited_fetch(session, uid: int, modseq: int, flags) -> str:
     shown = f"FLAGS ({session.shown_flags(uid, flags)})"
     if "CONDSTORE" in session.enabled:
         return f"{session.position(uid)} FETCH (UID {uid} {shown} MODSEQ ({modseq}))"
+    if session.notify is not None:  # RFC 5465 §5.1: UID and FLAGS (the client may not use positions)
+        return f"{session.position(uid)} FETCH (UID {uid} {shown})"
     return f"{session.position(uid)} FETCH ({shown})"
 
 

@@ -9,7 +9,7 @@ of folded text (models.SearchText), made once at append from the same parse:
     headers    "\\n" + one "name: value" line per header field + "\\n"
     body       the decoded text parts (HTML as text), as the index has them
     sent_date  the Date field's day in its own time zone (SENTON/SENTBEFORE/SENTSINCE)
-    sort_*     RFC 5256 sort keys: base subject, addr-mailbox of the first address
+    sort_*     RFC 5256 sort keys: the addr-mailbox of the first address (sortkeys.py)
 
 Text is folded as the word index folds it (case, compatibility forms, diacritics,
 strokes: mailcore.folding), with runs of white space made one space, so a substring
@@ -24,6 +24,7 @@ from mailcore.mime.headers import decode_words, header_date
 from mailcore.mime.structure import parse_header_block, split_header
 from mailcore.mime.text import scrub
 
+from ..collation import sort_key
 from . import MAX_INDEXED_CHARS
 
 MAX_BODY_CHARS = 1_000_000  # as mailcore.mime.text.MAX_DECODED_CHARS
@@ -117,8 +118,8 @@ def text_values(raw: bytes, summary) -> dict:
         "beyond_index": len(summary.body_text) + sum(len(name) + 1 for name in summary.attachment_names)
         > MAX_INDEXED_CHARS,
         "sent_date": sent.date() if sent else None,
-        "sort_subject": base_subject(summary.subject),
-        **{f"sort_{name}": first_mailbox(headers.get_all(name) or [], pairs[name])[:200]
+        # RFC 5256 §3 FROM, TO and CC, in their compared form (the subject's is on Message).
+        **{f"sort_{name}": sort_key(first_mailbox(headers.get_all(name) or [], pairs[name]))
            for name in ("from", "to", "cc")},
     }
     # The email package leaves undecodable octets in addresses as lone surrogates, which no
@@ -160,7 +161,7 @@ def base_subject(subject: str) -> str:
 
 
 COLUMNS = ("subject", "from_text", "to_text", "cc_text", "bcc_text", "headers", "body", "beyond_index",
-           "sent_date", "sort_subject", "sort_from", "sort_to", "sort_cc")
+           "sent_date", "sort_from", "sort_to", "sort_cc")
 
 
 def insert_text(cursor, blob_id: int, values: dict):

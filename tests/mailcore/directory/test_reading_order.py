@@ -1,7 +1,7 @@
 """The directory's lists in reading order, in the database (SQLite and PostgreSQL alike):
 accounts and aliases by domain as read then local part with numbers by value (u2 before
 u10), display names and domains by Vietnamese collation; keys kept by save() and filled
-in by migration 0006 for rows that existed before it."""
+in by migration 0007 for rows that existed before it."""
 import random
 
 import pytest
@@ -66,11 +66,11 @@ def test_the_order_is_icus_vietnamese_with_numeric_ordering(db):
     assert sorted(words, key=sort_key) == icu
 
 
-BEFORE = [("directory", "0005_app_passwords_only")]
-AFTER = [("directory", "0006_reading_order_keys")]
+BEFORE = [("directory", "0006_disabled_generation")]
+AFTER = [("directory", "0007_reading_order_keys")]
 
 
-def test_migration_0006_fills_the_keys_of_existing_rows(transactional_db):
+def test_migration_0007_fills_the_keys_of_existing_rows(transactional_db):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     apps = executor.loader.project_state(BEFORE).apps

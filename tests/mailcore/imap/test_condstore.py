@@ -73,7 +73,9 @@ def test_search_modseq_reports_the_highest(alice, session):
     store_flags(alice.pk, "INBOX", [2], ["\\Seen"])
     modseq = Message.objects.get(folder__name="INBOX", uid=2).modseq
     reply = session.command(b"c SEARCH MODSEQ %d" % modseq)
-    assert reply[0] == b"* SEARCH 2 (MODSEQ %d)\r\n" % modseq
+    # RFC 7162 §3.1: SEARCH MODSEQ enables CONDSTORE, so HIGHESTMODSEQ comes first.
+    assert reply[0].startswith(b"* OK [HIGHESTMODSEQ ")
+    assert reply[1] == b"* SEARCH 2 (MODSEQ %d)\r\n" % modseq
 
 
 def test_a_thunderbird_like_session(alice, session):
@@ -92,3 +94,19 @@ def test_a_thunderbird_like_session(alice, session):
     assert session.reader.readline().startswith(b"+ ")
     session.sock.sendall(b"DONE\r\n")
     assert session.reader.readline().startswith(b"f OK")
+
+
+def test_rfc7162_3_1_an_enabling_fetch_or_store_tells_highestmodseq_once(alice, imap_host, session):
+    session.command(b"b SELECT INBOX")
+    highest = Folder.objects.get(account=alice, name="INBOX").highestmodseq
+    fetched = session.command(b"c FETCH 1 (MODSEQ)")
+    assert fetched[0] == b"* OK [HIGHESTMODSEQ %d] Highest\r\n" % highest
+    assert fetched[1].startswith(b"* 1 FETCH (MODSEQ (")
+    assert session.command(b"d FETCH 1 (MODSEQ)")[0].startswith(b"* 1 FETCH")  # once per session
+    other = Raw(imap_host.ports["imap"])
+    other.command(b'a LOGIN alice@example.test "' + PASSWORD.encode() + b'"')
+    other.command(b"b SELECT INBOX")
+    stored = other.command(b"c STORE 1 (UNCHANGEDSINCE 999999) +FLAGS (\\Seen)")
+    assert stored[0] == b"* OK [HIGHESTMODSEQ %d] Highest\r\n" % highest
+    assert stored[1].startswith(b"* 1 FETCH (FLAGS (\\Seen) MODSEQ (")
+    other.sock.close()

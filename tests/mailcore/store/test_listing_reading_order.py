@@ -1,7 +1,7 @@
 """The message list sorted by subject or sender reads the way people read (Vietnamese
 collation, numbers by value), from stored keys: the same order on SQLite and PostgreSQL,
 a folder's page walks its (folder, key, id) index, copies keep their keys, and migration
-0010 fills the keys of messages stored before it."""
+0011 fills the keys of messages stored before it."""
 import random
 from email.header import Header
 
@@ -82,11 +82,11 @@ def test_a_folder_page_walks_the_index_without_sorting(inbox, sort):
     assert f"message_folder_{'sender' if sort == 'from' else 'subject'}_key" in plan and "TEMP B-TREE" not in plan
 
 
-BEFORE = [("store", "0009_search_text")]
-AFTER = [("store", "0010_message_reading_order_keys")]
+BEFORE = [("store", "0010_message_sort_keys")]
+AFTER = [("store", "0011_message_reading_order_keys")]
 
 
-def test_migration_0010_fills_the_keys_of_stored_messages(transactional_db, alice):
+def test_migration_0011_fills_the_keys_of_stored_messages(transactional_db, alice):
     for subject in ("Đơn 10", "Đơn 2", "Anh"):
         append(alice.pk, "INBOX", make_message(subject=encoded(subject)))
     Message.objects.update(subject_key=b"", sender_key=b"")  # as before the migration

@@ -61,7 +61,7 @@ def test_a_conversation_opens_as_its_messages_oldest_first(conversations_on, put
     html = conversations_on.get(f"/mail/folder/{inbox.pk}/").content.decode()
     assert f"/mail/folder/{inbox.pk}/thread/{thread}/" in html
     response = conversations_on.get(f"/mail/folder/{inbox.pk}/thread/{thread}/")
-    assert [row.subject for row in response.context["page"].rows] == ["plan", "Re: plan"]
+    assert [item["row"].subject for item in response.context["items"]] == ["plan", "Re: plan"]
 
 
 def test_sorting_by_another_column_lists_single_messages(conversations_on, put, inbox):

@@ -32,10 +32,19 @@ def test_move_from_the_page_offers_the_other_folders(alice_client, alice):
     folder_id, uid = put(alice, message(text="x"))
     html = alice_client.get(reverse("webmail:message", args=[folder_id, uid])).content.decode()
     sent = Folder.objects.get(account=alice, special_use="\\Sent")
-    assert f'<option value="{sent.pk}">' in html
-    assert f'<option value="{folder_id}">' not in html
-    url, fields = form_for(html, "move")
-    alice_client.post(url, {**fields, "target": sent.pk})
+    assert f'name="move_to" value="{sent.pk}"' in html
+    assert f'name="move_to" value="{folder_id}"' not in html
+    (form,) = re.findall(r'<form method="post" action="([^"]*)" class="inline rd-move">(.*?)</form>', html, re.S)
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form[1]))
+    alice_client.post(form[0], {**fields, "move_to": sent.pk})  # the menu entry's button
+    assert Message.objects.filter(folder=sent).count() == 1
+
+
+def test_the_older_target_field_still_moves(alice_client, alice):
+    """A form or script that posts action=move with target=<id> (as before the menu) works."""
+    folder_id, uid = put(alice, message(text="x"))
+    sent = Folder.objects.get(account=alice, special_use="\\Sent")
+    alice_client.post(reverse("webmail:act", args=[folder_id]), {"uid": uid, "action": "move", "target": sent.pk})
     assert Message.objects.filter(folder=sent).count() == 1
 
 

@@ -46,8 +46,9 @@ def test_it_has_reply_forward_and_action_buttons_with_their_shortcuts(alice_clie
     html = page(alice_client, folder_id, uid).content.decode()
     for key in ("r", "a", "f", "e", "#"):  # j and k: test_neighbours.py
         assert f'data-shortcut="{key}"' in html
-    for action in ("archive", "delete", "unread", "spam", "move"):
+    for action in ("archive", "delete", "unread", "spam"):
         assert f'name="action" value="{action}"' in html
+    assert 'name="move_to"' in html  # the "Move to" menu: one button per folder
     for name, param in (("reply", "reply"), ("reply_all", "reply_all"), ("forward", "forward")):
         assert f'href="{reply_url(name, param, folder_id, uid)}"' in html
 

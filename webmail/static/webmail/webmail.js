@@ -1,6 +1,7 @@
 // HopThu webmail: progressive enhancement over plain links and forms (works without JS).
 // Keyboard shortcuts: any element with data-shortcut="KEY" is clicked (or focused, for
-// inputs) when KEY is pressed outside a text field. Pages add their own (r, a, f, e, #…).
+// inputs) when KEY is pressed outside a text field. Pages add their own (r, a, f, e, #…);
+// "?" shows them all (templates/webmail/shortcuts.html: keep it in step).
 (function () {
   "use strict";
 
@@ -9,8 +10,15 @@
   }
 
   document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {  // Esc folds away an open menu or the folder list first
+      var closedMenu = closeMenus();
+      var closedFolders = showSidebar(false);
+      if (closedMenu || closedFolders) { event.preventDefault(); return; }
+    }
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    if (shortcuts && shortcuts.open) return;  // the overlay is up: Esc closes it (the dialog's own)
     var key = event.key;
+    if (key === "?") { event.preventDefault(); showShortcuts(); return; }
     if (listKeys(key)) { event.preventDefault(); return; }
     var target = null;
     document.querySelectorAll("[data-shortcut]").forEach(function (element) {
@@ -43,11 +51,14 @@
     var all = rows();
     if (key === "j") { moveCursor(cursor + 1); return true; }
     if (key === "k") { moveCursor(cursor < 0 ? 0 : cursor - 1); return true; }
+    var focused = document.activeElement;
+    if (key === "Enter" && focused && focused.matches("button, summary, a:not(.open)")) return false;  // its own Enter
     if ((key === "o" || key === "Enter") && all[cursor]) { all[cursor].querySelector("a.open").click(); return true; }
     if (key === "x" && all[cursor]) {
       var box = all[cursor].querySelector("input[type=checkbox]");
       box.checked = !box.checked; markSelected(); return true;
     }
+    if (key === "s" && all[cursor]) { all[cursor].querySelector("button.star").click(); return true; }
     return false;
   }
 
@@ -70,6 +81,7 @@
     if (submitter && submitter.hasAttribute("data-confirm") && !window.confirm(submitter.getAttribute("data-confirm"))) {
       event.preventDefault(); return;
     }
+    if (event.target.matches("form.flag-toggle")) { event.preventDefault(); toggleFlag(event.target, submitter); return; }
     if (event.target.id !== "bulk" || !submitter || !submitter.hasAttribute("data-needs-selection")) return;
     var checked = document.querySelectorAll("table.messages tbody input[type=checkbox]:checked");
     if (!checked.length && rows()[cursor]) { rows()[cursor].querySelector("input[type=checkbox]").checked = true; checked = [1]; }
@@ -103,7 +115,8 @@
       data.set("target", target.getAttribute("data-drop-folder"));
       fetch(bulk.getAttribute("action"), {method: "POST", body: data, credentials: "same-origin",
                           headers: {"Accept": "application/json", "X-CSRFToken": csrfToken()}})
-        .then(function () { refreshList(true); })
+        // Search results have no live list: load them again.
+        .then(function () { if (list && list.getAttribute("data-live") === "1") refreshList(true); else window.location.reload(); })
         .catch(function () { window.location.reload(); });  // show what the server has
     });
   });
@@ -160,10 +173,76 @@
     window.setInterval(function () { if (!document.hidden) poll(); }, POLL_MS);
   }
 
+  // --- The flag star: sent in the background, flipped in place --------------------------
+  function toggleFlag(form, button) {
+    button = button || form.querySelector("button.star");
+    var data = new FormData(form);
+    data.set("action", button.value);
+    button.disabled = true;
+    fetch(form.getAttribute("action"), {method: "POST", body: data, credentials: "same-origin",
+                                        headers: {"Accept": "application/json", "X-CSRFToken": csrfToken()}})
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        var on = button.value === "flag";
+        button.value = on ? "unflag" : "flag";
+        button.setAttribute("aria-pressed", on ? "true" : "false");
+        button.title = button.getAttribute(on ? "data-title-on" : "data-title-off") || button.title;
+        if (list) list.setAttribute("data-modseq", "");  // the next poll brings the list up to date
+      })
+      .catch(function () { form.submit(); })  // let the server answer the plain way
+      .then(function () { button.disabled = false; });
+  }
+
+  // --- Menus (<details class="menu">): one open at a time, closed by Esc or a click elsewhere
+  function closeMenus(except) {
+    var closed = false;
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      if (menu !== except) { menu.open = false; closed = true; }
+    });
+    return closed;
+  }
+  document.addEventListener("click", function (event) {
+    closeMenus(event.target.closest ? event.target.closest("details.menu") : null);
+  });
+
+  // --- Conversations: open every folded message at once ---------------------------------
+  document.querySelectorAll("[data-expand-all]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      document.querySelectorAll("details.th-message").forEach(function (message) { message.open = true; });
+    });
+  });
+
+  // --- The "?" overlay of keyboard shortcuts ---------------------------------------------
+  var shortcuts = document.getElementById("wm-shortcuts");
+
+  function showShortcuts() {
+    if (!shortcuts || shortcuts.open || typeof shortcuts.showModal !== "function") return;
+    closeMenus();
+    shortcuts.showModal();
+  }
+  if (shortcuts) {
+    document.querySelectorAll("[data-shortcuts-open]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", showShortcuts);
+    });
+    // A click on the backdrop (the dialog element itself, outside its content) closes it.
+    shortcuts.addEventListener("click", function (event) { if (event.target === shortcuts) shortcuts.close(); });
+  }
+
+  // --- The folder list behind the menu button (phone width) -----------------------------
   var menu = document.querySelector(".wm-menu");
-  if (menu) menu.addEventListener("click", function () {
-    var sidebar = document.getElementById("wm-sidebar");
-    var open = sidebar.classList.toggle("open");
+  var sidebar = document.getElementById("wm-sidebar");
+
+  function showSidebar(open) {
+    if (!menu || !sidebar) return false;
+    var was = sidebar.classList.contains("open");
+    sidebar.classList.toggle("open", open);
     menu.setAttribute("aria-expanded", open ? "true" : "false");
+    return was !== open;
+  }
+  if (menu) menu.addEventListener("click", function () { showSidebar(!sidebar.classList.contains("open")); });
+  document.addEventListener("click", function (event) {  // a tap beside the open list closes it
+    if (sidebar && !sidebar.contains(event.target) && !(menu && menu.contains(event.target))) showSidebar(false);
   });
 })();

@@ -34,7 +34,7 @@ def fill_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0005_app_passwords_only'),
+        ('directory', '0006_disabled_generation'),
     ]
 
     operations = [

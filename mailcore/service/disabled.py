@@ -1,0 +1,46 @@
+"""Whether a logged-in session's account has been disabled since it logged in.
+
+IMAP, POP3 and SMTP submission ask before each command (issue 16): a disabled account or
+domain ends its open sessions at their next command. The answer comes from the
+directory's snapshot in memory (directory/disabled.py); when the snapshot is due for a
+check, one refresh runs on the host's thread pool and every session of the loop waits
+for that one. A database that cannot be reached leaves sessions running on what was
+known, rather than ending them all.
+"""
+import asyncio
+import logging
+
+from mailcore.directory import disabled
+
+log = logging.getLogger(__name__)
+
+_refreshing: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
+
+
+async def account_disabled(host, account) -> bool:
+    """True if account (loaded at login, with domain_id) or its domain is disabled now."""
+    refreshed = disabled.is_stale()
+    if refreshed:
+        await _refresh(host)
+    if not disabled.is_disabled(account.pk, account.domain_id):
+        return False
+    if not refreshed:
+        # "Disabled" ends the session: not on a snapshot that may be a few seconds old,
+        # when the account was enabled again elsewhere and has just logged in.
+        await _refresh(host)
+    return disabled.is_disabled(account.pk, account.domain_id)
+
+
+async def _refresh(host) -> None:
+    loop = asyncio.get_running_loop()
+    task = _refreshing.get(loop)
+    if task is None:
+        task = loop.create_task(host.run_blocking(disabled.refresh), name="disabled-accounts-refresh")
+        _refreshing[loop] = task
+        task.add_done_callback(lambda _done: _refreshing.pop(loop, None))
+    try:
+        await asyncio.shield(task)  # one session cancelled must not cancel the others' refresh
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("could not read which accounts are disabled; open sessions go on meanwhile")

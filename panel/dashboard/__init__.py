@@ -1,0 +1,1 @@
+"""The panel's overview: figures and what needs an administrator, like mailcow's dashboard."""

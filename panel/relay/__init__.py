@@ -1,0 +1,1 @@
+"""Relay tokens and relay networks: the panel's side of `manage.py relay` (docs/relay.md)."""

@@ -2,7 +2,7 @@
 they compare in, so the database orders them, the same way for IMAP SORT and the list."""
 import unicodedata
 
-from mailcore.store import listing
+from mailcore.store import listing, reading_order
 from mailcore.store.append import append
 from mailcore.store.collation import MAX_KEY_CHARS, casemap, sort_key
 from mailcore.store.models import Message, SearchText
@@ -39,9 +39,20 @@ def test_a_body_without_its_text_row_sorts_as_the_empty_string(alice):
     assert sort_uids(folder_id, alice.pk, ("all",), [("FROM", True)]) == [1, 2, 3]
 
 
-def test_the_list_orders_by_the_imap_sort_keys():
-    """One function makes both orders (sortkeys.ordering); the list adds its tie-breaker."""
-    assert listing.ordering("subject", True) == [*ordering([("SUBJECT", True)]), "-id"]
-    assert listing.ordering("from", False) == [*ordering([("DISPLAYFROM", False)]), "id"]
+def test_the_list_orders_by_the_imap_sort_values_through_the_same_function():
+    """One function makes both orders (sortkeys.ordering); the list adds its tie-breaker.
+    Its subject and sender are SORT's values (base subject, DISPLAYFROM) in reading order
+    (issue 17 point 12); recipients are SORT DISPLAYTO's key itself."""
+    assert listing.ordering("subject", True) == [*ordering([("READING-SUBJECT", True)]), "-id"]
+    assert listing.ordering("from", False) == [*ordering([("READING-DISPLAYFROM", False)]), "id"]
     assert listing.ordering("to", False) == [*ordering([("DISPLAYTO", False)]), "id"]
     assert listing.ordering("bogus", True) == [*ordering([("ARRIVAL", True)]), "-id"]
+
+
+def test_the_reading_keys_are_made_from_the_sort_values(alice):
+    append(alice.pk, "INBOX", b"From: =?utf-8?q?=C3=81nh?= <a@example.net>\r\nSubject: Re: [list] Dao\r\n\r\nx\r\n")
+    append(alice.pk, "INBOX", b"From: an@xn--cng-ty-ixa.vn\r\nSubject: Dao\r\n\r\nx\r\n")
+    first, second = Message.objects.order_by("uid")
+    assert first.subject_key == second.subject_key  # "Re: [list]" off, as SUBJECT takes it off
+    assert bytes(first.sender_key) == reading_order.sender_key("Ánh")
+    assert bytes(second.sender_key) == reading_order.sender_key("an@công-ty.vn")

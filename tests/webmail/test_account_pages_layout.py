@@ -14,7 +14,8 @@ def test_a_mail_user_sees_them_in_the_webmail(alice_client, name):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<nav id="wm-sidebar"' in html and 'class="wm-search"' in html
-    assert '<body class="webmail" data-poll-url="/mail/poll/">' in html  # the unread counts keep up
+    # the unread counts keep up; the browser's time zone is reported from these pages too
+    assert '<body class="webmail" data-poll-url="/mail/poll/" data-time-zone-url="/mail/' in html
     assert 'href="/mail/settings/security/" aria-current="page">' in html
     assert f'href="{PAGES[name]}" aria-current="page">' in html  # its tab
     assert 'class="signin-main"' not in html
@@ -44,6 +45,7 @@ def test_an_admin_without_a_mailbox_gets_them_without_folders(db):
         assert response.status_code == 200
         html = response.content.decode()
         assert "wm-sidebar" not in html and "wm-search" not in html and "data-poll-url" not in html
+        assert "data-time-zone-url=" in html  # an admin's zone is the browser's too (kept in the session)
         assert 'class="account-tabs"' in html and 'href="/panel/" class="brand"' in html
 
 

@@ -11,16 +11,21 @@
   var zone = "";
   try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (error) { return; }
   if (!url || !zone || zone === body.dataset.browserTimeZone) return;
-  // Once per zone and tab: a zone the server does not know is not sent on every page.
-  var sent = "hopthu-time-zone-sent";
-  try { if (window.sessionStorage.getItem(sent) === zone) return; } catch (error) { /* storage off */ }
+  // A zone the server refused (one it does not know) is not sent again from this tab.
+  // An accepted one is remembered by the server: its pages then carry it as
+  // data-browser-time-zone. Until they do (this page was made while the first page's
+  // report was still on its way), it is sent again and the page shown again.
+  var refused = "hopthu-time-zone-refused";
+  try { if (window.sessionStorage.getItem(refused) === zone) return; } catch (error) { /* storage off */ }
   var form = new FormData();
   form.set("zone", zone);
   fetch(url, {
     method: "POST", body: form, credentials: "same-origin",
     headers: { "X-CSRFToken": body.dataset.csrfToken, "Accept": "application/json" }
   }).then(function (response) {
-    try { window.sessionStorage.setItem(sent, zone); } catch (error) { /* storage off */ }
+    if (response.status === 400) {
+      try { window.sessionStorage.setItem(refused, zone); } catch (error) { /* storage off */ }
+    }
     return response.ok ? response.json() : null;
   }).then(function (answer) {
     body.dataset.browserTimeZone = zone;

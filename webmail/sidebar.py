@@ -4,24 +4,17 @@ so it is the number IMAP STATUS UNSEEN gives)."""
 from dataclasses import dataclass
 
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import gettext_lazy as _
 
 from mailcore.collation import sort_key
+from mailcore.store.folder_names import folder_label
 from mailcore.store.folders import list_folders
 from mailcore.store.models import DELIMITER, INBOX, Folder
 from mailcore.store.status import unseen_counts
 
 from .access import usable_account
 
-# Display order and translated names of the folders every account starts with.
+# Display order of the folders every account starts with.
 SPECIAL_ORDER = ["\\Drafts", "\\Sent", "\\Archive", "\\Junk", "\\Trash"]
-SPECIAL_LABELS = {
-    "\\Drafts": _("Drafts"),
-    "\\Sent": _("Sent"),
-    "\\Archive": _("Archive"),
-    "\\Junk": _("Junk"),
-    "\\Trash": _("Trash"),
-}
 
 # Sidebar icons (static/webmail/icons.svg) by special use; the user's folders get "folder".
 SPECIAL_ICONS = {"\\Drafts": "drafts", "\\Sent": "sent", "\\Archive": "archive", "\\Junk": "junk",
@@ -46,16 +39,6 @@ class FolderEntry:
         if self.depth == 0:
             return SPECIAL_ICONS.get(self.folder.special_use, "folder")
         return "folder"
-
-
-def folder_label(folder) -> str:
-    """A folder as menus name it: Inbox and the special-use folders in the reader's
-    language (their IMAP names stay English), the others by their name."""
-    if folder.name == INBOX:
-        return str(_("Inbox"))
-    if folder.special_use in SPECIAL_LABELS and DELIMITER not in folder.name:
-        return str(SPECIAL_LABELS[folder.special_use])
-    return folder.name
 
 
 def ordered(folders) -> list[Folder]:

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from mailcore.store.folder_names import folder_label
 from mailcore.store.folders import list_folders
 
 from .models import MailRule
@@ -50,8 +51,10 @@ class ActionForm(forms.Form):
     def __init__(self, *args, folders=(), **kwargs):
         super().__init__(*args, **kwargs)
         current = self.initial.get("folder")
-        names = list(folders) + ([current] if current and current not in folders else [])
-        self.fields["folder"].choices = [("", "—"), *((name, name) for name in names)]
+        choices = list(folders)  # (name, label): the label in the reader's language (folder_names)
+        if current and current not in {name for name, _label in choices}:
+            choices.append((current, current))  # a folder since deleted: still shown as it was
+        self.fields["folder"].choices = [("", "—"), *choices]
 
 
 ConditionFormSet = forms.formset_factory(ConditionForm, extra=BLANK_ROWS, max_num=20, absolute_max=40)
@@ -62,7 +65,7 @@ class RuleEditor:
     """The three forms of the editor, read together into the dict clean_rule() takes."""
 
     def __init__(self, account, data=None, rule: MailRule | None = None):
-        folders = [folder.name for folder in list_folders(account.pk)]
+        folders = [(folder.name, folder_label(folder)) for folder in list_folders(account.pk)]
         initial = {"name": rule.name, "match": rule.match, "active": rule.active} if rule else {"active": True}
         conditions = [describe_condition(c) for c in rule.conditions] if rule else []
         actions = list(rule.actions) if rule else []

@@ -47,10 +47,15 @@ def virus_notice(superadmin: bool) -> list[Notice]:
     """Virus scanning as the filters see it (mailcore.filters.clamav.enabled)."""
     if clamav.enabled():
         return []
-    if superadmin:
-        text = _("Incoming mail is not scanned for viruses. Install ClamAV's daemon (Debian: apt install "
-                 "clamav-daemon) and set HOPTHU_CLAMD to its address, such as 127.0.0.1:3310, then restart "
-                 "the mail core. docs/filters.md explains the choices.")
+    if superadmin and settings.HOPTHU_CLAMD.strip().lower() == clamav.AUTO:
+        text = _("Incoming mail is not scanned for viruses: no ClamAV daemon was found on this machine. "
+                 "Install it (Debian: apt install clamav-daemon) and HopThu uses it by itself, with no "
+                 "setting; for a clamd on another machine, set HOPTHU_CLAMD to its address, such as "
+                 "127.0.0.1:3310, and restart the mail core. docs/filters.md explains the choices.")
+    elif superadmin:
+        text = _("Incoming mail is not scanned for viruses: HOPTHU_CLAMD turns it off. Set HOPTHU_CLAMD to "
+                 "auto (a clamd on this machine is then found by itself) or to a clamd's address, such as "
+                 "127.0.0.1:3310, and restart the mail core. docs/filters.md explains the choices.")
     else:
         text = _("Incoming mail is not scanned for viruses. The server's administrator can turn scanning on.")
     return [Notice("warn", _("Virus scanning is off."), text)]

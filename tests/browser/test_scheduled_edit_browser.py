@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from mailcore.delivery.models import QueuedMessage, ScheduledMessage
 from mailcore.smtp import scheduled
 from mailcore.store import blobs
-from tests.browser.doc_images import keep
+from tests.browser.screenshots import screenshot
 from webmail.models import preferences_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -46,7 +46,7 @@ def test_editing_a_scheduled_message_keeps_its_time(alice_page, alice, screen):
     assert "primary" in schedule.get_attribute("class")
     assert no_sideways_scroll(page)
     page.fill("textarea[name=body]", "Bản hai, đã sửa.")
-    keep(page, f"webmail-scheduled-edit-{screen}")
+    screenshot(page, f"webmail-scheduled-edit-{screen}")
     schedule.click()
     page.wait_for_url("**/mail/scheduled/")
 
@@ -71,7 +71,7 @@ def test_the_undo_notice_goes_away_once_the_message_has_gone(alice_page, alice, 
     page.wait_for_url("**/mail/folder/**")
     undo = page.get_by_role("button", name="Undo")
     expect(undo).to_be_visible()
-    keep(page, f"webmail-undo-send-{screen}")
+    screenshot(page, f"webmail-undo-send-{screen}")
     row = ScheduledMessage.objects.get()
     page.wait_for_timeout(2500)  # the delay is over; nobody has sent it yet (no beat here)
     expect(undo).to_be_visible()  # still waiting: Undo still works

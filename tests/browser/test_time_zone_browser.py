@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from mailcore.audit.log import record
 from tests.browser.conftest import sign_in, sign_in_admin
-from tests.browser.doc_images import keep
+from tests.browser.screenshots import screenshot
 from tests.panel.conftest import superadmin  # noqa: F401 (fixture)
 from tests.webmail.reading.mails import put
 from webmail.models import preferences_for
@@ -64,7 +64,7 @@ def test_the_webmail_shows_times_in_the_browsers_zone(saigon_page, alice, screen
     local, utc = shown(arrived, ZONE), shown(arrived, "UTC")
     assert local != utc
     expect(page.locator("table.messages")).to_contain_text(local)  # shown again in the browser's zone
-    keep(page, f"webmail-browser-time-zone-{screen}")
+    screenshot(page, f"webmail-browser-time-zone-{screen}")
     page.goto("/mail/settings/display/")
     label = page.locator("select[name=time_zone] option:checked").inner_text()
     assert label == f"Your browser's time zone ({reported})"

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from mailcore.directory import services
 from mailcore.directory.models import Alias
 from tests.browser.conftest import browser, page, sign_in_admin, web  # noqa: F401 (fixtures)
-from tests.browser.doc_images import keep
+from tests.browser.screenshots import screenshot
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -41,7 +41,7 @@ def test_an_alias_is_typed_beside_a_menu_of_domains(admin_page, screen):
     ui.keyboard.type("info")
     assert name.input_value() == "info"
     ui.fill("textarea[name=targets]", "an@công-ty.vn")
-    keep(ui, f"panel-new-alias-{screen}")
+    screenshot(ui, f"panel-new-alias-{screen}")
     ui.click("button:has-text('Create alias')")
     ui.wait_for_url("**/panel/accounts/aliases/")
     assert str(Alias.objects.get()) == "info@công-ty.vn"

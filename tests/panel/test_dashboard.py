@@ -113,11 +113,19 @@ def test_virus_scanning_off_says_how_to_turn_it_on(super_client, owner_client, s
     heartbeat("mx1:100")
     settings.HOPTHU_CLAMD = ""
     notice = next(n for n in context(super_client)["notices"] if n.title == "Virus scanning is off.")
-    assert "apt install clamav-daemon" in notice.text and "HOPTHU_CLAMD" in notice.text
+    assert "HOPTHU_CLAMD turns it off" in notice.text and "auto" in notice.text
     owner_notice = next(n for n in context(owner_client)["notices"] if n.title == "Virus scanning is off.")
     assert "HOPTHU_CLAMD" not in owner_notice.text
     settings.HOPTHU_CLAMD = "127.0.0.1:3310"
     assert "Virus scanning is off." not in notices(super_client)
+
+
+def test_no_clamd_found_says_installing_it_is_enough(super_client, settings, tmp_path, db):
+    heartbeat("mx1:100")
+    settings.HOPTHU_CLAMD = "auto"
+    settings.HOPTHU_CLAMD_SEARCH = [str(tmp_path / "clamd.ctl"), str(tmp_path / "clamd.conf")]  # neither exists
+    notice = next(n for n in context(super_client)["notices"] if n.title == "Virus scanning is off.")
+    assert "no ClamAV daemon was found" in notice.text and "apt install clamav-daemon" in notice.text
 
 
 @pytest.mark.parametrize("days, title", [

@@ -1,17 +1,28 @@
 """IDLE: updates pushed while the client waits. State: authenticated or selected.
-RFC 2177; RFC 9051 §6.3.13."""
+RFC 2177; RFC 9051 §6.3.13.
+
+A session in IDLE sends no command, so the check every command makes (is the account or
+its domain disabled? server.dispatch) would wait for DONE, up to 30 minutes. The wait
+asks too, every DISABLED_CHECK_SECONDS, from the directory's snapshot in memory
+(service/disabled.py): a disabled account's IDLE ends with `* BYE` (issue 16).
+"""
 import asyncio
 import contextlib
 from functools import partial
 
+from mailcore.service.disabled import account_disabled
 from mailcore.store.status import change_marks
 
-from ..errors import ImapBad
+from ..errors import ImapBad, ImapBye
 from ..parser import Cursor
 from ..server import AUTHED, IDLE_TIMEOUT, command
 from ..watch import watcher_of
 from .updates import sync
 
+# Memory only between refreshes (one query per HOPTHU_DIRECTORY_CACHE_SECONDS per process,
+# shared by all sessions): a change made in this process is seen within this time, one
+# made elsewhere within the cache time more.
+DISABLED_CHECK_SECONDS = 1.0
 
 def _state(folder_id: int) -> tuple[int, int]:
     return change_marks([folder_id])[folder_id]
@@ -35,16 +46,25 @@ async def cmd_idle(session, tag: str, cursor: Cursor):
         watcher.watch(folder_id, changed, await session.host.run_blocking(_state, folder_id))
         await sync(session)  # anything that happened before IDLE started
     done = asyncio.ensure_future(session.reader.readline())
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + IDLE_TIMEOUT
     try:
         while True:
             waiter = asyncio.ensure_future(changed.wait())
-            finished, _pending = await asyncio.wait({done, waiter}, timeout=IDLE_TIMEOUT,
+            wait = min(DISABLED_CHECK_SECONDS, max(0.0, deadline - loop.time()))
+            finished, _pending = await asyncio.wait({done, waiter}, timeout=wait,
                                                     return_when=asyncio.FIRST_COMPLETED)
             waiter.cancel()
             if done in finished:
                 break
+            if await account_disabled(session.host, session.account):
+                # RFC 9051 §7.1.5, RFC 2177: the server may end IDLE with BYE and close;
+                # the dispatcher sends it and the session ends (issue 16).
+                raise ImapBye("This account is disabled")
             if not finished:
-                raise ImapBad("IDLE timed out")  # RFC 9051 §5.4: idle at most 30 minutes
+                if loop.time() >= deadline:
+                    raise ImapBad("IDLE timed out")  # RFC 9051 §5.4: idle at most 30 minutes
+                continue
             changed.clear()
             await update()
     finally:

@@ -67,6 +67,7 @@ async def cmd_idle(session, tag: str, cursor: Cursor):
                 continue
             changed.clear()
             await update()
+            deadline = loop.time() + IDLE_TIMEOUT  # as before: 30 minutes without a change
     finally:
         if folder_id is not None:
             watcher.unwatch(folder_id, changed)

@@ -24,6 +24,7 @@ from .updates import sync
 # made elsewhere within the cache time more.
 DISABLED_CHECK_SECONDS = 1.0
 
+
 def _state(folder_id: int) -> tuple[int, int]:
     return change_marks([folder_id])[folder_id]
 

@@ -2,15 +2,15 @@
 RFC 2177; RFC 9051 §6.3.13.
 
 A session in IDLE sends no command, so the check every command makes (is the account or
-its domain disabled? server.dispatch) would wait for DONE, up to 30 minutes. The wait
-asks too, every DISABLED_CHECK_SECONDS, from the directory's snapshot in memory
-(service/disabled.py): a disabled account's IDLE ends with `* BYE` (issue 16).
+its domain disabled? server.dispatch) would wait for DONE, up to 30 minutes. The IDLE
+waits on the host's DisabledWatch too (service/disabled.py: one check a second for all
+idling sessions): a disabled account's IDLE ends with `* BYE` (issue 16).
 """
 import asyncio
 import contextlib
 from functools import partial
 
-from mailcore.service.disabled import account_disabled
+from mailcore.service.disabled import account_disabled, disabled_watch_of
 from mailcore.store.status import change_marks
 
 from ..errors import ImapBad, ImapBye
@@ -18,11 +18,6 @@ from ..parser import Cursor
 from ..server import AUTHED, IDLE_TIMEOUT, command
 from ..watch import watcher_of
 from .updates import sync
-
-# Memory only between refreshes (one query per HOPTHU_DIRECTORY_CACHE_SECONDS per process,
-# shared by all sessions): a change made in this process is seen within this time, one
-# made elsewhere within the cache time more.
-DISABLED_CHECK_SECONDS = 1.0
 
 
 def _state(folder_id: int) -> tuple[int, int]:
@@ -46,30 +41,32 @@ async def cmd_idle(session, tag: str, cursor: Cursor):
     if folder_id is not None:
         watcher.watch(folder_id, changed, await session.host.run_blocking(_state, folder_id))
         await sync(session)  # anything that happened before IDLE started
+    disabled_watch, disabled_now = disabled_watch_of(session.host), asyncio.Event()
+    disabled_watch.watch(session.account, disabled_now)
     done = asyncio.ensure_future(session.reader.readline())
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + IDLE_TIMEOUT
     try:
         while True:
-            waiter = asyncio.ensure_future(changed.wait())
-            wait = min(DISABLED_CHECK_SECONDS, max(0.0, deadline - loop.time()))
-            finished, _pending = await asyncio.wait({done, waiter}, timeout=wait,
+            waiters = {asyncio.ensure_future(changed.wait()), asyncio.ensure_future(disabled_now.wait())}
+            finished, _pending = await asyncio.wait({done, *waiters}, timeout=IDLE_TIMEOUT,
                                                     return_when=asyncio.FIRST_COMPLETED)
-            waiter.cancel()
+            for waiter in waiters:
+                waiter.cancel()
             if done in finished:
                 break
-            if await account_disabled(session.host, session.account):
-                # RFC 9051 §7.1.5, RFC 2177: the server may end IDLE with BYE and close;
-                # the dispatcher sends it and the session ends (issue 16).
-                raise ImapBye("This account is disabled")
             if not finished:
-                if loop.time() >= deadline:
-                    raise ImapBad("IDLE timed out")  # RFC 9051 §5.4: idle at most 30 minutes
-                continue
-            changed.clear()
-            await update()
-            deadline = loop.time() + IDLE_TIMEOUT  # as before: 30 minutes without a change
+                raise ImapBad("IDLE timed out")  # RFC 9051 §5.4: idle at most 30 minutes
+            if disabled_now.is_set():
+                disabled_now.clear()
+                # Read again before ending the session (an account enabled again a moment ago).
+                if await account_disabled(session.host, session.account):
+                    # RFC 9051 §7.1.5, RFC 2177: the server may end IDLE with BYE and close;
+                    # the dispatcher sends it and the session ends (issue 16).
+                    raise ImapBye("This account is disabled")
+            if changed.is_set():
+                changed.clear()
+                await update()
     finally:
+        disabled_watch.unwatch(disabled_now)
         if folder_id is not None:
             watcher.unwatch(folder_id, changed)
         if not done.done():

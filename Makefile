@@ -7,10 +7,12 @@
 PYTHON ?= python3.11
 VENV ?= .venv
 VENV_PY := $(VENV)/bin/python
-# Not a file under .venv, so `pip install` runs again whenever requirements.txt changes.
+# Files under .venv, newer than the requirements they installed: `pip install` runs
+# again whenever requirements.txt (or, for the dev tools, requirements-dev.txt) changes.
 VENV_STAMP := $(VENV)/.requirements-installed
+DEV_STAMP := $(VENV)/.requirements-dev-installed
 
-.PHONY: run serve setup venv test test-fast lint
+.PHONY: run serve setup venv venv-dev test test-fast lint
 
 run: setup
 	PYTHON=$(VENV_PY) scripts/serve
@@ -22,6 +24,7 @@ serve:
 setup: venv
 	PYTHON=$(VENV_PY) scripts/setup
 
+# What production needs (requirements.txt): `make run` installs only this.
 venv: $(VENV_STAMP)
 
 $(VENV_STAMP): requirements.txt
@@ -29,12 +32,19 @@ $(VENV_STAMP): requirements.txt
 	$(VENV_PY) -m pip install --disable-pip-version-check -q -r requirements.txt
 	touch $@
 
-test: venv
+# Plus the test and development tools (requirements-dev.txt: pytest, playwright, ruff ...).
+venv-dev: $(DEV_STAMP)
+
+$(DEV_STAMP): $(VENV_STAMP) requirements-dev.txt
+	$(VENV_PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@
+
+test: venv-dev
 	PYTHON=$(VENV_PY) scripts/test-services scripts/run-tests
 
 # Quick loop while coding: no services, no slow tests, SQLite only.
-test-fast: venv
+test-fast: venv-dev
 	HOPTHU_TEST_FAST=1 PYTHON=$(VENV_PY) scripts/run-tests
 
-lint: venv
+lint: venv-dev
 	$(VENV)/bin/ruff check .

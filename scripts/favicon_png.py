@@ -2,7 +2,8 @@
 
 Browsers that take no SVG icon (Safari's tabs, iOS home screens, older Firefox ESR) use
 the PNGs: favicon.png (32×32) and apple-touch-icon.png (180×180). Run after changing the
-SVG: `.venv/bin/python scripts/favicon_png.py`; commit the PNGs it writes.
+SVG: `.venv/bin/python scripts/favicon_png.py`; commit the PNGs it writes. Playwright is a
+development tool (requirements-dev.txt: `make venv-dev`), not installed by `make run`.
 """
 import shutil
 from pathlib import Path

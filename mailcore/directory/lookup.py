@@ -97,7 +97,9 @@ def local_recipient(domain: Domain, localpart: str) -> LocalRecipient:
     account = Account.objects.filter(domain=domain, localpart=localpart).only("quota", "used_bytes").first()
     if account is not None:
         return LocalRecipient(True, full=bool(account.quota) and account.used_bytes >= account.quota)
-    return LocalRecipient(Alias.objects.filter(domain=domain, localpart__in=[localpart, ""]).exists())
+    # A disabled alias takes no mail, as if it did not exist (issue 16): the catch-all, if
+    # enabled, takes it as it takes any unknown address; else 550 5.1.1.
+    return LocalRecipient(Alias.objects.filter(domain=domain, localpart__in=[localpart, ""], active=True).exists())
 
 
 def sender_addresses(account: Account) -> set[str]:
@@ -141,12 +143,16 @@ def find_account(address: Address) -> Account | None:
     )
 
 
-def route(address: Address) -> tuple[Address, list[str]] | None:
+def route(address: Address, *, disabled_aliases: bool = False) -> tuple[Address, list[str]] | None:
     """Return (handler, targets) for a hosted address: where mail for it goes next.
 
     The handler is the account, the alias, or the domain's catch-all (`@domain`) that
     takes the mail. An account's targets are its forward targets (none: a final stop).
     None means "no such local address" or not a hosted domain at all.
+
+    A disabled alias (or catch-all) takes no mail: it is passed over as if it did not
+    exist, unless disabled_aliases asks for the directory as configured (is this address
+    a valid target, could these targets loop once every alias is enabled again).
     """
     local = canonical_local(address)
     if local is None:
@@ -157,7 +163,8 @@ def route(address: Address) -> tuple[Address, list[str]] | None:
             forward = Forward.objects.filter(account=account, active=True).first()
             return local, [t.address for t in forward.targets.all()] if forward else []
     for localpart in dict.fromkeys((local.localpart, "")):  # the address, then the catch-all
-        alias = Alias.objects.filter(domain__name=local.domain, localpart=localpart).first()
+        aliases = Alias.objects.filter(domain__name=local.domain, localpart=localpart)
+        alias = (aliases if disabled_aliases else aliases.filter(active=True)).first()
         if alias is not None:
             return Address(localpart, local.domain), [t.address for t in alias.targets.all()]
     return None
@@ -168,6 +175,7 @@ def reaches(start_targets: list[str], goal: Address) -> bool:
 
     goal may not exist yet (an alias being created): reaching its address counts, and for
     a catch-all goal so does reaching an address at its domain that nothing takes today.
+    Disabled aliases are followed too: enabling one again must not make a loop.
     """
     seen: set[Address] = set()
     todo = list(start_targets)
@@ -181,7 +189,7 @@ def reaches(start_targets: list[str], goal: Address) -> bool:
             continue
         if local == goal:
             return True
-        routed = route(local)
+        routed = route(local, disabled_aliases=True)
         if routed is None:
             if goal.is_catchall and local.domain == goal.domain:
                 return True

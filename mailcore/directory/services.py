@@ -392,7 +392,8 @@ def _clean_targets(targets, source: Address | None, field="targets") -> list[str
         target = parse_address(text, field, allow_quoted=True)
         if source is not None and canonical_local(target) == source:
             raise _error(field, _("%(target)s points back to itself."), target=target.display)
-        if hosted_domain(target.domain) is not None and route(target) is None:
+        # A disabled alias is still a target: it takes mail again once it is enabled.
+        if hosted_domain(target.domain) is not None and route(target, disabled_aliases=True) is None:
             raise _error(field, _("%(target)s is not an account or alias here."), target=target.display)
         if str(target) not in cleaned:
             cleaned.append(str(target))
@@ -434,12 +435,17 @@ def create_alias(source, targets, *, active=True):
     return alias
 
 
-@transaction.atomic
-def set_alias_targets(source, targets):
+def _get_alias(source) -> tuple[Address, Alias]:
     address, domain = _alias_source(source)
     alias = Alias.objects.filter(domain=domain, localpart=address.localpart).first()
     if alias is None:
         raise _error("source", _("There is no alias %(address)s."), address=address.display)
+    return address, alias
+
+
+@transaction.atomic
+def set_alias_targets(source, targets):
+    address, alias = _get_alias(source)
     alias.targets.all().delete()  # inside the transaction: reverted if validation fails
     cleaned = _clean_targets(targets, address)
     AliasTarget.objects.bulk_create(AliasTarget(alias=alias, address=t) for t in cleaned)
@@ -449,13 +455,25 @@ def set_alias_targets(source, targets):
 @transaction.atomic
 def remove_alias(source):
     """Delete an alias, and take it out of other aliases and forwards that name it."""
-    address, domain = _alias_source(source)
-    alias = Alias.objects.filter(domain=domain, localpart=address.localpart).first()
-    if alias is None:
-        raise _error("source", _("There is no alias %(address)s."), address=address.display)
+    address, alias = _get_alias(source)
     if not address.is_catchall:
-        _detach_address(address.localpart, domain, "source")
+        _detach_address(address.localpart, alias.domain, "source")
     alias.delete()
+
+
+@transaction.atomic
+def set_alias_active(source, active: bool) -> Alias:
+    """Enable or disable an alias (`@domain`: the catch-all), keeping its targets.
+
+    A disabled alias takes no mail, as if it did not exist: RCPT refuses it with 550 5.1.1
+    unless the domain's catch-all takes it (lookup.local_recipient, route); nor is it an
+    address its targets may send as (lookup.sender_addresses). Other aliases and forwards
+    that name it keep it as a target."""
+    _address, alias = _get_alias(source)
+    if alias.active != active:
+        alias.active = active
+        alias.save(update_fields=["active"])  # post_save: this process's RCPT answers are dropped
+    return alias
 
 
 @transaction.atomic

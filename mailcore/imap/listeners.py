@@ -12,9 +12,9 @@ PROCESSES = "HOPTHU_IMAP_PROCESSES"
 
 
 async def _close_watcher(host):
-    watcher = getattr(host, "imap_watcher", None)
-    if watcher is not None:
-        await watcher.close()
+    for watcher in (getattr(host, "imap_watcher", None), getattr(host, "disabled_watch", None)):
+        if watcher is not None:
+            await watcher.close()
 
 
 # A PROXY header from outside HOPTHU_PROXY_NETWORKS (service/proxied.py): RFC 9051 §7.1.5.

@@ -8,11 +8,13 @@ for that one. A database that cannot be reached leaves sessions running on what 
 known, rather than ending them all.
 """
 import asyncio
+import contextlib
 import logging
 
 from mailcore.directory import disabled
 
 log = logging.getLogger(__name__)
+CHECK_SECONDS = 1.0  # how soon a waiting session (IMAP IDLE) hears of a change made here
 
 _refreshing: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
 
@@ -44,3 +46,46 @@ async def _refresh(host) -> None:
         raise
     except Exception:
         log.exception("could not read which accounts are disabled; open sessions go on meanwhile")
+
+
+class DisabledWatch:
+    """Sessions that wait without sending commands (IMAP IDLE) hear here that their
+    account or domain was disabled: one task checks every CHECK_SECONDS for all of them
+    (memory, and a shared refresh when the snapshot is due) and sets the event of each
+    session whose account is disabled. One wake-up a second per loop, not per session."""
+
+    def __init__(self, host):
+        self.host = host
+        self.waiting: dict[asyncio.Event, object] = {}  # event -> account (pk, domain_id)
+        self._task: asyncio.Task | None = None
+
+    def watch(self, account, event: asyncio.Event):
+        self.waiting[event] = account
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="disabled-accounts-watch")
+
+    def unwatch(self, event: asyncio.Event):
+        self.waiting.pop(event, None)
+
+    async def _run(self):
+        while self.waiting:
+            await asyncio.sleep(CHECK_SECONDS)
+            if disabled.is_stale():
+                await _refresh(self.host)
+            for event, account in list(self.waiting.items()):
+                if disabled.is_disabled(account.pk, account.domain_id):
+                    event.set()
+
+    async def close(self):
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+
+def disabled_watch_of(host) -> DisabledWatch:
+    """The host's DisabledWatch (made on first use, like imap/watch.py's watcher_of)."""
+    watch = getattr(host, "disabled_watch", None)
+    if watch is None:
+        watch = host.disabled_watch = DisabledWatch(host)
+    return watch

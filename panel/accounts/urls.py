@@ -21,4 +21,5 @@ urlpatterns = [
     path("aliases/export.csv", csv_views.alias_export, name="alias_export"),
     path("aliases/<int:pk>/", alias_views.alias_detail, name="alias_detail"),
     path("aliases/<int:pk>/delete/", alias_views.alias_delete, name="alias_delete"),
+    path("aliases/<int:pk>/active/", alias_views.alias_active, name="alias_active"),
 ]

@@ -56,7 +56,9 @@ ACTIONS = {
     "alias.create": Action(_("Alias created"), _("%(actor)s created the alias %(object)s for %(targets)s.")),
     "alias.update": Action(
         _("Alias changed"), _("%(actor)s changed the alias %(object)s."),
-        one_change=_("%(actor)s changed the %(field)s of %(object)s from %(before)s to %(after)s.")),
+        one_change=_("%(actor)s changed the %(field)s of %(object)s from %(before)s to %(after)s."),
+        turned_on=_("%(actor)s enabled the alias %(object)s."),
+        turned_off=_("%(actor)s disabled the alias %(object)s: mail to it is refused.")),
     "alias.delete": Action(_("Alias deleted"),
                            _("%(actor)s deleted the alias %(object)s (it delivered to %(targets)s).")),
     "domain.create": Action(_("Domain added"), _("%(actor)s added the domain %(object)s."), omit=("name",)),

@@ -254,6 +254,19 @@ def test_it_replaces_alias_targets(alice, bob):
         "Alias team@example.test now goes to bob@example.test.\n")
 
 
+def test_it_disables_and_enables_an_alias_and_the_catch_all(alice):
+    mail("alias", "add", "team@example.test", "alice@example.test")
+    mail("alias", "add", "@example.test", "alice@example.test")
+    assert mail("alias", "disable", "team@example.test") == "Disabled alias team@example.test.\n"
+    assert mail("alias", "disable", "@example.test") == "Disabled alias @example.test.\n"
+    assert not Alias.objects.filter(active=True).exists()
+    assert [row[2] for row in rows(mail("alias", "list"))[1:]] == ["no", "no"]
+    assert mail("alias", "enable", "team@example.test") == "Enabled alias team@example.test.\n"
+    assert Alias.objects.get(localpart="team").active and not Alias.objects.get(localpart="").active
+    assert str(mail_error("alias", "disable", "nobody@example.test")) == (
+        "source: There is no alias nobody@example.test.")
+
+
 def test_it_refuses_an_alias_loop_and_an_account_address(alice):
     mail("alias", "add", "a@example.test", "alice@example.test")
     mail("alias", "add", "b@example.test", "a@example.test")

@@ -256,8 +256,12 @@ class Command(BaseCommand):
         listing = self._verb(verbs, "list", self.alias_list, _("List aliases."))
         listing.add_argument("--domain", metavar="DOMAIN", help=_("Only aliases of this domain."))
         self._add_json(listing)
-        remove = self._verb(verbs, "remove", self.alias_remove, _("Remove an alias."))
-        remove.add_argument("source", metavar="SOURCE", help=source_help)
+        for name, handler, help_text in (
+            ("disable", self.alias_disable, _("Stop an alias taking mail, keeping its targets.")),
+            ("enable", self.alias_enable, _("Enable a disabled alias.")),
+            ("remove", self.alias_remove, _("Remove an alias.")),
+        ):
+            self._verb(verbs, name, handler, help_text).add_argument("source", metavar="SOURCE", help=source_help)
 
     def _add_forward_arguments(self, objects):
         verbs = self._verbs(objects, "forward", _("Forwarding of an account's mail."))
@@ -452,6 +456,14 @@ class Command(BaseCommand):
             ("source", _("ALIAS"), str), ("targets", _("TARGETS"), _show_targets),
             ("active", _("ACTIVE"), _show_bool),
         ])
+
+    def alias_disable(self, options):
+        alias = services.set_alias_active(options["source"], False)
+        self._say(_("Disabled alias %(source)s.") % {"source": alias})
+
+    def alias_enable(self, options):
+        alias = services.set_alias_active(options["source"], True)
+        self._say(_("Enabled alias %(source)s.") % {"source": alias})
 
     def alias_remove(self, options):
         services.remove_alias(options["source"])

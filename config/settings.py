@@ -11,6 +11,9 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from mailcore.ldap.settings import DATABASE_ALIAS as LDAP_DATABASE_ALIAS
+from mailcore.ldap.settings import read_ldap_settings
+
 from .env import env_bool, env_int, env_list, env_networks, env_size, env_str, secret_from_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -117,6 +120,12 @@ else:
             "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
         }
     }
+# The company directory (docs/ldap.md): None unless HOPTHU_LDAP_URL is set; then a second
+# database alias, `ldap`, that only the directory models use (mailcore/ldap/router.py).
+HOPTHU_LDAP = read_ldap_settings(os.environ)
+if HOPTHU_LDAP is not None:
+    DATABASES[LDAP_DATABASE_ALIAS] = HOPTHU_LDAP.database()
+DATABASE_ROUTERS = ["mailcore.ldap.router.DirectoryRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "directory.User"
 

@@ -362,6 +362,8 @@ HOPTHU_AUTH_FAILURE_WINDOW_SECONDS = env_int("HOPTHU_AUTH_FAILURE_WINDOW_SECONDS
 HOPTHU_AUTH_LOCKOUT_SECONDS = env_int("HOPTHU_AUTH_LOCKOUT_SECONDS", 900)
 HOPTHU_AUTH_MAX_DELAY_SECONDS = env_int("HOPTHU_AUTH_MAX_DELAY_SECONDS", 5)
 HOPTHU_AUTH_CACHE_SECONDS = env_int("HOPTHU_AUTH_CACHE_SECONDS", 60)  # 0: no cache
+# The LDAP bind DN may change passwords and add users (docs/ldap.md, "Authentication").
+HOPTHU_LDAP_WRITABLE = env_bool("HOPTHU_LDAP_WRITABLE", False)
 HOPTHU_SEND_RATE_PER_HOUR = env_int("HOPTHU_SEND_RATE_PER_HOUR", 500)  # 0: unlimited
 # The relay port for applications and devices (docs/relay.md): a new grant's messages per hour
 HOPTHU_RELAY_RATE_PER_HOUR = env_int("HOPTHU_RELAY_RATE_PER_HOUR", 1000)  # 0: unlimited

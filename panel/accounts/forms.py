@@ -207,3 +207,36 @@ def _managed_address(text, field, managed, allow_catchall=False):
         raise ValidationError(_("You do not manage the domain %(domain)s."),
                               params={"domain": domain_to_unicode(address.domain)})
     return address
+
+
+class DirectoryUserForm(PasswordPairMixin, AddressPartsMixin, forms.Form):
+    """A new person in the company directory (LDAP) with a mail account (docs/ldap.md)."""
+
+    uid = forms.RegexField(
+        label=gettext_lazy("User name in the directory"), max_length=64, regex=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        error_messages={"invalid": gettext_lazy("Use letters without accents, digits, dots, hyphens and "
+                                                "underscores.")},
+        help_text=gettext_lazy("The uid of the new entry, such as an.nguyen."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}))
+    localpart = _localpart_field(gettext_lazy("Address"))
+    domain = _domain_field()
+    display_name = forms.CharField(label=gettext_lazy("Display name"), max_length=200)
+    password, password2 = _password_fields()
+
+    def __init__(self, *args, domains, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._set_domains(domains)
+
+    def clean(self):
+        data = super().clean()
+        if "localpart" in data and "domain" in data:
+            try:
+                address = str(_managed_address(self._typed_address(), "localpart", self.managed))
+            except ValidationError as exc:
+                self.add_error("localpart", exc)
+            else:
+                if address.isascii():  # the mail attribute is an IA5 (ASCII) string (RFC 4524 §2.16)
+                    data["address"] = address
+                else:
+                    self.add_error("localpart", _("The directory takes addresses without accents before @."))
+        return data

@@ -16,6 +16,7 @@ from mailcore.directory import services
 from mailcore.directory.addresses import address_to_unicode
 from mailcore.directory.login_policy import set_app_passwords_only
 from mailcore.directory.models import Account, Alias
+from mailcore.ldap.write import writable as directory_writable
 from panel.fields import add_service_errors
 
 from ..access import (
@@ -69,6 +70,7 @@ def account_list(request):
                             params=params)
     return render(request, "panel/accounts/account_list.html", {
         "listing": listing, "domains": domains.only("name"), "current_domain": params.get("domain", ""),
+        "directory_writable": directory_writable(),
     })
 
 

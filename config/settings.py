@@ -261,6 +261,8 @@ CELERY_BEAT_SCHEDULE = {
     # Lockouts and rate-limit windows (refused-RCPT counts among them) past their time.
     "auth-purge": {"task": "mailcore.auth.purge_expired", "schedule": 3600.0},
 }
+if HOPTHU_LDAP is not None and HOPTHU_LDAP.sync_seconds:  # docs/ldap.md
+    CELERY_BEAT_SCHEDULE["ldap-sync"] = {"task": "mailcore.ldap.sync", "schedule": float(HOPTHU_LDAP.sync_seconds)}
 
 # --- Mail core -------------------------------------------------------------------------
 HOPTHU_BLOB_DIR = Path(env_str("HOPTHU_BLOB_DIR", str(VAR_DIR / "blobs"))).resolve()

@@ -24,7 +24,7 @@ from pathlib import Path
 import ldap
 import pytest
 
-from mailcore.ldap.connection import close_connection, ldap_alias
+from mailcore.ldap.connection import ldap_alias
 from mailcore.ldap.settings import LdapSettings
 from tests.support.services_filters import _binary, _stop, _wait, free_port
 
@@ -36,6 +36,8 @@ READER_DN = f"cn=hopthu-reader,ou=services,{BASE}"
 READER_PASSWORD = "reader-secret"
 WRITER_DN = f"cn=hopthu-writer,ou=services,{BASE}"
 WRITER_PASSWORD = "writer-secret"
+ROOT_DN = f"cn=admin,{BASE}"
+ROOT_PASSWORD = "admin-secret"  # private instances only (scripts/test-services' is random)
 SUPERADMINS = f"cn=mail-superadmins,{GROUPS}"
 EXAMPLE_ADMINS = f"cn=mail-admins-example.test,{GROUPS}"
 # The people of company.ldif: uid -> (mail, display name, password).
@@ -65,14 +67,23 @@ class Slapd:
 
     def writer(self):
         """A python-ldap connection bound as the writer (to change the directory in a test)."""
+        return self._bound(self.writer_dn, self.writer_password)
+
+    def admin(self):
+        """A connection bound as the root DN: a private instance's groups and services."""
+        self._own()
+        return self._bound(ROOT_DN, ROOT_PASSWORD)
+
+    def _bound(self, dn: str, password: str):
         conn = ldap.initialize(self.url)
         conn.set_option(ldap.OPT_NETWORK_TIMEOUT, 5)
-        conn.simple_bind_s(self.writer_dn, self.writer_password)
+        conn.simple_bind_s(dn, password)
         return conn
 
     def modify(self, dn: str, attribute: str, values: list[str] | None) -> None:
-        """Replace (or, with None, delete) one attribute of an entry, as the writer."""
-        conn = self.writer()
+        """Replace (or, with None, delete) one attribute of an entry (as the root DN, for
+        a private instance; as the writer, who may change people only, for the shared one)."""
+        conn = self.writer() if self.process is None else self.admin()
         try:
             encoded = None if values is None else [v.encode() for v in values]
             conn.modify_s(dn, [(ldap.MOD_REPLACE if values is not None else ldap.MOD_DELETE, attribute, encoded)])
@@ -100,7 +111,7 @@ def start_slapd(workdir: Path) -> Slapd:
     slapd, slapadd = _binary("slapd"), _binary("slapadd")
     (workdir / "data").mkdir()
     conf = (SLAPD_FILES / "slapd.conf").read_text().replace("@DIR@", str(workdir)).replace(
-        "@SCHEMA_DIR@", str(SLAPD_FILES))
+        "@SCHEMA_DIR@", str(SLAPD_FILES)).replace("@ROOT_PASSWORD@", ROOT_PASSWORD)
     (workdir / "slapd.conf").write_text(conf)
     loaded = subprocess.run([slapadd, "-q", "-f", str(workdir / "slapd.conf"), "-l", str(SLAPD_FILES / "company.ldif")],
                             capture_output=True, text=True)
@@ -174,6 +185,8 @@ def private_slapd():
 
 
 # Tests that read the directory through the ORM: the `ldap` alias is one of their databases.
+# LDAP has no transactions (ldapdb says so), so Django runs such a test as a
+# TransactionTestCase: committed for real, the tables flushed afterwards (about 1 s).
 LDAP_DB = pytest.mark.django_db(databases=["default", "ldap"])
 
 
@@ -195,7 +208,9 @@ def ldap_settings(settings, ldap_database):
     settings.HOPTHU_LDAP = ldap_database
     ldap_alias()
     yield ldap_database
-    close_connection()
+    # A test may have moved the alias (settings of its own, a dead port): the test case's
+    # teardown flushes every database it used, the `ldap` alias too, so point it back.
+    ldap_alias(ldap_database)
 
 
 @pytest.fixture

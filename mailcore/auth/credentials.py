@@ -2,7 +2,8 @@
 
 The user name is a full address in any spelling the directory accepts (case, Unicode
 forms, IDN U-label or A-label, an active domain alias). The password may be the account's
-own or one of its app passwords. Blocking (database, password hashing): call
+own or one of its app passwords; for an account from LDAP the own password is checked by
+a bind as the user (ldapbind.py), and the app passwords stay local. Blocking (database, password hashing): call
 check_credentials through host.run_blocking, never on the event loop.
 """
 import logging
@@ -156,10 +157,11 @@ def _verify(account: Account, login: str, password: str, own_password: bool = Tr
 def _verify_with_directory(account: Account, login: str, password: str, app_passwords: bool) -> bool:
     """An LDAP account: its app passwords (local, no network), then a bind as the user.
 
-    The cache entry for a bind holds the user's local hash (unusable for such accounts,
-    changed whenever HopThu changes the password): it ends like any other entry. An
-    unreachable directory raises DirectoryUnavailable, uncounted, unless an app password
-    matched first.
+    The cache entry for a bind holds the user's local placeholder hash, which HopThu
+    renews whenever it changes the password: the entry ends like any other. An
+    unreachable directory raises DirectoryUnavailable (not a failure: nothing is counted)
+    unless an app password matched first; a password remembered by the cache never gets
+    here, which is what keeps such an account working through an outage.
     """
     if app_passwords and _verify_app_password(account, login, password):
         return True

@@ -7,6 +7,9 @@ sense, so allauth offers the password-change page and password re-authentication
 end in a bind), and replacing it whenever HopThu changes the directory password ends the
 credential cache's entries for the old password at once (cache.py compares hashes).
 """
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
 from mailcore.directory.models import Account, User
 
 from . import ldapbind
@@ -28,9 +31,18 @@ def check_directory_password(account: Account, password: str) -> bool:
 
 
 def change_directory_password(account: Account, new_password: str) -> None:
-    """Write new_password to the directory (RFC 3062) and renew the local placeholder."""
+    """Write new_password to the directory (RFC 3062) and renew the local placeholder.
+
+    The project's password rules apply first (ValidationError on "password"), then the
+    directory's own policy (DirectoryWriteError); DirectoryNotWritable without
+    HOPTHU_LDAP_WRITABLE, DirectoryUnavailable when LDAP does not answer.
+    """
     from mailcore.ldap.write import change_password
 
+    try:
+        validate_password(new_password, account.user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
     change_password(account.address, new_password)
     renew_placeholder(account.user)
 

@@ -101,3 +101,28 @@ def test_with_writable_the_accounts_page_offers_it(super_client, ldap_writable):
 def test_a_mail_user_cannot_reach_it(client, alice, ldap_writable):
     client.force_login(alice.user)
     assert client.get(URL).status_code == 403
+
+
+def reset_by_admin(client, account, password):
+    return client.post(reverse("panel:account_password", args=[account.pk]),
+                       {"password": password, "password2": password})
+
+
+def test_an_admins_password_reset_of_an_ldap_account_is_written_to_ldap(owner_client, ldap_writable):
+    uid = new_person_uid()
+    post(owner_client, uid)
+    account = Account.objects.get(localpart=uid)
+    assert reset_by_admin(owner_client, account, "an admin's new password 7").status_code == 302
+    assert verify_password(account.address, "an admin's new password 7")
+    assert not verify_password(account.address, PASSWORD)
+
+
+def test_without_writable_an_admins_reset_of_an_ldap_account_is_refused(owner_client, an):
+    from tests.support.ldap_login import PASSWORDS
+
+    response = reset_by_admin(owner_client, an, "an admin's new password 7")
+    assert response.status_code == 400
+    assert "managed by the company directory" in response.content.decode()
+    assert verify_password(an.address, PASSWORDS["an.tran"])
+    an.user.refresh_from_db()
+    assert not an.user.check_password("an admin's new password 7")  # no ignored local password either

@@ -47,6 +47,8 @@ class DirectoryPasswordMixin:
             return
         try:
             change_directory_password(self.directory_account, self.cleaned_data["password1"])
+        except ValidationError as exc:  # the password rules; password1 was checked by them already
+            self.add_error("password1", exc.message_dict.get("password", exc.messages))
         except (DirectoryWriteError, DirectoryUnavailable) as error:
             raise ValidationError(error.message, code="directory") from None
 

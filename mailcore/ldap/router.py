@@ -44,8 +44,9 @@ class DirectoryRouter:
         return ldap_alias()
 
     def allow_relation(self, obj1, obj2, **hints):
-        if is_directory_model(type(obj1)) or is_directory_model(type(obj2)):
-            return is_directory_model(type(obj1)) and is_directory_model(type(obj2))
+        # Instances, sometimes behind a lazy object (request.user): ask them, not type().
+        if is_directory_model(obj1) or is_directory_model(obj2):
+            return is_directory_model(obj1) and is_directory_model(obj2)
         return None
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):

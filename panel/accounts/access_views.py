@@ -24,6 +24,8 @@ from .views import render_detail
 def account_password(request, pk):
     account = account_to_change_or_404(request, pk)
     form = PasswordForm(request.POST)
+    if account.ldap_dn:  # the password is the directory's; a local one would never be asked
+        form.add_error(None, _("This account's password is kept in LDAP: change it there."))
     if form.is_valid():
         try:
             with transaction.atomic():

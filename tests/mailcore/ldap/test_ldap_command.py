@@ -83,7 +83,7 @@ def test_an_outage_is_exit_status_3_with_the_reason(private_ldap_settings, priva
     assert Account.objects.filter(active=True).count() == 3
 
 
-def test_without_ldap_settings_it_says_so(settings):
+def test_without_ldap_settings_it_says_so(settings, ldap_database):  # noqa: F811
     settings.HOPTHU_LDAP = None
     with pytest.raises(CommandError, match="LDAP is not configured: set HOPTHU_LDAP_URL") as info:
         ldap_command("test")

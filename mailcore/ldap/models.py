@@ -99,5 +99,7 @@ def group_model(ldap_settings: LdapSettings):
     return type(f"Group{next(_names)}", (ldapdb.Model,), attrs)
 
 
-def is_directory_model(model) -> bool:
-    return getattr(model._meta, "app_label", None) == APP_LABEL
+def is_directory_model(model_or_instance) -> bool:
+    """Whether a model (or an instance, possibly behind a lazy object) is a directory model."""
+    meta = getattr(model_or_instance, "_meta", None)
+    return getattr(meta, "app_label", None) == APP_LABEL

@@ -44,7 +44,7 @@ class DirectoryRouter:
         return ldap_alias()
 
     def allow_relation(self, obj1, obj2, **hints):
-        # The objects, not type(obj): request.user is a SimpleLazyObject, whose type has no _meta.
+        # Instances, sometimes behind a lazy object (request.user): ask them, not type().
         if is_directory_model(obj1) or is_directory_model(obj2):
             return is_directory_model(obj1) and is_directory_model(obj2)
         return None

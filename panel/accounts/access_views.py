@@ -15,6 +15,7 @@ from mailcore.auth.errors import DirectoryUnavailable
 from mailcore.auth.reset import after_password_reset
 from mailcore.directory import services
 from mailcore.ldap.write import DirectoryWriteError
+from mailcore.ldap.write import writable as directory_writable
 from panel.fields import add_service_errors
 
 from ..access import account_or_404, account_to_change_or_404, admin_required, audit
@@ -27,6 +28,10 @@ from .views import render_detail
 def account_password(request, pk):
     account = account_to_change_or_404(request, pk)
     form = PasswordForm(request.POST)
+    if account.ldap_dn and not directory_writable():
+        # The password is the directory's and HopThu may not write there; a local one would
+        # never be asked. With HOPTHU_LDAP_WRITABLE it is written to LDAP below.
+        form.add_error(None, _("This account's password is kept in LDAP: change it there."))
     if form.is_valid():
         try:
             with transaction.atomic():

@@ -112,6 +112,11 @@ class AccountCreateForm(PasswordPairMixin, AddressPartsMixin, forms.Form):
         return data
 
 
+# The fields of an account from LDAP that the directory owns (mailcore/ldap/sync.py): the
+# panel shows them and doesn't let them be changed here; the next sync would undo it.
+LDAP_OWNED_FIELDS = ("display_name", "quota", "active")
+
+
 class AccountEditForm(forms.Form):
     display_name = forms.CharField(label=gettext_lazy("Display name"), max_length=200, required=False)
     quota = SizeField(label=gettext_lazy("Quota"), required=True)
@@ -121,6 +126,15 @@ class AccountEditForm(forms.Form):
         required=False,  # left out: unchanged
         help_text=gettext_lazy("IMAP, POP3 and SMTP then refuse the account's own password. The domain's "
                                "setting can require it for every account."))
+
+    def __init__(self, *args, from_ldap=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.from_ldap = from_ldap
+        if from_ldap:
+            for name in LDAP_OWNED_FIELDS:
+                # Disabled: the browser sends nothing and Django keeps the initial value.
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Set in LDAP; the directory sync keeps it.")
 
 
 class PasswordForm(PasswordPairMixin, forms.Form):

@@ -112,6 +112,8 @@ def test_an_admins_password_reset_of_an_ldap_account_is_written_to_ldap(owner_cl
     uid = new_person_uid()
     post(owner_client, uid)
     account = Account.objects.get(localpart=uid)
+    page = owner_client.get(reverse("panel:account_detail", args=[account.pk])).content.decode()
+    assert "written to the company directory" in page  # the form is offered
     assert reset_by_admin(owner_client, account, "an admin's new password 7").status_code == 302
     assert verify_password(account.address, "an admin's new password 7")
     assert not verify_password(account.address, PASSWORD)
@@ -122,7 +124,7 @@ def test_without_writable_an_admins_reset_of_an_ldap_account_is_refused(owner_cl
 
     response = reset_by_admin(owner_client, an, "an admin's new password 7")
     assert response.status_code == 400
-    assert "managed by the company directory" in response.content.decode()
+    assert "password is kept in LDAP" in response.content.decode()
     assert verify_password(an.address, PASSWORDS["an.tran"])
     an.user.refresh_from_db()
     assert not an.user.check_password("an admin's new password 7")  # no ignored local password either

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from mailcore.directory.models import Account
 from mailcore.directory.services import create_domain
@@ -22,6 +23,7 @@ from tests.support.ldap import (  # noqa: F401
     slapd_service,
     with_changes,
 )
+from tests.test_translations import compiled_messages  # noqa: F401
 
 pytestmark = [LDAP_DB, pytest.mark.slow]
 PROJECT_DIR = Path(__file__).resolve().parents[3]
@@ -50,6 +52,15 @@ def test_sync_dry_run_changes_nothing(ldap_settings):  # noqa: F811
     assert not Account.objects.exists()
 
 
+@pytest.mark.usefixtures("compiled_messages")
+def test_the_report_speaks_vietnamese(ldap_settings):  # noqa: F811
+    create_domain("example.test")
+    with translation.override("vi"):
+        lines = ldap_command("sync", "--dry-run").splitlines()
+    assert "đã thêm bí danh\tgiamdoc@example.test\tan.tran@example.test" in lines
+    assert lines[-1] == "6 người trong LDAP, 8 thay đổi, 3 bỏ qua. Chạy thử: không có gì bị thay đổi."
+
+
 def test_the_test_prints_what_it_found(ldap_settings):  # noqa: F811
     output = ldap_command("test")
     assert "Connected and bound." in output
@@ -72,7 +83,7 @@ def test_an_outage_is_exit_status_3_with_the_reason(private_ldap_settings, priva
     assert Account.objects.filter(active=True).count() == 3
 
 
-def test_without_ldap_settings_it_says_so(settings):
+def test_without_ldap_settings_it_says_so(settings, ldap_database):  # noqa: F811
     settings.HOPTHU_LDAP = None
     with pytest.raises(CommandError, match="LDAP is not configured: set HOPTHU_LDAP_URL") as info:
         ldap_command("test")

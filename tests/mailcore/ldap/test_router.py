@@ -1,6 +1,7 @@
 """The directory's database alias is kept apart (mailcore/ldap/router.py)."""
 import pytest
 from django.db import router
+from django.utils.functional import SimpleLazyObject
 
 from mailcore.directory.models import Account, Domain
 from mailcore.ldap.models import group_model, person_model
@@ -58,6 +59,9 @@ def test_no_relation_crosses_between_the_directory_and_the_database(ldap_setting
     assert directory_router.allow_relation(person, Domain(name="example.test")) is False
     assert directory_router.allow_relation(Domain(name="example.test"), person) is False
     assert directory_router.allow_relation(Domain(name="a.test"), Domain(name="b.test")) is None
+    lazy = SimpleLazyObject(lambda: Domain(name="a.test"))  # as request.user reaches the router
+    assert directory_router.allow_relation(lazy, Domain(name="b.test")) is None
+    assert directory_router.allow_relation(SimpleLazyObject(lambda: person), Domain(name="b.test")) is False
 
 
 @pytest.mark.django_db

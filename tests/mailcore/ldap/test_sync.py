@@ -188,3 +188,16 @@ def test_leaving_a_group_revokes_the_role(private_ldap_settings, private_slapd, 
         (ROLE_GRANTED, "binh@example.test"), (ROLE_REVOKED, "an.tran@example.test")]
     assert not account("an.tran@example.test").user.is_superuser
     assert account("binh@example.test").user.is_superuser
+
+
+def test_hostile_values_from_ldap_are_refused_per_person(private_ldap_settings, private_slapd, example):  # noqa: F811
+    """A display name with CR/LF would inject header lines into From:; a bad alias is no address."""
+    private_slapd.modify(person_dn("binh"), "displayName", ["Bình\r\nBcc: everyone@example.org"])
+    private_slapd.modify(person_dn("huong"), "mailAlternateAddress", ["not an address", "a@b@example.test"])
+    report = sync(private_ldap_settings)
+    skipped = {change.subject: change.detail for change in report.of_kind(SKIPPED)}
+    assert "control characters" in skipped["binh@example.test"]
+    assert not Account.objects.filter(localpart="binh").exists()
+    assert "holds characters not allowed" in skipped["a@b@example.test"]  # "not an address" has no @: not mail
+    assert account("huong@example.test").display_name == "Nguyễn Thị Hương"  # the others go on
+    assert not Alias.objects.filter(ldap_dn=person_dn("huong")).exists()

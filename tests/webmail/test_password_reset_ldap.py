@@ -1,4 +1,4 @@
-""""Forgot password?" for an account from the company directory (docs/ldap-auth.md): with
+""""Forgot password?" for an account from the company directory (docs/ldap.md, "Authentication"): with
 HOPTHU_LDAP_WRITABLE the new password is written to LDAP (RFC 3062); without, the form
 says the directory manages it and nothing changes. Real slapd, HopThu's own mail queue."""
 import re

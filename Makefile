@@ -29,6 +29,7 @@ venv: $(VENV_STAMP)
 
 $(VENV_STAMP): requirements.txt
 	test -x $(VENV_PY) || $(PYTHON) -m venv $(VENV)
+	scripts/build-deps $(VENV_PY)  # headers and a compiler for python-ldap (no wheel)
 	$(VENV_PY) -m pip install --disable-pip-version-check -q -r requirements.txt
 	touch $@
 

@@ -11,6 +11,9 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from mailcore.ldap.settings import DATABASE_ALIAS as LDAP_DATABASE_ALIAS
+from mailcore.ldap.settings import read_ldap_settings
+
 from .env import env_bool, env_int, env_list, env_networks, env_size, env_str, secret_from_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -117,6 +120,12 @@ else:
             "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
         }
     }
+# The company directory (docs/ldap.md): None unless HOPTHU_LDAP_URL is set; then a second
+# database alias, `ldap`, that only the directory models use (mailcore/ldap/router.py).
+HOPTHU_LDAP = read_ldap_settings(os.environ)
+if HOPTHU_LDAP is not None:
+    DATABASES[LDAP_DATABASE_ALIAS] = HOPTHU_LDAP.database()
+DATABASE_ROUTERS = ["mailcore.ldap.router.DirectoryRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "directory.User"
 
@@ -252,6 +261,8 @@ CELERY_BEAT_SCHEDULE = {
     # Lockouts and rate-limit windows (refused-RCPT counts among them) past their time.
     "auth-purge": {"task": "mailcore.auth.purge_expired", "schedule": 3600.0},
 }
+if HOPTHU_LDAP is not None and HOPTHU_LDAP.sync_seconds:  # docs/ldap.md
+    CELERY_BEAT_SCHEDULE["ldap-sync"] = {"task": "mailcore.ldap.sync", "schedule": float(HOPTHU_LDAP.sync_seconds)}
 
 # --- Mail core -------------------------------------------------------------------------
 HOPTHU_BLOB_DIR = Path(env_str("HOPTHU_BLOB_DIR", str(VAR_DIR / "blobs"))).resolve()
@@ -353,6 +364,8 @@ HOPTHU_AUTH_FAILURE_WINDOW_SECONDS = env_int("HOPTHU_AUTH_FAILURE_WINDOW_SECONDS
 HOPTHU_AUTH_LOCKOUT_SECONDS = env_int("HOPTHU_AUTH_LOCKOUT_SECONDS", 900)
 HOPTHU_AUTH_MAX_DELAY_SECONDS = env_int("HOPTHU_AUTH_MAX_DELAY_SECONDS", 5)
 HOPTHU_AUTH_CACHE_SECONDS = env_int("HOPTHU_AUTH_CACHE_SECONDS", 60)  # 0: no cache
+# The LDAP bind DN may change passwords and add users (docs/ldap.md, "Authentication").
+HOPTHU_LDAP_WRITABLE = env_bool("HOPTHU_LDAP_WRITABLE", False)
 HOPTHU_SEND_RATE_PER_HOUR = env_int("HOPTHU_SEND_RATE_PER_HOUR", 500)  # 0: unlimited
 # The relay port for applications and devices (docs/relay.md): a new grant's messages per hour
 HOPTHU_RELAY_RATE_PER_HOUR = env_int("HOPTHU_RELAY_RATE_PER_HOUR", 1000)  # 0: unlimited

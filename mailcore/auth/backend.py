@@ -3,6 +3,8 @@
 It checks a mail account's address and password through check_credentials, so the
 browser shares the IMAP/SMTP lockouts and failure counts (mailcore.auth.lockout), and it
 refuses app passwords: those belong to mail clients, and the browser has a second factor.
+When the company directory (LDAP) cannot check an LDAP account's password, it lets
+DirectoryUnavailable through: Django's authenticate() passes it on to the sign-in form.
 """
 import logging
 
@@ -10,7 +12,7 @@ from django.contrib.auth.backends import ModelBackend
 
 from . import lockout
 from .credentials import check_credentials
-from .errors import AuthError, LockedOut
+from .errors import AuthError, DirectoryUnavailable, LockedOut
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,8 @@ class MailAccountBackend(ModelBackend):
         try:
             account = check_credentials(username, password or "", client_ip(request), "web",
                                         app_passwords=False)
+        except DirectoryUnavailable:
+            raise  # not a wrong password: the sign-in form says so (webmail/signin/adapter.py)
         except AuthError:
             return None
         user = account.user

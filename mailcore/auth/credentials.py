@@ -2,10 +2,12 @@
 
 The user name is a full address in any spelling the directory accepts (case, Unicode
 forms, IDN U-label or A-label, an active domain alias). The password may be the account's
-own or one of its app passwords. Blocking (database, password hashing): call
+own or one of its app passwords; for an account from LDAP the own password is checked by
+a bind as the user (ldapbind.py), and the app passwords stay local. Blocking (database, password hashing): call
 check_credentials through host.run_blocking, never on the event loop.
 """
 import logging
+import secrets
 from datetime import timedelta
 from typing import NoReturn
 
@@ -18,7 +20,7 @@ from mailcore.directory.addresses import parse_address
 from mailcore.directory.lookup import hosted_domain
 from mailcore.directory.models import Account, AppPassword, User
 
-from . import cache, lockout, policy
+from . import cache, ldapbind, lockout, policy
 from .errors import AccountDisabled, AuthFailed
 
 log = logging.getLogger(__name__)
@@ -87,6 +89,17 @@ def login_name(username: str) -> str | None:
     return f"{address.localpart}@{domain.name}"
 
 
+def from_directory(account: Account) -> bool:
+    """True if the account's own password is the company directory's (docs/ldap.md).
+
+    Only accounts the LDAP sync made or took over are checked against LDAP; a local
+    account keeps its local password even with LDAP configured, and an LDAP user without
+    an account is unknown here until the sync creates it. With LDAP no longer configured,
+    a marked account falls back to its local password (an admin can set one).
+    """
+    return bool(account.ldap_dn) and ldapbind.directory_configured()
+
+
 def _find_account(login: str | None) -> Account | None:
     if login is None:
         return None
@@ -130,14 +143,46 @@ def _still_current(account: Account, remembered: cache.Verified) -> bool:
 def _verify(account: Account, login: str, password: str, own_password: bool = True,
             app_passwords: bool = True) -> bool:
     """Check the password against the stored hashes (slow); remember a match."""
+    if own_password and from_directory(account):
+        return _verify_with_directory(account, login, password, app_passwords)
     user = account.user
     if not own_password:
         make_password(password)  # as long as checking it: the time shows nothing of the account's password
     elif user.check_password(password):  # upgrades an outdated hash, saving it
         cache.remember(login, password, account_id=account.pk, app_password_id=None, password_hash=user.password)
         return True
-    if not app_passwords:
+    return app_passwords and _verify_app_password(account, login, password)
+
+
+def _verify_with_directory(account: Account, login: str, password: str, app_passwords: bool) -> bool:
+    """An LDAP account: its app passwords (local, no network), then a bind as the user.
+
+    The cache entry for a bind holds the user's local placeholder hash, which HopThu
+    renews whenever it changes the password: the entry ends like any other. An
+    unreachable directory raises DirectoryUnavailable (not a failure: nothing is counted)
+    unless an app password matched first; a password remembered by the cache never gets
+    here, which is what keeps such an account working through an outage.
+    """
+    if app_passwords and _verify_app_password(account, login, password):
+        return True
+    if not ldapbind.verify_password(account.address, password):
         return False
+    user = account.user
+    if not user.has_usable_password():
+        # Once, at the first login: allauth offers the password page and a password
+        # re-authentication only to a usable hash (directory_password.py says why).
+        renew_placeholder(user)
+    cache.remember(login, password, account_id=account.pk, app_password_id=None, password_hash=user.password)
+    return True
+
+
+def renew_placeholder(user: User) -> None:
+    """Give user a fresh random password hash that no one knows (directory_password.py)."""
+    user.set_password(secrets.token_urlsafe(32))
+    user.save(update_fields=["password"])
+
+
+def _verify_app_password(account: Account, login: str, password: str) -> bool:
     for app_password in account.app_passwords.all():
         if check_password(password, app_password.password, setter=_upgrader(app_password)):
             _touch_app_password(app_password)

@@ -47,6 +47,16 @@ class LockedOut(AuthError):
         self.retry_after = retry_after
 
 
+class DirectoryUnavailable(AuthError):
+    """The company directory (LDAP) could not answer: down, too slow, or refusing the
+    service bind. Nothing was learnt about the password, so it is neither a wrong-password
+    answer nor a counted failure; the client should try again later (IMAP
+    NO [UNAVAILABLE], SMTP 454 4.7.0, POP3 -ERR [SYS/TEMP]; docs/ldap.md, "Authentication")."""
+
+    def __init__(self):
+        super().__init__(gettext("The company directory is unavailable; try again in a few minutes."))
+
+
 class RateLimited(Exception):
     """More events (messages sent, relay requests) than a rate limit allows; retry_after in seconds."""
 

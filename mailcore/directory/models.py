@@ -164,6 +164,9 @@ class Account(models.Model):
         default=AppPasswordsOnly.DEFAULT,
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
+    # The LDAP entry this account comes from (its DN, lower-cased; docs/ldap.md), or "":
+    # the sync owns the display name, quota, enabled flag and aliases of such an account.
+    ldap_dn = models.CharField(_("LDAP entry"), max_length=1000, blank=True, default="", db_index=True)
     # Kept in step with the store inside the same transactions as appends and expunges.
     used_bytes = models.BigIntegerField(_("used bytes"), default=0)
     message_count = models.BigIntegerField(_("messages"), default=0)
@@ -217,6 +220,8 @@ class Alias(models.Model):
         Domain, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("domain")
     )
     active = models.BooleanField(_("active"), default=True)
+    # The LDAP entry that lists this address as an alias of its account (lower-cased DN), or "".
+    ldap_dn = models.CharField(_("LDAP entry"), max_length=1000, blank=True, default="", db_index=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     address_key = models.BinaryField(default=b"", editable=False)  # as Account.address_key
 

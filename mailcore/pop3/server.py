@@ -10,7 +10,7 @@ import asyncio
 import logging
 
 from mailcore.auth.credentials import check_credentials
-from mailcore.auth.errors import AuthError, AuthorizationRefused, LockedOut, SaslError
+from mailcore.auth.errors import AuthError, AuthorizationRefused, DirectoryUnavailable, LockedOut, SaslError
 from mailcore.auth.sasl import decode_plain
 from mailcore.service.connlimit import CommandRate, connection_slot
 from mailcore.service.disabled import account_disabled
@@ -186,6 +186,8 @@ class Pop3Session:
             account = await self.host.run_blocking(check_credentials, username, password, self.client_ip, "pop3")
         except LockedOut as error:
             await asyncio.sleep(error.delay)
+            raise ValueError(f"[SYS/TEMP] {error.message}") from error
+        except DirectoryUnavailable as error:  # RFC 3206 §4: SYS/TEMP, a temporary system failure
             raise ValueError(f"[SYS/TEMP] {error.message}") from error
         except AuthError as error:  # RFC 3206: [AUTH] means the credentials themselves
             await asyncio.sleep(error.delay)

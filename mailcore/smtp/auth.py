@@ -10,7 +10,7 @@ import base64
 from aiosmtpd.smtp import MISSING, AuthResult
 
 from mailcore.auth.credentials import check_credentials
-from mailcore.auth.errors import AccountDisabled, AuthFailed, LockedOut, SaslError
+from mailcore.auth.errors import AccountDisabled, AuthFailed, DirectoryUnavailable, LockedOut, SaslError
 from mailcore.auth.sasl import LOGIN_PASSWORD_PROMPT, LOGIN_USERNAME_PROMPT, decode_login_answer, decode_plain
 from mailcore.relay.access import check_token
 
@@ -19,6 +19,9 @@ INVALID = "535 5.7.8 Authentication credentials invalid"
 # refused by mailcore.auth.policy (docs/security.md, "Mail clients and the second factor").
 INVALID_ACCOUNT = "535 5.7.8 Authentication credentials invalid; mail programs may need an app password"
 LOCKED = "454 4.7.0 Too many failed logins; try again later"
+# RFC 4954 §6: 454 4.7.0 "Temporary authentication failure", e.g. the company directory
+# (LDAP) cannot be reached; never 535, which would tell the client the password is wrong.
+DIRECTORY_UNAVAILABLE = "454 4.7.0 Temporary authentication failure; the directory is unavailable"
 DISABLED = "535 5.7.8 This account is disabled"
 MALFORMED = "501 5.5.2 Malformed SASL response"
 
@@ -65,6 +68,8 @@ class SubmissionAuth:
         except LockedOut as error:
             await asyncio.sleep(error.delay)
             return AuthResult(success=False, handled=False, message=LOCKED)
+        except DirectoryUnavailable:
+            return AuthResult(success=False, handled=False, message=DIRECTORY_UNAVAILABLE)
         except AccountDisabled as error:
             await asyncio.sleep(error.delay)
             return AuthResult(success=False, handled=False, message=DISABLED)

@@ -10,8 +10,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mailcore.auth.directory_password import change_directory_password, directory_account
+from mailcore.auth.errors import DirectoryUnavailable
 from mailcore.auth.reset import after_password_reset
 from mailcore.directory import services
+from mailcore.ldap.write import DirectoryWriteError
+from mailcore.ldap.write import writable as directory_writable
 from panel.fields import add_service_errors
 
 from ..access import account_or_404, account_to_change_or_404, admin_required, audit
@@ -24,14 +28,24 @@ from .views import render_detail
 def account_password(request, pk):
     account = account_to_change_or_404(request, pk)
     form = PasswordForm(request.POST)
+    if account.ldap_dn and not directory_writable():
+        # The password is the directory's and HopThu may not write there; a local one would
+        # never be asked. With HOPTHU_LDAP_WRITABLE it is written to LDAP below.
+        form.add_error(None, _("This account's password is kept in LDAP: change it there."))
     if form.is_valid():
         try:
             with transaction.atomic():
-                services.set_password(account.address, form.cleaned_data["password"])
+                if directory_account(account.user) is not None:
+                    # The password is LDAP's: written there, or refused (docs/ldap.md).
+                    change_directory_password(account, form.cleaned_data["password"])
+                else:
+                    services.set_password(account.address, form.cleaned_data["password"])
                 # A reset takes back what the old password made (mailcore/auth/reset.py).
                 revoked, ended = after_password_reset(account.user)
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except (DirectoryWriteError, DirectoryUnavailable) as error:
+            form.add_error(None, error.message)
     if not form.is_valid():
         return render_detail(request, account, status=400, password_form=form)
     audit(request, "account.password", account, domain=account.domain.name,

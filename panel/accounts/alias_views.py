@@ -64,6 +64,10 @@ def alias_detail(request, pk):
     alias = alias_or_404(request, pk)
     before = _targets(alias)
     form = AliasTargetsForm(request.POST or None, initial={"targets": "\n".join(map(address_to_unicode, before))})
+    if alias.ldap_dn:  # the directory's: the next sync would undo an edit here
+        form.fields["targets"].disabled = True
+        if request.method == "POST":
+            form.add_error(None, _("This alias comes from LDAP: change it there."))
     if request.method == "POST" and form.is_valid():
         try:
             services.set_alias_targets(alias.address, form.cleaned_data["targets"])
@@ -85,6 +89,9 @@ def alias_detail(request, pk):
 def alias_delete(request, pk):
     alias = alias_or_404(request, pk)
     before = _targets(alias)
+    if alias.ldap_dn:
+        messages.error(request, _("This alias comes from LDAP: change it there."))
+        return redirect("panel:alias_detail", pk=alias.pk)
     try:
         services.remove_alias(alias.address)
     except ValidationError as exc:

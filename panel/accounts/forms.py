@@ -112,6 +112,11 @@ class AccountCreateForm(PasswordPairMixin, AddressPartsMixin, forms.Form):
         return data
 
 
+# The fields of an account from LDAP that the directory owns (mailcore/ldap/sync.py): the
+# panel shows them and doesn't let them be changed here; the next sync would undo it.
+LDAP_OWNED_FIELDS = ("display_name", "quota", "active")
+
+
 class AccountEditForm(forms.Form):
     display_name = forms.CharField(label=gettext_lazy("Display name"), max_length=200, required=False)
     quota = SizeField(label=gettext_lazy("Quota"), required=True)
@@ -121,6 +126,15 @@ class AccountEditForm(forms.Form):
         required=False,  # left out: unchanged
         help_text=gettext_lazy("IMAP, POP3 and SMTP then refuse the account's own password. The domain's "
                                "setting can require it for every account."))
+
+    def __init__(self, *args, from_ldap=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.from_ldap = from_ldap
+        if from_ldap:
+            for name in LDAP_OWNED_FIELDS:
+                # Disabled: the browser sends nothing and Django keeps the initial value.
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Set in LDAP; the directory sync keeps it.")
 
 
 class PasswordForm(PasswordPairMixin, forms.Form):
@@ -207,3 +221,36 @@ def _managed_address(text, field, managed, allow_catchall=False):
         raise ValidationError(_("You do not manage the domain %(domain)s."),
                               params={"domain": domain_to_unicode(address.domain)})
     return address
+
+
+class DirectoryUserForm(PasswordPairMixin, AddressPartsMixin, forms.Form):
+    """A new person in the company directory (LDAP) with a mail account (docs/ldap.md)."""
+
+    uid = forms.RegexField(
+        label=gettext_lazy("User name in the directory"), max_length=64, regex=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        error_messages={"invalid": gettext_lazy("Use letters without accents, digits, dots, hyphens and "
+                                                "underscores.")},
+        help_text=gettext_lazy("The uid of the new entry, such as an.nguyen."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}))
+    localpart = _localpart_field(gettext_lazy("Address"))
+    domain = _domain_field()
+    display_name = forms.CharField(label=gettext_lazy("Display name"), max_length=200)
+    password, password2 = _password_fields()
+
+    def __init__(self, *args, domains, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._set_domains(domains)
+
+    def clean(self):
+        data = super().clean()
+        if "localpart" in data and "domain" in data:
+            try:
+                address = str(_managed_address(self._typed_address(), "localpart", self.managed))
+            except ValidationError as exc:
+                self.add_error("localpart", exc)
+            else:
+                if address.isascii():  # the mail attribute is an IA5 (ASCII) string (RFC 4524 §2.16)
+                    data["address"] = address
+                else:
+                    self.add_error("localpart", _("The directory takes addresses without accents before @."))
+        return data

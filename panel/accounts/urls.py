@@ -1,11 +1,12 @@
 """Routes of the panel's accounts area (names in the "panel" namespace)."""
 from django.urls import path
 
-from . import access_views, alias_views, csv_views, views
+from . import access_views, alias_views, csv_views, directory_views, views
 
 urlpatterns = [
     path("", views.account_list, name="account_list"),
     path("new/", views.account_create, name="account_create"),
+    path("new-in-directory/", directory_views.directory_user_create, name="directory_user_create"),
     path("import/", csv_views.account_import, name="account_import"),
     path("export.csv", csv_views.account_export, name="account_export"),
     path("<int:pk>/", views.account_detail, name="account_detail"),

@@ -16,6 +16,7 @@ from mailcore.directory import services
 from mailcore.directory.addresses import address_to_unicode
 from mailcore.directory.login_policy import set_app_passwords_only
 from mailcore.directory.models import Account, Alias
+from mailcore.ldap.write import writable as directory_writable
 from panel.fields import add_service_errors
 
 from ..access import (
@@ -69,6 +70,7 @@ def account_list(request):
                             params=params)
     return render(request, "panel/accounts/account_list.html", {
         "listing": listing, "domains": domains.only("name"), "current_domain": params.get("domain", ""),
+        "directory_writable": directory_writable(),
     })
 
 
@@ -93,7 +95,7 @@ def account_create(request):
 def render_detail(request, account, status=200, **forms):
     """The account page, with any bound forms passed in (so their errors show)."""
     forward = getattr(account, "forward", None)
-    forms.setdefault("edit_form", AccountEditForm(initial=snapshot(account)))
+    forms.setdefault("edit_form", AccountEditForm(initial=snapshot(account), from_ldap=bool(account.ldap_dn)))
     forms.setdefault("password_form", PasswordForm())
     forms.setdefault("forward_form", ForwardForm(initial={
         "targets": "\n".join(address_to_unicode(t.address) for t in forward.targets.all()) if forward else "",
@@ -101,7 +103,7 @@ def render_detail(request, account, status=200, **forms):
     forms.setdefault("app_password_form", AppPasswordForm())
     return render(request, "panel/accounts/account_detail.html", {
         "account": account, "forward": forward, "aliases": aliases_pointing_at(request, account),
-        "app_passwords": account.app_passwords.all(), **forms,
+        "app_passwords": account.app_passwords.all(), "directory_writable": directory_writable(), **forms,
     }, status=status)
 
 
@@ -119,15 +121,16 @@ def account_detail(request, pk):
     if request.method != "POST":
         return render_detail(request, account)
     account = account_to_change_or_404(request, pk)
-    form = AccountEditForm(request.POST)
+    form = AccountEditForm(request.POST, initial=snapshot(account), from_ldap=bool(account.ldap_dn))
     if not form.is_valid():
         return render_detail(request, account, status=400, edit_form=form)
     before, data = snapshot(account), form.cleaned_data
     try:
         with transaction.atomic():  # all changes or none
-            services.set_display_name(account.address, data["display_name"])
-            services.set_quota(account.address, data["quota"])
-            services.set_account_active(account.address, data["active"])
+            if not account.ldap_dn:  # else LDAP's (LDAP_OWNED_FIELDS): the form disabled them
+                services.set_display_name(account.address, data["display_name"])
+                services.set_quota(account.address, data["quota"])
+                services.set_account_active(account.address, data["active"])
             account = set_app_passwords_only(account.address,
                                              data["app_passwords_only"] or account.app_passwords_only)
     except ValidationError as exc:

@@ -44,6 +44,8 @@ ACTIONS = {
         one_change=_("%(actor)s changed the %(field)s of %(object)s from %(before)s to %(after)s."),
         turned_on=_("%(actor)s enabled the account %(object)s."),
         turned_off=_("%(actor)s disabled the account %(object)s.")),
+    "account.directory_create": Action(_("Directory user created"),
+                                       _("%(actor)s added %(object)s to the company directory.")),
     "account.delete": Action(_("Account deleted"), _("%(actor)s deleted the account %(object)s.")),
     "account.password": Action(_("Password changed"), _("%(actor)s set a new password for %(object)s.")),
     "account.forward": Action(

@@ -6,7 +6,14 @@ in the same words whether the account exists or not.
 import asyncio
 
 from mailcore.auth.credentials import check_credentials
-from mailcore.auth.errors import AccountDisabled, AuthFailed, AuthorizationRefused, LockedOut, SaslError
+from mailcore.auth.errors import (
+    AccountDisabled,
+    AuthFailed,
+    AuthorizationRefused,
+    DirectoryUnavailable,
+    LockedOut,
+    SaslError,
+)
 from mailcore.auth.sasl import decode_plain
 from mailcore.service.tls import server_context
 
@@ -87,6 +94,8 @@ async def _log_in(session, tag, username: bytes, password: bytes):
             session.client_ip, "imap")
     except LockedOut as error:
         await asyncio.sleep(error.delay)
+        raise ImapNo(error.message, code="UNAVAILABLE") from error
+    except DirectoryUnavailable as error:  # RFC 5530 §3: UNAVAILABLE, a temporary failure
         raise ImapNo(error.message, code="UNAVAILABLE") from error
     except AccountDisabled as error:
         await asyncio.sleep(error.delay)

@@ -1,17 +1,20 @@
 """An account's data as an admin handles it for its owner: deleted mail to recover
-(docs/recovery.md), and later its export and erasure (docs/export.md).
+(docs/recovery.md), its export and its erasure (docs/export.md).
 
 Reached through account_to_change_or_404, as for deleting the account: a domain admin
 works only on accounts of their domains whose users hold no more power than they do.
-Every recovery writes an audit entry with the count, not the messages.
+Every recovery and export writes an audit entry, with a count, never the messages.
 """
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from mailcore.accountdata.archive import export_chunks, export_filename
 from mailcore.store.recovery import recover, recoverable, recovery_days
 
 from ..access import account_to_change_or_404, admin_required, audit
@@ -46,3 +49,17 @@ def account_deleted_mail(request, pk):
     page = Paginator(recoverable(account.pk, query), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "panel/accounts/deleted_mail.html",
                   {"account": account, "page": page, "query": query, "days": recovery_days()})
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def account_export(request, pk):
+    """GET: what the export holds; POST: the zip, streamed (mailcore.accountdata.archive)."""
+    account = account_to_change_or_404(request, pk)
+    if request.method == "GET":
+        return render(request, "panel/accounts/account_export.html", {"account": account})
+    audit(request, "account.export", account, domain=account.domain.name)
+    response = StreamingHttpResponse(export_chunks(account), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, export_filename(account))
+    response["Cache-Control"] = "no-store"
+    return response

@@ -6,6 +6,7 @@ works only on accounts of their domains whose users hold no more power than they
 Every recovery and export writes an audit entry, with a count, never the messages.
 """
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -15,9 +16,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from mailcore.accountdata.archive import export_chunks, export_filename
+from mailcore.accountdata.erase import erase_account
 from mailcore.store.recovery import recover, recoverable, recovery_days
 
-from ..access import account_to_change_or_404, admin_required, audit
+from ..access import account_to_change_or_404, admin_required, audit, client_ip
+from .forms import DeleteForm
 
 PAGE_SIZE = 50
 
@@ -63,3 +66,22 @@ def account_export(request, pk):
     response["Content-Disposition"] = content_disposition_header(True, export_filename(account))
     response["Cache-Control"] = "no-store"
     return response
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def account_erase(request, pk):
+    """Erase the account with its mail and logs (GDPR); the admin types its address first.
+    Who may: as for deleting it. The erase leaves its own audit entry (erase.py)."""
+    account = account_to_change_or_404(request, pk)
+    form = DeleteForm(request.POST or None, expected=(account.address, account.display_address.lower()))
+    if request.method == "POST" and form.is_valid():
+        try:
+            erased = erase_account(account.address, request.user, ip=client_ip(request))
+        except ValidationError as exc:
+            form.add_error(None, [m for messages_ in exc.message_dict.values() for m in messages_])
+        else:
+            messages.success(request, _("The account %(address)s was erased with its mail and logs.") % {
+                "address": erased.address})
+            return redirect("panel:account_list")
+    return render(request, "panel/accounts/account_erase.html", {"account": account, "form": form})

@@ -45,6 +45,8 @@ ACTIONS = {
         turned_on=_("%(actor)s enabled the account %(object)s."),
         turned_off=_("%(actor)s disabled the account %(object)s.")),
     "account.delete": Action(_("Account deleted"), _("%(actor)s deleted the account %(object)s.")),
+    "account.erase": Action(_("Account erased"),
+                            _("%(actor)s erased the account %(object)s with its mail and logs (GDPR).")),
     "account.export": Action(_("Account exported"),
                              _("%(actor)s downloaded an export of the mail and settings of %(object)s.")),
     "account.recover": Action(_("Deleted mail recovered"), _("%(actor)s recovered deleted mail of %(object)s.")),

@@ -1,6 +1,6 @@
 """An account's export as a zip, written while it is sent (docs/export.md).
 
-    for chunk in export_chunks(account): response.write(chunk)
+    StreamingHttpResponse(export_stream(account))   # under ASGI (uvicorn)
 
 The zip is produced as a stream: zipfile writes to a sink that never seeks (sizes go in
 data descriptors, ZIP64 for large members), and the chunks are handed out after each
@@ -13,8 +13,9 @@ message, so memory holds one message at a time, whatever the mailbox's size. Lay
 """
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
+from asgiref.sync import sync_to_async
 from django.utils import timezone
 
 from mailcore.directory.models import Account
@@ -81,6 +82,22 @@ def export_chunks(account: Account) -> Iterator[bytes]:
         archive.writestr("contacts.json", _json(sections.contacts_of(account)))
         archive.writestr("manifest.json", _json(manifest))
     yield sink.take()
+
+
+async def export_stream(account: Account) -> AsyncIterator[bytes]:
+    """export_chunks for an ASGI server: each step runs in the request's sync thread.
+
+    Django serves a StreamingHttpResponse over ASGI from an async iterator only; given a
+    sync one, it reads it whole into a list first, which for a mailbox means all of it
+    in memory (django.http.StreamingHttpResponse.__aiter__).
+    """
+    chunks = export_chunks(account)
+    step = sync_to_async(next, thread_sensitive=True)
+    try:
+        while (chunk := await step(chunks, None)) is not None:
+            yield chunk
+    finally:
+        await sync_to_async(chunks.close, thread_sensitive=True)()
 
 
 def export_filename(account: Account) -> str:

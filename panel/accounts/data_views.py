@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from mailcore.accountdata.archive import export_chunks, export_filename
+from mailcore.accountdata.archive import export_filename, export_stream
 from mailcore.accountdata.erase import erase_account
 from mailcore.store.recovery import recover, recoverable, recovery_days
 
@@ -62,7 +62,7 @@ def account_export(request, pk):
     if request.method == "GET":
         return render(request, "panel/accounts/account_export.html", {"account": account})
     audit(request, "account.export", account, domain=account.domain.name)
-    response = StreamingHttpResponse(export_chunks(account), content_type="application/zip")
+    response = StreamingHttpResponse(export_stream(account), content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(True, export_filename(account))
     response["Cache-Control"] = "no-store"
     return response

@@ -9,7 +9,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
-from mailcore.accountdata.archive import export_chunks, export_filename
+from mailcore.accountdata.archive import export_filename, export_stream
 from webmail.access import account_required
 
 
@@ -22,7 +22,7 @@ def export_page(request):
 @reauthentication_required  # on GET too: the download itself is what is guarded
 def export_download(request):
     account = request.account
-    response = StreamingHttpResponse(export_chunks(account), content_type="application/zip")
+    response = StreamingHttpResponse(export_stream(account), content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(True, export_filename(account))
     response["Cache-Control"] = "no-store"
     return response

@@ -142,3 +142,22 @@ def test_the_export_is_streamed_one_message_at_a_time(alice, bob):
     eight, chunks = _peak_memory(alice)
     assert chunks >= 8  # handed out message by message
     assert eight < 2 * one, (one, eight)
+
+
+def test_the_asgi_stream_hands_out_the_same_zip_step_by_step(alice):
+    """Under uvicorn Django reads a sync iterator whole before sending (StreamingHttpResponse
+    .__aiter__); export_stream is async, so each message goes out as it is read."""
+    from asgiref.sync import async_to_sync
+
+    from mailcore.accountdata.archive import export_stream
+
+    for n in range(3):
+        append(alice.pk, "INBOX", b"Subject: s%d\r\n\r\nbody\r\n" % n)
+
+    async def read_all():
+        return [chunk async for chunk in export_stream(alice)]
+
+    chunks = async_to_sync(read_all)()
+    assert sum(1 for chunk in chunks if chunk) >= 4
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(chunks)))
+    assert archive.read("mail/INBOX.mbox").count(b"\nSubject: s") == 3

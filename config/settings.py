@@ -252,6 +252,8 @@ CELERY_BEAT_SCHEDULE = {
                              "schedule": float(env_int("HOPTHU_SCHEDULED_SWEEP_SECONDS", 10))},
     # Message bodies nothing refers to any more (expunged, cancelled, bounced).
     "store-garbage": {"task": "mailcore.store.collect_garbage", "schedule": 3600.0},
+    # Recoverable mail past HOPTHU_RECOVERY_DAYS; its bodies go with the next collection.
+    "store-recovery-purge": {"task": "mailcore.store.purge_recoverable", "schedule": 3600.0},
     "dkim-prune": {"task": "mailcore.dkim.prune", "schedule": 86400.0},
     # The last DNS check of each domain, which the panel's dashboard warns from.
     "dns-check": {"task": "mailcore.dnsguide.check_all", "schedule": 86400.0},
@@ -273,6 +275,8 @@ HOPTHU_TLS_KEY = Path(env_str("HOPTHU_TLS_KEY", str(VAR_DIR / "tls" / "key.pem")
 HOPTHU_HEARTBEAT_SECONDS = env_int("HOPTHU_HEARTBEAT_SECONDS", 10)
 HOPTHU_AUDIT_RETENTION_DAYS = env_int("HOPTHU_AUDIT_RETENTION_DAYS", 365)  # 0 keeps the audit log forever
 HOPTHU_BLOB_GC_GRACE_SECONDS = env_int("HOPTHU_BLOB_GC_GRACE_SECONDS", 3600)
+# Expunged and deleted mail stays recoverable this many days (docs/recovery.md); 0 keeps none.
+HOPTHU_RECOVERY_DAYS = env_int("HOPTHU_RECOVERY_DAYS", 14)
 # Production ports; HOPTHU_DEV_PORTS=1 (the make run default) uses the unprivileged set.
 HOPTHU_DEV_PORTS = env_bool("HOPTHU_DEV_PORTS", False)
 _PORTS = {

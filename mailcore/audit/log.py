@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from .models import AuditEntry
 
+KEPT_FOREVER = "account.erase"
+
 
 def record(actor, action: str, object_type: str, object_repr: str, *, ip: str | None = None,
            domain: str = "", before: dict | None = None, after: dict | None = None) -> AuditEntry:
@@ -25,10 +27,14 @@ def changed(before: dict, after: dict) -> tuple[dict, dict]:
 
 
 def prune(now=None) -> int:
-    """Delete entries older than HOPTHU_AUDIT_RETENTION_DAYS (0 keeps everything)."""
+    """Delete entries older than HOPTHU_AUDIT_RETENTION_DAYS (0 keeps everything).
+
+    The records that an account was erased stay: they are the proof the erase was done
+    (mailcore.accountdata.erase), and hold no content.
+    """
     days = settings.HOPTHU_AUDIT_RETENTION_DAYS
     if not days:
         return 0
     cutoff = (now or timezone.now()) - timedelta(days=days)
-    deleted, _ = AuditEntry.objects.filter(time__lt=cutoff).delete()
+    deleted, _ = AuditEntry.objects.filter(time__lt=cutoff).exclude(action=KEPT_FOREVER).delete()
     return deleted

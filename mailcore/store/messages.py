@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from mailcore.directory.models import Account
 from mailcore.sizes import format_size
 
-from . import search
+from . import recovery, search
 from .errors import FolderNotFound, QuotaExceeded
 from .flags import SYSTEM_FLAGS, merge_keywords, split_flags
 from .folders import get_folder
@@ -198,9 +198,11 @@ def move_messages(account_id, source, uids, target) -> list[tuple[int, int]]:
 
 
 @transaction.atomic
-def expunge(account_id, folder, uids=None) -> list[int]:
+def expunge(account_id, folder, uids=None, recoverable=True) -> list[int]:
     """Remove the messages flagged \\Deleted (only those in uids, for UID EXPUNGE, RFC 4315).
 
+    They stay recoverable for HOPTHU_RECOVERY_DAYS (recovery.py), outside the folder's
+    UIDs; recoverable=False is for copies nobody deleted (a draft's earlier version).
     Returns the expunged UIDs in ascending order.
     """
     folder = lock_folder(account_id, folder)
@@ -211,16 +213,20 @@ def expunge(account_id, folder, uids=None) -> list[int]:
     if not gone:
         return []
     modseq = _next_modseq(folder)
-    release_messages(doomed)
+    release_messages(doomed, recoverable=recoverable)
     Expunged.objects.bulk_create(Expunged(folder=folder, uid=uid, modseq=modseq) for uid in gone)
     return gone
 
 
-def release_messages(queryset):
+def release_messages(queryset, recoverable=True):
     """Delete messages and give back their quota and index entries (call in a transaction).
 
-    Blobs stay until gc.collect_blobs finds nothing refers to them.
+    With recoverable, each is kept as a RecoverableMessage (recovery.py), which holds its
+    blob and does not count toward the quota. Blobs stay until gc.collect_blobs finds
+    nothing refers to them.
     """
+    if recoverable:
+        recovery.keep(queryset)
     per_account = queryset.values("account_id").annotate(total=Sum("size"), count=Count("pk"))
     ids = list(queryset.values_list("pk", flat=True))
     for row in per_account:

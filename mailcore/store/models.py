@@ -225,3 +225,36 @@ class SearchText(models.Model):
     class Meta:
         # The few bodies the word index holds only in part: every BODY/TEXT search reads them.
         indexes = [models.Index(fields=["blob"], condition=models.Q(beyond_index=True), name="searchtext_beyond_index")]
+
+
+class RecoverableMessage(models.Model):
+    """A message expunged or deleted with its folder, kept HOPTHU_RECOVERY_DAYS so its
+    owner can bring it back (recovery.py, docs/recovery.md).
+
+    It is outside every folder's UID space: IMAP, POP3 and the webmail's folders never
+    see it, and its old UID is never used again (RFC 3501 §2.3.1.1). Recovering appends
+    it afresh (a new UID). It holds its blob, so blob collection (gc.py) keeps the body
+    until the row is purged; it does not count toward the quota.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    # The folder it left, while that folder exists (its current name, after a rename);
+    # folder_name is where it was, to recreate a folder deleted since.
+    folder = models.ForeignKey(Folder, null=True, on_delete=models.SET_NULL, related_name="+")
+    folder_name = models.CharField(max_length=512)
+    removed = models.DateTimeField(db_index=True)
+    # Flags to restore: the system flags but \Deleted, and keywords (IMAP form).
+    flags = models.JSONField(default=list)
+    internal_date = models.DateTimeField()
+    size = models.PositiveBigIntegerField()
+    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="recoverable")
+    trace = models.BinaryField(default=b"", blank=True)
+    # Enough of the summary to list and search them.
+    subject = models.TextField(blank=True)
+    from_address = models.CharField(max_length=320, blank=True)
+    from_name = models.CharField(max_length=200, blank=True)
+    date = models.DateTimeField(null=True)
+    has_attachments = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "removed"], name="recoverable_account_removed")]

@@ -1,9 +1,10 @@
-"""Celery beat task: collect what nothing refers to (bodies, stray files, index entries)."""
+"""Celery beat tasks: collect what nothing refers to; purge recoverable mail past its time."""
 import logging
 
 from celery import shared_task
 
 from .gc import collect_garbage
+from .recovery import purge_aged
 
 log = logging.getLogger(__name__)
 
@@ -15,3 +16,12 @@ def collect_store_garbage() -> dict:
         log.info("collected %d blobs, %d stray files, %d index entries",
                  collected.blobs, collected.stray_files, collected.index_entries)
     return vars(collected)
+
+
+@shared_task(name="mailcore.store.purge_recoverable", ignore_result=True)
+def purge_recoverable() -> int:
+    """Forget recoverable mail older than HOPTHU_RECOVERY_DAYS (docs/recovery.md)."""
+    purged = purge_aged()
+    if purged:
+        log.info("purged %d recoverable messages past their recovery time", purged)
+    return purged

@@ -1,7 +1,7 @@
 """Routes of the panel's accounts area (names in the "panel" namespace)."""
 from django.urls import path
 
-from . import access_views, alias_views, csv_views, directory_views, views
+from . import access_views, alias_views, csv_views, data_views, directory_views, views
 
 urlpatterns = [
     path("", views.account_list, name="account_list"),
@@ -11,6 +11,9 @@ urlpatterns = [
     path("export.csv", csv_views.account_export, name="account_export"),
     path("<int:pk>/", views.account_detail, name="account_detail"),
     path("<int:pk>/delete/", views.account_delete, name="account_delete"),
+    path("<int:pk>/deleted-mail/", data_views.account_deleted_mail, name="account_deleted_mail"),
+    path("<int:pk>/export/", data_views.account_export, name="account_export_data"),
+    path("<int:pk>/erase/", data_views.account_erase, name="account_erase"),
     path("<int:pk>/password/", access_views.account_password, name="account_password"),
     path("<int:pk>/forward/", access_views.account_forward, name="account_forward"),
     path("<int:pk>/app-passwords/", access_views.app_password_create, name="app_password_create"),

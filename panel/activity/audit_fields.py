@@ -123,6 +123,7 @@ FIELDS = {
     "app_password": Field(gettext_lazy("app password"), quoted),
     "app_passwords_revoked": Field(gettext_lazy("app passwords revoked"), number),
     "sessions_ended": Field(gettext_lazy("browser sessions signed out"), number),
+    "messages_recovered": Field(gettext_lazy("messages recovered"), number),
     "import": Field(gettext_lazy("imported from"), quoted),
     # DKIM keys
     "selector": Field(gettext_lazy("key"), str),

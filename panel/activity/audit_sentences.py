@@ -47,6 +47,11 @@ ACTIONS = {
     "account.directory_create": Action(_("Directory user created"),
                                        _("%(actor)s added %(object)s to the company directory.")),
     "account.delete": Action(_("Account deleted"), _("%(actor)s deleted the account %(object)s.")),
+    "account.erase": Action(_("Account erased"),
+                            _("%(actor)s erased the account %(object)s with its mail and logs (GDPR).")),
+    "account.export": Action(_("Account exported"),
+                             _("%(actor)s downloaded an export of the mail and settings of %(object)s.")),
+    "account.recover": Action(_("Deleted mail recovered"), _("%(actor)s recovered deleted mail of %(object)s.")),
     "account.password": Action(_("Password changed"), _("%(actor)s set a new password for %(object)s.")),
     "account.forward": Action(
         _("Forwarding changed"), _("%(actor)s changed the forwarding of %(object)s."),

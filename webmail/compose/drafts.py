@@ -27,4 +27,5 @@ def discard(account, uid: int, folder: Folder | None = None) -> None:
     folder = folder or drafts_folder(account)
     with transaction.atomic():
         store_flags(account.pk, folder.pk, [uid], ["\\Deleted"])
-        expunge(account.pk, folder.pk, [uid])
+        # A replaced or sent draft is not deleted mail: it is not kept recoverable.
+        expunge(account.pk, folder.pk, [uid], recoverable=False)

@@ -1,7 +1,7 @@
 """Webmail: settings. One page per subject, each with its own URL name."""
 from django.urls import include, path
 
-from . import time_zone, views
+from . import deleted_mail, export, time_zone, views
 
 urlpatterns = [
     path("time-zone/", time_zone.browser_time_zone, name="browser_time_zone"),
@@ -16,4 +16,7 @@ urlpatterns = [
     path("security/", views.security, name="settings_security"),
     path("security/mail-programs/", views.mail_programs, name="settings_mail_programs"),
     path("rules/", include("webmail.rules.urls")),
+    path("deleted-mail/", deleted_mail.deleted_mail, name="settings_deleted_mail"),
+    path("export/", export.export_page, name="settings_export"),
+    path("export/download/", export.export_download, name="settings_export_download"),
 ]

@@ -30,7 +30,7 @@ def test_a_body_is_folded_once_at_append(alice):
 
 def _expunge_all(account, folder):
     store_flags(account.pk, folder, [1], ["\\Deleted"])
-    expunge(account.pk, folder)
+    expunge(account.pk, folder, recoverable=False)  # not kept for recovery: the body goes at once
 
 
 def test_copies_share_the_bodys_text_and_it_goes_with_the_body(alice):

@@ -1,14 +1,18 @@
 """Blobs: content-addressed, shared by all recipients, collected when unreferenced."""
 import os
 import time
+from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
 
 from mailcore.store import blobs
 from mailcore.store.append import Target, append, append_many
 from mailcore.store.gc import collect_garbage
 from mailcore.store.messages import expunge, store_flags
 from mailcore.store.models import Blob, Message
+from mailcore.store.recovery import purge_aged
 
 
 def test_one_blob_serves_every_recipient(alice, bob, charlie, message):
@@ -43,6 +47,9 @@ def test_a_blob_is_collected_only_when_nothing_refers_to_it(alice, bob, message)
     assert blobs.blob_path(digest).exists()
     store_flags(bob.pk, "INBOX", [1], ["\\Deleted"])
     expunge(bob.pk, "INBOX")
+    # Both expunged copies stay recoverable (docs/recovery.md) until they age out.
+    assert collect_garbage().blobs == 0
+    purge_aged(timezone.now() + timedelta(days=settings.HOPTHU_RECOVERY_DAYS, seconds=1))
     assert collect_garbage().blobs == 1
     assert not Blob.objects.exists()
     assert not blobs.blob_path(digest).exists()

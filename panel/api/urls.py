@@ -1,0 +1,42 @@
+"""Routes of the REST API, under /api/v1/ (docs/api.md)."""
+from django.urls import path, re_path
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
+from rest_framework.decorators import api_view, authentication_classes, permission_classes, throttle_classes
+
+from . import domains
+from .problems import problem
+
+app_name = "api"
+
+
+class ReferencePage(SpectacularSwaggerSplitView):
+    """The browsable reference: Swagger UI from drf-spectacular-sidecar's files, served
+    here (no CDN; the product runs air-gapped), its start-up script a separate file so
+    the site's CSP (no inline scripts) holds."""
+
+    template_name = "panel/api/reference.html"
+    url_name = "api:openapi"
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@authentication_classes([])
+@permission_classes([])
+@throttle_classes([])
+def not_found(request, rest):
+    return problem(404, "There is no such API resource.")
+
+
+urlpatterns = [
+    path("openapi.json", SpectacularJSONAPIView.as_view(authentication_classes=[],
+                                                     permission_classes=[], throttle_classes=[]), name="openapi"),
+    path("docs/", ReferencePage.as_view(authentication_classes=[], permission_classes=[], throttle_classes=[]),
+         name="reference"),
+    path("domains/", domains.DomainList.as_view(), name="domains"),
+    path("domains/<str:name>/", domains.DomainDetail.as_view(), name="domain"),
+    path("domains/<str:name>/domain-aliases/", domains.DomainAliasList.as_view(), name="domain_aliases"),
+    path("domains/<str:name>/domain-aliases/<str:alias>/", domains.DomainAliasDetail.as_view(),
+         name="domain_alias"),
+    re_path(r"^(?P<rest>.*)$", not_found),
+]

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.decorators import api_view, authentication_classes, permission_classes, throttle_classes
 
-from . import domains
+from . import account_access, accounts, aliases, domains
 from .problems import problem
 
 app_name = "api"
@@ -38,5 +38,13 @@ urlpatterns = [
     path("domains/<str:name>/domain-aliases/", domains.DomainAliasList.as_view(), name="domain_aliases"),
     path("domains/<str:name>/domain-aliases/<str:alias>/", domains.DomainAliasDetail.as_view(),
          name="domain_alias"),
+    path("accounts/", accounts.AccountList.as_view(), name="accounts"),
+    path("accounts/<int:id>/", accounts.AccountDetail.as_view(), name="account"),
+    path("accounts/<int:id>/forward/", account_access.Forward.as_view(), name="account_forward"),
+    path("accounts/<int:id>/app-passwords/", account_access.AppPasswordList.as_view(), name="app_passwords"),
+    path("accounts/<int:id>/app-passwords/<int:app_password_id>/", account_access.AppPasswordDetail.as_view(),
+         name="app_password"),
+    path("aliases/", aliases.AliasList.as_view(), name="aliases"),
+    path("aliases/<int:id>/", aliases.AliasDetail.as_view(), name="alias"),
     re_path(r"^(?P<rest>.*)$", not_found),
 ]

@@ -1,5 +1,14 @@
 """What every API view shares: validating a body, paging a list."""
+from rest_framework import status
+from rest_framework.exceptions import APIException
 from rest_framework.generics import GenericAPIView
+
+
+class Conflict(APIException):
+    """The object is not in a state that allows this (RFC 9110 §15.5.10)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The object is not in a state that allows this."
 
 
 def valid(serializer_class, request, **kwargs) -> dict:

@@ -97,6 +97,7 @@ ERROR_STATUSES = {
     "404": "Not found, or outside the token owner's domains.",
     "405": "The method is not allowed here.",
     "406": "Only JSON is offered.",
+    "409": "The object is not in a state that allows this.",
     "415": "Only JSON is accepted.",
     "429": "Over the token's rate limit; see Retry-After.",
 }

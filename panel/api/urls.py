@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.decorators import api_view, authentication_classes, permission_classes, throttle_classes
 
-from . import account_access, accounts, aliases, domains
+from . import account_access, accounts, aliases, dkim, domains, quarantine, relay
 from .problems import problem
 
 app_name = "api"
@@ -46,5 +46,15 @@ urlpatterns = [
          name="app_password"),
     path("aliases/", aliases.AliasList.as_view(), name="aliases"),
     path("aliases/<int:id>/", aliases.AliasDetail.as_view(), name="alias"),
+    path("relay/tokens/", relay.RelayTokenList.as_view(), name="relay_tokens"),
+    path("relay/tokens/<int:id>/", relay.RelayTokenDetail.as_view(), name="relay_token"),
+    path("relay/networks/", relay.RelayNetworkList.as_view(), name="relay_networks"),
+    path("relay/networks/<int:id>/", relay.RelayNetworkDetail.as_view(), name="relay_network"),
+    path("domains/<str:name>/dkim/", dkim.DkimKeys.as_view(), name="dkim_keys"),
+    path("domains/<str:name>/dkim/activate/", dkim.DkimActivate.as_view(), name="dkim_activate"),
+    path("domains/<str:name>/dkim/pending/", dkim.DkimPending.as_view(), name="dkim_pending"),
+    path("quarantine/", quarantine.QuarantineList.as_view(), name="quarantine"),
+    path("quarantine/<int:id>/", quarantine.QuarantineDetail.as_view(), name="quarantined"),
+    path("quarantine/<int:id>/release/", quarantine.QuarantineRelease.as_view(), name="quarantine_release"),
     re_path(r"^(?P<rest>.*)$", not_found),
 ]

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.decorators import api_view, authentication_classes, permission_classes, throttle_classes
 
-from . import account_access, accounts, aliases, dkim, domains, quarantine, relay
+from . import account_access, accounts, activity, aliases, dkim, domains, quarantine, relay
 from .problems import problem
 
 app_name = "api"
@@ -56,5 +56,11 @@ urlpatterns = [
     path("quarantine/", quarantine.QuarantineList.as_view(), name="quarantine"),
     path("quarantine/<int:id>/", quarantine.QuarantineDetail.as_view(), name="quarantined"),
     path("quarantine/<int:id>/release/", quarantine.QuarantineRelease.as_view(), name="quarantine_release"),
+    path("queue/", activity.Queue.as_view(), name="queue"),
+    path("queue/retry/", activity.QueueRetry.as_view(), name="queue_retry"),
+    path("queue/remove/", activity.QueueRemove.as_view(), name="queue_remove"),
+    path("delivery-log/", activity.DeliveryLog.as_view(), name="delivery_log"),
+    path("statistics/", activity.Statistics.as_view(), name="statistics"),
+    path("audit-log/", activity.AuditLog.as_view(), name="audit_log"),
     re_path(r"^(?P<rest>.*)$", not_found),
 ]

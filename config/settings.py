@@ -383,8 +383,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_METADATA_CLASS": None,  # OPTIONS describes nothing: the OpenAPI document does
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
-    "PAGE_SIZE": 100,
+    "DEFAULT_PAGINATION_CLASS": "panel.api.pagination.Pages",
     "EXCEPTION_HANDLER": "panel.api.problems.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

@@ -68,6 +68,6 @@ def token(superadmin, settings):
 
 @pytest.mark.slow
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_answers_as_its_openapi_document_says(case, token):
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)

@@ -84,3 +84,23 @@ def test_an_unknown_api_path_is_a_problem_document(root_api):
     response = root_api.client.post("/api/v1/domains/", data="{not json", content_type="application/json",
                                     headers=root_api.headers)
     assert_problem(response, 400)
+
+
+def test_a_signed_in_panel_session_is_not_a_token(superadmin):
+    # Only bearer tokens authenticate: a browser's session cookie cannot be ridden (no CSRF).
+    from django.test import Client
+
+    super_client = Client()
+    super_client.force_login(superadmin)
+    assert_problem(super_client.get("/api/v1/domains/"), 401)
+    assert_problem(super_client.post("/api/v1/domains/", data={"name": "x.test"}, content_type="application/json"),
+                   401)
+
+
+def test_lists_are_paged_at_most_100(root_api, db):
+    from mailcore.directory.models import Domain
+
+    Domain.objects.bulk_create(Domain(name=f"d{n:03d}.test") for n in range(105))
+    body = root_api.get("/api/v1/domains/", limit=1000).json()
+    assert body["count"] == 105 and len(body["results"]) == 100 and body["next"]
+    assert len(root_api.get("/api/v1/domains/", offset=100).json()["results"]) == 5

@@ -15,6 +15,9 @@ from mailcore.filters.models import QuarantinedMessage
 from panel.filters.scope import domain_names, message_or_404, quarantine_for, recipients_in_scope
 
 from .access import IsPanelAdmin, audit
+
+# panel/filters/scope.py reads request.is_superadmin, which the panel's decorators set;
+# each view here sets it from the token's owner before calling it.
 from .base import ApiView, Conflict
 
 ID = OpenApiParameter("id", int, OpenApiParameter.PATH)

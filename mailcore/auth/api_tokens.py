@@ -3,7 +3,7 @@
 A token reads `hopthu_<prefix>_<secret>`: the prefix (10 hex digits) finds the row, and
 only the SHA-256 of the whole token is stored. The secret is 256 random bits, not a human
 password, so a fast hash cannot be brute-forced; a slow one (PBKDF2, as app passwords
-use) would cost a quarter of a second of CPU on every API request. A token acts as its
+use) would cost a second or more of CPU on every API request. A token acts as its
 owner, within the owner's role at the moment of each request: a domain admin who loses
 a grant loses it through their tokens too. It stops at its expiry, at revocation, and
 when its owner is disabled.

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "mailcore.stats.apps.StatsConfig",
     "mailcore.filters.apps.FiltersConfig",
     "mailcore.service",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from here: no CDN (air-gapped installs)
     "panel",
     "webmail",
 ]
@@ -385,6 +388,33 @@ HOPTHU_DSN_MAX_ORIGINAL = env_size("HOPTHU_DSN_MAX_ORIGINAL", 64 * 1024)
 # DNS servers for MX, SPF, DKIM and DMARC lookups ("host[:port],..."); empty: resolv.conf.
 HOPTHU_DNS_SERVERS = env_str("HOPTHU_DNS_SERVERS", "")
 HOPTHU_DNS_TIMEOUT = env_int("HOPTHU_DNS_TIMEOUT", 5)
+
+# The REST API under /api/v1/ (docs/api.md): bearer tokens made in the panel, only JSON,
+# errors as RFC 9457 problem documents, a rate limit per token.
+HOPTHU_API_RATE_PER_MINUTE = env_int("HOPTHU_API_RATE_PER_MINUTE", 120)  # per token; 0: unlimited
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["panel.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["panel.api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_METADATA_CLASS": None,  # OPTIONS describes nothing: the OpenAPI document does
+    "DEFAULT_PAGINATION_CLASS": "panel.api.pagination.Pages",
+    "EXCEPTION_HANDLER": "panel.api.problems.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "HopThu API",
+    "DESCRIPTION": "Domains, accounts, aliases and the mail server's state, for scripts. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None},  # no call to swagger.io's validator
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "panel.api.problems.document_problems"],
+}
 
 LOGGING = {
     "version": 1,

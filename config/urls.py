@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("panel.public_urls")),
     path("mail/", include("webmail.urls")),
     path("panel/", include("panel.urls")),
+    path("api/v1/", include("panel.api.urls")),
 ]

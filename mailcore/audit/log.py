@@ -10,13 +10,13 @@ KEPT_FOREVER = "account.erase"
 
 
 def record(actor, action: str, object_type: str, object_repr: str, *, ip: str | None = None,
-           domain: str = "", before: dict | None = None, after: dict | None = None) -> AuditEntry:
+           domain: str = "", before: dict | None = None, after: dict | None = None, via: str = "") -> AuditEntry:
     """Append one entry. `actor` is a User (or None for the system)."""
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=actor.get_username() if actor is not None else "system",
         ip=ip or None, action=action, object_type=object_type, object_repr=str(object_repr)[:320],
-        domain=domain, before=before, after=after,
+        domain=domain, before=before, after=after, via=via,
     )
 
 

@@ -18,6 +18,9 @@ class AuditEntry(models.Model):
     domain = models.CharField(_("domain"), max_length=253, blank=True, db_index=True)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
+    # How the change came: "" through the panel or the CLI, "api" through the REST API
+    # (with the owner of the token as the actor).
+    via = models.CharField(_("via"), max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["-time", "-id"]

@@ -3,6 +3,7 @@
 Rows are short-lived: lockout.purge_expired() and ratelimit.purge_expired() delete what
 no longer counts.
 """
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -53,3 +54,30 @@ class RateWindow(models.Model):
     class Meta:
         verbose_name = _("rate limit window")
         verbose_name_plural = _("rate limit windows")
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API (/api/v1/), acting as its owner within the owner's role.
+
+    Only the SHA-256 of the secret is kept (mailcore/auth/api_tokens.py); `prefix` is the
+    token's first characters, shown in lists so its owner can tell tokens apart.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens",
+                             verbose_name=_("owner"))
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)  # SHA-256 of the whole token
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    expires = models.DateTimeField(_("expires"))
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="api_token_unique_name")]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

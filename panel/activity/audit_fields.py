@@ -80,6 +80,15 @@ def actions(value) -> str:
     return "; ".join(action_text(item) for item in value) if value else _("none")
 
 
+def expiry(value) -> str:
+    """An ISO time recorded as text, in the reader's date format."""
+    from django.utils.dateparse import parse_datetime
+    from django.utils.formats import date_format
+
+    moment = parse_datetime(str(value)) if value else None
+    return date_format(moment, "SHORT_DATETIME_FORMAT") if moment else plain(value)
+
+
 def plain(value) -> str:
     """Any stored value without a known field: never a Python repr (True, None, {…})."""
     if value is None:
@@ -154,6 +163,9 @@ FIELDS = {
     "senders": Field(gettext_lazy("allowed senders"), addresses),
     "rate_per_hour": Field(gettext_lazy("rate limit"), rate),
     "network": Field(gettext_lazy("network"), str),
+    # API tokens (mailcore/auth/api_tokens.py)
+    "prefix": Field(gettext_lazy("starts with"), str),
+    "expires": Field(gettext_lazy("expiry"), expiry),
 }
 
 

@@ -146,6 +146,11 @@ ACTIONS = {
     "relay_network.delete": Action(
         _("Relay network removed"), _("%(actor)s removed the relay network “%(object)s” (%(network)s) of "
                                       "%(domain)s.")),
+    "api_token.create": Action(_("API token made"),
+                               _("%(actor)s made the API token “%(object)s”, valid until %(expires)s."),
+                               omit=("name",)),
+    "api_token.revoke": Action(_("API token revoked"), _("%(actor)s revoked the API token “%(object)s”."),
+                               omit=("name",)),
 }
 UNKNOWN = Action(_("Other change"), _("%(actor)s changed %(object)s."),
                  one_change=_("%(actor)s changed the %(field)s of %(object)s from %(before)s to %(after)s."))

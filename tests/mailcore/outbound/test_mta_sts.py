@@ -50,7 +50,7 @@ class PolicyHost(http.server.ThreadingHTTPServer):
 
 
 class PolicyHandler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (http.server's name)
+    def do_GET(self):
         server = self.server
         server.requests += 1
         if self.path != "/.well-known/mta-sts.txt" or self.headers["Host"] != "mta-sts.example.net":

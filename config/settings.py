@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "mailcore.audit.apps.AuditConfig",
     "mailcore.stats.apps.StatsConfig",
     "mailcore.filters.apps.FiltersConfig",
+    "mailcore.reports.apps.ReportsConfig",
     "mailcore.service",
     "panel",
     "webmail",

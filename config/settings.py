@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "mailcore.audit.apps.AuditConfig",
     "mailcore.stats.apps.StatsConfig",
     "mailcore.filters.apps.FiltersConfig",
+    "mailcore.reports.apps.ReportsConfig",
     "mailcore.service",
     "rest_framework",
     "drf_spectacular",
@@ -381,6 +382,13 @@ HOPTHU_OUTBOUND_PORT = env_int("HOPTHU_OUTBOUND_PORT", 25)
 HOPTHU_OUTBOUND_TLS = env_str("HOPTHU_OUTBOUND_TLS", "may")  # may | encrypt | none
 HOPTHU_OUTBOUND_TIMEOUT = env_int("HOPTHU_OUTBOUND_TIMEOUT", 60)
 HOPTHU_OUTBOUND_IPV6 = env_bool("HOPTHU_OUTBOUND_IPV6", True)
+# Certificates of MX and MTA-STS policy hosts are checked against these CAs (a PEM file);
+# empty: the system's. Checked only where a policy asks for it (MTA-STS enforce).
+HOPTHU_OUTBOUND_CA_FILE = env_str("HOPTHU_OUTBOUND_CA_FILE", "")
+# Outbound MTA-STS (RFC 8461): on by default; the port and timeout of policy fetches.
+HOPTHU_MTA_STS = env_bool("HOPTHU_MTA_STS", True)
+HOPTHU_MTA_STS_PORT = env_int("HOPTHU_MTA_STS_PORT", 443)
+HOPTHU_MTA_STS_TIMEOUT = env_int("HOPTHU_MTA_STS_TIMEOUT", 10)
 HOPTHU_DKIM_DIR = Path(env_str("HOPTHU_DKIM_DIR", str(VAR_DIR / "dkim"))).resolve()
 HOPTHU_DKIM_AUTOCREATE = env_bool("HOPTHU_DKIM_AUTOCREATE", True)
 HOPTHU_DKIM_GRACE_DAYS = env_int("HOPTHU_DKIM_GRACE_DAYS", 14)

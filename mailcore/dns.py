@@ -62,6 +62,15 @@ _answers: dict[tuple, tuple[float, list]] = {}
 _answers_lock = threading.Lock()
 
 
+def forget_answers() -> None:
+    """Drop every cached answer, ours and dnspython's (the tests change their stub
+    server's records)."""
+    with _answers_lock:
+        _answers.clear()
+    for spec, timeout in list(_made):
+        _resolver(spec, timeout).cache.flush()
+
+
 def _reset_in_child() -> None:
     # A process forked while another thread inserts would inherit the lock held for ever.
     global _answers_lock

@@ -15,8 +15,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from mailcore.directory.lookup import hosted_domain
+from mailcore.dnsguide.records import REPORTS_LOCALPART
 from mailcore.filters import run_filters
 from mailcore.filters.junk import junk_accounts
+from mailcore.reports.intake import record as record_reports
 from mailcore.stats import counts
 from mailcore.store import blobs
 from mailcore.store.append import Target, prepare_batch, write_batch
@@ -61,8 +63,11 @@ def deliver_due_local(limit: int = 100) -> int:
     # Every account's rules in one query for the round, not one per recipient.
     book = RuleBook({account for expansion in expansions.values() for account in expansion.accounts})
     items, owners = [], []
+    reports = []  # mail to a domain's report address (postmaster@): read after the commit
     for message, recipients in by_message.items():
         raw = blobs.read(message.blob.digest)
+        if _may_be_report(raw):
+            reports.append((raw, recipients))
         targets, target_owners = _plan(message, raw, recipients, outcome, expansions, book)
         if targets:
             items.append((raw, targets))
@@ -95,7 +100,25 @@ def deliver_due_local(limit: int = 100) -> int:
         outcome.save(due)
     # After the commit, so an auto-reply never delays, fails or repeats a delivery.
     reply_after_delivery(in_inbox)
+    _record_reports(reports)
     return len(due)
+
+
+def _may_be_report(raw: bytes) -> bool:
+    """Cheap first look: a report is addressed to postmaster@ (the rua= of dnsguide)."""
+    header = raw[:raw.find(b"\r\n\r\n")] if b"\r\n\r\n" in raw else raw[:65536]
+    return REPORTS_LOCALPART.encode() + b"@" in header.lower()
+
+
+def _record_reports(reports):
+    """DMARC and TLS reports about our domains (mailcore/reports), from delivered mail."""
+    for raw, recipients in reports:
+        if not any(recipient.status == Status.DELIVERED for recipient in recipients):
+            continue
+        try:
+            record_reports(raw)
+        except Exception:  # a report is information; it must never undo or repeat a delivery
+            log.exception("reading the reports in a message to %s failed", recipients[0].address)
 
 
 class _Outcome:

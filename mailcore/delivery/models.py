@@ -174,3 +174,27 @@ class MailRule(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class MtaStsPolicy(models.Model):
+    """A destination domain's MTA-STS policy (RFC 8461 §5.1), cached for its max_age.
+
+    Kept in the database, not in a process: every worker and node uses the policy once
+    seen, so blocking the policy host later cannot downgrade delivery (outbound/mta_sts.py).
+    """
+
+    domain = models.CharField(max_length=253, unique=True)  # A-label, lower case
+    policy_id = models.CharField(max_length=32)
+    mode = models.CharField(max_length=7)  # enforce | testing | none
+    mx = models.JSONField(default=list)
+    max_age = models.PositiveIntegerField()
+    fetched = models.DateTimeField()
+    expires = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.domain} ({self.mode}, id {self.policy_id})"
+
+    def policy(self):
+        from .outbound.mta_sts import Policy
+
+        return Policy(self.policy_id, self.mode, tuple(self.mx), self.max_age)

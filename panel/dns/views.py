@@ -5,6 +5,7 @@ from django.shortcuts import render
 from mailcore.dnsguide.check import check_domain
 from mailcore.dnsguide.records import expected_records
 from mailcore.dnsguide.zone import presentation, zone_text
+from mailcore.reports.summary import domain_reports
 
 from ..access import admin_required, domain_or_404
 
@@ -28,3 +29,10 @@ def zone(request, name):
     response = HttpResponse(zone_text(domain.name, expected_records(domain)), content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{domain.name}.zone"'
     return response
+
+
+@admin_required
+def reports(request, name):
+    """What other mail servers report about the domain: DMARC and TLS (mailcore/reports)."""
+    domain = domain_or_404(request, name)
+    return render(request, "panel/dns/reports.html", {"domain": domain, **domain_reports(domain)})

@@ -8,13 +8,15 @@ but missing) sends the message on to the next host.
 """
 import logging
 from collections import deque
+from dataclasses import replace
 from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
 from mailcore.dns import TemporaryDNSError
 
-from .mx import destinations
+from . import mta_sts
+from .mx import Host, a_label, destinations
 from .result import DeliveryError, Result, temporary
 from .session import ClientOptions, HostFailure, Session
 
@@ -62,6 +64,8 @@ def deliver_many(domain: str, jobs: list[Job | tuple]) -> list[dict[str, Result]
     else:
         failure = temporary("4.4.1", _("No mail server of %(domain)s could be reached.") % {"domain": domain})
     options = ClientOptions.from_settings() if hosts else None
+    if hosts:
+        hosts, options, failure = _with_mta_sts(domain, hosts, options, failure)
     for host in hosts:
         if not pending:
             break
@@ -84,6 +88,36 @@ def deliver_many(domain: str, jobs: list[Job | tuple]) -> list[dict[str, Result]
     for index in pending:
         results[index] = _log(None, jobs[index], dict.fromkeys(jobs[index].recipients, failure))
     return results
+
+
+def _with_mta_sts(domain: str, hosts: list[Host], options: ClientOptions, failure: Result):
+    """The hosts and TLS level an MTA-STS policy of domain allows (RFC 8461 §5).
+
+    enforce: only MX hosts the policy lists, each over verified TLS; none listed defers
+    the mail (§5: never deliver to a host that fails the policy). testing: unchanged,
+    with a log line for what enforce mode would refuse (§5.2).
+    """
+    if domain.startswith("["):
+        return hosts, options, failure  # an address literal has no MX and no policy
+    try:
+        policy = mta_sts.policy_for(a_label(domain))
+    except DeliveryError:
+        return hosts, options, failure
+    if policy is None or policy.mode == "none":
+        return hosts, options, failure
+    matching = [host for host in hosts if policy.allows(host.name)]
+    if not policy.enforced:
+        for host in hosts:
+            if host not in matching:
+                logger.info("MTA-STS testing: %s is not in the policy of %s; enforce mode would skip it",
+                            host.name, domain)
+        return hosts, options, failure
+    if not matching:
+        return [], options, temporary("4.7.5", _("No mail server of %(domain)s matches its MTA-STS policy; "
+                                                   "will retry.") % {"domain": domain})
+    failure = temporary("4.7.5", _("No mail server of %(domain)s could be reached over the verified TLS its "
+                                   "MTA-STS policy requires; will retry.") % {"domain": domain})
+    return matching, replace(options, tls="verify"), failure
 
 
 def _log(session: Session | None, job: Job, results: dict[str, Result]) -> dict[str, Result]:

@@ -39,7 +39,7 @@ def destinations(domain: str) -> list[Host]:
     literal = _address_literal(domain)
     if literal is not None:  # RFC 5321 §4.1.3: "[192.0.2.1]" names the host itself
         return [Host(literal, literal, port, 0)]  # the address doubles as the name (no SNI for it)
-    name = _a_label(domain)
+    name = a_label(domain)
     records = mail_dns.query(name, "MX")
     if _is_null_mx(records):
         # RFC 7505 §3: the domain publishes that it accepts no mail; 556 5.1.10 per §4.
@@ -65,7 +65,7 @@ def destinations(domain: str) -> list[Host]:
     raise DeliveryError(temporary("4.4.4", _("No mail server of %(domain)s has an address.") % {"domain": domain}))
 
 
-def _a_label(domain: str) -> str:
+def a_label(domain: str) -> str:
     # RFC 5321 §2.3.5 and RFC 6531 §3.2: DNS lookups always use the A-label form.
     try:
         return idna.encode(domain.rstrip("."), uts46=True).decode("ascii").lower()

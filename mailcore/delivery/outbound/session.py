@@ -17,10 +17,14 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
+from .mta_sts import verified_context
 from .mx import Host
 from .result import DeliveryError, Result, from_reply, permanent, temporary
 
-TLS_POLICIES = ("may", "encrypt", "none")  # Postfix's smtp_tls_security_level names
+# Postfix's smtp_tls_security_level names; "verify" (STARTTLS with a certificate valid for
+# the MX name) is what an MTA-STS policy in enforce mode asks for (RFC 8461 §4.2).
+TLS_POLICIES = ("may", "encrypt", "verify", "none")
+REQUIRED = ("encrypt", "verify")
 _LINE_END_RE = re.compile(rb"\r\n|\r|\n")
 
 
@@ -124,18 +128,18 @@ class Session:
     @classmethod
     def _starttls(cls, client: _SMTP, host: Host, policy: str) -> bool:
         if not client.has_extn("starttls"):
-            if policy == "encrypt":
+            if policy in REQUIRED:
                 raise HostFailure(temporary("4.7.4", _("TLS is required, but %(host)s does not offer STARTTLS.")
                                             % {"host": host.name}, host.name))
             return False
         try:
-            code, message = client.starttls(context=tls_context())
+            code, message = client.starttls(context=verified_context() if policy == "verify" else tls_context())
         except (smtplib.SMTPServerDisconnected, OSError) as error:
             # The handshake failed (the server often just drops the connection): the session is gone.
             raise _HandshakeFailed(temporary("4.7.5", _("Cannot start TLS with %(host)s: %(error)s")
                                              % {"host": host.name, "error": _describe(error)}, host.name)) from None
         if code != 220:
-            if policy == "encrypt":
+            if policy in REQUIRED:
                 raise HostFailure(temporary("4.7.5", _("TLS is required, but %(host)s refused STARTTLS: %(reply)s")
                                             % {"host": host.name, "reply": from_reply(code, message).reply},
                                             host.name))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pytest
 from aiosmtpd.controller import Controller
 
+from mailcore.dns import forget_answers
 from mailcore.service.tls import generate_self_signed
 from tests.support.dns_server import StubDNSServer
 
@@ -112,6 +113,7 @@ def dns_server(shared_dns_server, settings):
     """The suite's stub DNS server, emptied per test but kept per module: stopping one costs a second."""
     for table in (shared_dns_server.records, shared_dns_server.failing, shared_dns_server.queries):
         table.clear()
+    forget_answers()  # answers cached under their TTL by an earlier test
     settings.HOPTHU_DNS_SERVERS = shared_dns_server.address
     settings.HOPTHU_DNS_TIMEOUT = 2
     return shared_dns_server
@@ -134,5 +136,8 @@ def outbound_settings(settings, tmp_path):
     settings.HOPTHU_HOSTNAME = "mail.example.test"
     settings.HOPTHU_OUTBOUND_TIMEOUT = 5
     settings.HOPTHU_OUTBOUND_TLS = "may"
+    # Delivery tests here run without a database; MTA-STS (which caches policies in it)
+    # is turned on by its own tests, test_mta_sts*.py, and stays on everywhere else.
+    settings.HOPTHU_MTA_STS = False
     settings.HOPTHU_DKIM_DIR = tmp_path / "dkim"
 

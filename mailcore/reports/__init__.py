@@ -1,0 +1,3 @@
+"""Reports other mail servers send about our domains: DMARC aggregate reports (RFC 7489
+§7.2) and TLS reports (RFC 8460), received at the address the DNS guidance publishes
+(postmaster@<domain>), parsed and kept per domain for the panel."""

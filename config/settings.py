@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "mailcore.audit.apps.AuditConfig",
     "mailcore.stats.apps.StatsConfig",
     "mailcore.filters.apps.FiltersConfig",
+    "mailcore.migration.apps.MigrationConfig",
     "mailcore.service",
     "panel",
     "webmail",
@@ -237,6 +238,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The database holds the queue; beat only makes sure someone looks at it regularly.
 CELERY_BEAT_SCHEDULE = {
+    "migration-resume": {"task": "mailcore.migration.resume_stalled", "schedule": 60.0},
     "outbound-queue-sweep": {"task": "mailcore.delivery.deliver_remote", "schedule": 60.0},
     # Scheduled send leaves within 30 s of its time even when its own task was lost.
     "scheduled-send-sweep": {"task": "mailcore.smtp.send_scheduled",

@@ -9,6 +9,7 @@ jobs whose task was lost and running jobs whose worker died (DESIGN.md, Processe
 import logging
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -35,6 +36,7 @@ def create_job(*, host: str, port: int, security: str, accounts, login_method=Mi
 
     Passwords are sealed at rest (mailcore.auth.sealing) and wiped when the job ends.
     """
+    _validate(host, port, security, login_method, admin_login, admin_password, accounts)
     with transaction.atomic():
         job = MigrationJob.objects.create(
             host=host.strip(), port=port, security=security, verify_certificate=verify_certificate,
@@ -48,6 +50,36 @@ def create_job(*, host: str, port: int, security: str, accounts, login_method=Mi
         if dispatch:
             transaction.on_commit(lambda: _dispatch(job.pk))
     return job
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
+
+
+def _validate(host, port, security, login_method, admin_login, admin_password, accounts) -> None:
+    """Refuse a job that cannot work, with the field at fault (forms and the CLI show it)."""
+    errors = {}
+    if not host.strip() or any(c.isspace() or ord(c) < 0x20 for c in host.strip()):
+        errors["host"] = _("A server name is required.")
+    if not isinstance(port, int) or not 0 < port < 65536:
+        errors["port"] = _("The port must be between 1 and 65535.")
+    if security not in dict(MigrationJob.SECURITY):
+        errors["security"] = _("Choose IMAPS, STARTTLS or none.")
+    elif security == MigrationJob.PLAIN and host.strip().lower() not in LOOPBACK_HOSTS:
+        # Passwords in clear over a network: only to this machine (tests, an SSH tunnel).
+        errors["security"] = _("Without TLS, only a server on this machine (127.0.0.1) is allowed.")
+    if login_method not in dict(MigrationJob.LOGINS):
+        errors["login_method"] = _("Choose how the accounts log in.")
+    elif login_method != MigrationJob.OWN_PASSWORD and not (admin_login.strip() and admin_password):
+        errors["admin_login"] = _("An admin login and password are required for this login method.")
+    if not accounts:
+        errors["accounts"] = _("Name at least one source account.")
+    for login, password, _target in accounts:
+        if not login.strip():
+            errors["accounts"] = _("Every source account needs a login.")
+        elif login_method == MigrationJob.OWN_PASSWORD and not password:
+            errors["accounts"] = _("The source account %(login)s has no password.") % {"login": login}
+    if errors:
+        raise ValidationError(errors)
 
 
 def _dispatch(job_id: int) -> None:

@@ -168,10 +168,11 @@ def resume_stalled() -> list[int]:
 
 def report(job: MigrationJob) -> list[dict]:
     """Per account: login, target, state, counts, the error and the failed messages."""
-    rows = []
+    rows, labels = [], dict(MigrationAccount.STATES)
     for maccount in job.accounts.select_related("target"):
         rows.append({
             "source": maccount.source_login, "target": maccount.target.address, "state": maccount.state,
+            "state_label": str(labels.get(maccount.state, maccount.state)),
             "folders": maccount.folders_total, "folders_done": maccount.folders_done,
             "messages": maccount.messages_total, "copied": maccount.copied, "skipped": maccount.skipped,
             "failed": maccount.failed, "error": maccount.error, "problems": maccount.problems,

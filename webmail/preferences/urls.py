@@ -1,7 +1,7 @@
 """Webmail: settings. One page per subject, each with its own URL name."""
 from django.urls import include, path
 
-from . import time_zone, views
+from . import mail_import, time_zone, views
 
 urlpatterns = [
     path("time-zone/", time_zone.browser_time_zone, name="browser_time_zone"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("app-passwords/", views.app_passwords, name="settings_app_passwords"),
     path("app-passwords/<int:app_password_id>/delete/", views.delete_app_password,
          name="settings_app_password_delete"),
+    path("import/", mail_import.mail_import, name="settings_import"),
     path("security/", views.security, name="settings_security"),
     path("security/mail-programs/", views.mail_programs, name="settings_mail_programs"),
     path("rules/", include("webmail.rules.urls")),

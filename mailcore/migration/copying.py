@@ -112,7 +112,12 @@ def _copy_folder(client, maccount, plan: FolderPlan, row: MigrationFolder, hooks
         _finish_folder(maccount, row)
         return
     row.target_name = target_name
-    selected = client.select_folder(plan.source_name, readonly=True)
+    try:
+        selected = client.select_folder(plan.source_name, readonly=True)
+    except IMAPClientError as exc:  # deleted at the source since LIST, or not readable
+        _problem(maccount, plan.source_name, None, str(exc)[:300])
+        _finish_folder(maccount, row)
+        return
     uidvalidity = int(selected.get(b"UIDVALIDITY", 0))
     if row.uidvalidity != uidvalidity:
         # RFC 9051 §2.3.1.1: under a new UIDVALIDITY the old UIDs mean nothing; the

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from imapclient.exceptions import IMAPClientError
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 SEAL_PURPOSE = "migration-password"
 LEASE = timedelta(minutes=5)
 REDISPATCH_AFTER = timedelta(minutes=2)  # a queued job not taken by then lost its task
+MAX_ATTEMPTS = 5  # a job whose worker dies this often is ended, and its passwords wiped
 
 
 def create_job(*, host: str, port: int, security: str, accounts, login_method=MigrationJob.OWN_PASSWORD,
@@ -91,9 +92,22 @@ def _dispatch(job_id: int) -> None:
 def claim(job_id: int) -> bool:
     """Take the job for this worker: queued, or running under an expired lease."""
     now = timezone.now()
-    return bool(MigrationJob.objects.filter(pk=job_id).filter(
-        Q(state=MigrationJob.QUEUED) | Q(state=MigrationJob.RUNNING, lease_until__lt=now),
-    ).update(state=MigrationJob.RUNNING, lease_until=now + LEASE, started=now))
+    claimable = MigrationJob.objects.filter(pk=job_id).filter(
+        Q(state=MigrationJob.QUEUED) | Q(state=MigrationJob.RUNNING, lease_until__lt=now))
+    if claimable.filter(attempts__gte=MAX_ATTEMPTS).exists():
+        _give_up(job_id)
+        return False
+    return bool(claimable.update(state=MigrationJob.RUNNING, lease_until=now + LEASE, started=now,
+                                 attempts=F("attempts") + 1))
+
+
+def _give_up(job_id: int) -> None:
+    job = MigrationJob.objects.get(pk=job_id)
+    reason = _("The copy stopped %(count)d times without finishing; start a new job to go on.") % {
+        "count": MAX_ATTEMPTS}
+    job.accounts.exclude(state__in=[MigrationAccount.DONE, MigrationAccount.FAILED]).update(
+        state=MigrationAccount.FAILED, error=reason)
+    _end(job)
 
 
 def renew(job_id: int) -> None:

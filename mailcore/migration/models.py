@@ -41,6 +41,7 @@ class MigrationJob(models.Model):
     # A running job's worker renews this lease; a job whose lease ran out was abandoned
     # by a dead worker and is taken up again (jobs.resume_stalled).
     lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)  # claims; capped by jobs.MAX_ATTEMPTS
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)

@@ -66,3 +66,22 @@ def test_a_resumed_job_counts_skipped_messages_once(dovecot, transactional_db, a
     assert run_job(second.pk)
     [row] = report(MigrationJob.objects.get(pk=second.pk))
     assert (row["copied"], row["skipped"]) == (2, 5)
+
+
+def test_a_job_that_keeps_dying_is_ended_and_its_passwords_wiped(dovecot, transactional_db, alice):
+    from mailcore.migration.jobs import MAX_ATTEMPTS
+
+    login = list(dovecot.users)[2]
+    seed(dovecot, login, {"INBOX": [(f"D {n}", f"d{n}@old.test", [], WHEN) for n in range(MAX_ATTEMPTS + 2)]})
+    job = create_job(host=dovecot.host, port=dovecot.port, security=MigrationJob.PLAIN,
+                     accounts=[(login, dovecot.users[login], alice)], dispatch=False)
+    for _attempt in range(MAX_ATTEMPTS):
+        with pytest.raises(Interrupted):
+            run_job(job.pk, stop_after=1)
+        MigrationJob.objects.filter(pk=job.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
+    assert not run_job(job.pk)
+    job.refresh_from_db()
+    [row] = report(job)
+    assert (job.state, row["state"], row["copied"]) == ("failed", "failed", MAX_ATTEMPTS)
+    assert "stopped 5 times" in row["error"]
+    assert job.accounts.get().secret == ""

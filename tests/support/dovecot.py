@@ -48,9 +48,15 @@ class Dovecot:
                     client.add_flags("1:*", [b"\\Deleted"], silent=True)
                     client.expunge()
                 client.unselect_folder()
-            for _flags, _delimiter, name in sorted(folders, key=lambda f: -len(f[2])):
-                if name.upper() != "INBOX":
+            for flags, _delimiter, name in sorted(folders, key=lambda f: -len(f[2])):
+                if name.upper() == "INBOX":
+                    continue
+                try:
                     client.delete_folder(name)
+                except IMAPClient.Error:
+                    # A \Noselect parent of Maildir++ goes away with its last child.
+                    if b"\\Noselect" not in flags:
+                        raise
 
 
 def _from_environment(env) -> Dovecot:

@@ -259,6 +259,10 @@ CELERY_BEAT_SCHEDULE = {
 HOPTHU_BLOB_DIR = Path(env_str("HOPTHU_BLOB_DIR", str(VAR_DIR / "blobs"))).resolve()
 HOPTHU_DEFAULT_QUOTA = env_size("HOPTHU_DEFAULT_QUOTA", 2 * 1024**3)
 HOPTHU_MAX_MESSAGE_SIZE = env_size("HOPTHU_MAX_MESSAGE_SIZE", 50 * 1024**2)
+# A webmail user's IMAP import may connect only to public addresses unless this is on:
+# otherwise the import would let any user probe this machine's and its network's ports
+# (docs/migration.md). Admins' jobs (panel, CLI) may use any address.
+HOPTHU_IMPORT_PRIVATE_HOSTS = env_bool("HOPTHU_IMPORT_PRIVATE_HOSTS", False)
 HOPTHU_TLS_CERT = Path(env_str("HOPTHU_TLS_CERT", str(VAR_DIR / "tls" / "cert.pem")))
 HOPTHU_TLS_KEY = Path(env_str("HOPTHU_TLS_KEY", str(VAR_DIR / "tls" / "key.pem")))
 HOPTHU_HEARTBEAT_SECONDS = env_int("HOPTHU_HEARTBEAT_SECONDS", 10)

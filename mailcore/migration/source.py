@@ -6,8 +6,11 @@ master-user syntax, "user*admin" with the admin's password; or an admin followed
 PROXYAUTH user (Cyrus, Zimbra). Certificates are verified unless the job says not to.
 """
 import contextlib
+import ipaddress
+import socket
 import ssl
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
@@ -27,10 +30,30 @@ def _tls_context(verify: bool) -> ssl.SSLContext:
     return context
 
 
+def public_host(host: str, port: int) -> bool:
+    """Whether every address host resolves to is a public one (not loopback, private,
+    link-local, reserved): what a webmail user's import may reach."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return True  # it fails to connect later, with its own reason
+    return all(ipaddress.ip_address(info[4][0].split("%")[0]).is_global for info in infos)
+
+
+def check_reachable_by_users(job) -> None:
+    """Raise SourceError when a user's own import names a non-public address."""
+    if job.origin == "webmail" and not settings.HOPTHU_IMPORT_PRIVATE_HOSTS \
+            and not public_host(job.host, job.port):
+        raise SourceError(_("%(host)s is not a public address; an import can only reach servers on the "
+                            "Internet.") % {"host": job.host})
+
+
 def connect(job) -> IMAPClient:
     """An IMAPClient on the job's server, TLS set up, not logged in; raise SourceError."""
     from .models import MigrationJob
 
+    # Checked again here, as the name may resolve elsewhere now than when the job was made.
+    check_reachable_by_users(job)
     try:
         client = IMAPClient(job.host, port=job.port, ssl=job.security == MigrationJob.IMAPS,
                             ssl_context=_tls_context(job.verify_certificate), timeout=TIMEOUT_SECONDS)

@@ -2,6 +2,7 @@
 IMAP (one source account, into their own account only). The copying is
 mailcore.migration's; this page starts it and shows its progress and report."""
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from mailcore.migration import jobs
 from mailcore.migration.models import MigrationJob
+from mailcore.migration.source import public_host
 from webmail.access import account_required
 
 from .forms import apply_errors
@@ -42,6 +44,10 @@ def mail_import(request):
         form.add_error(None, _("An import is already running; wait until it ends."))
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if not settings.HOPTHU_IMPORT_PRIVATE_HOSTS and not public_host(data["host"], data["port"]):
+            form.add_error("host", _("%(host)s is not a public address; an import can only reach servers on "
+                                     "the Internet.") % {"host": data["host"]})
+            return _page(request, form, latest, running)
         try:
             jobs.create_job(host=data["host"], port=data["port"], security=data["security"],
                             verify_certificate=data["verify_certificate"],
@@ -52,6 +58,10 @@ def mail_import(request):
         else:
             messages.success(request, _("The import has started. This page shows how far it has got."))
             return redirect("webmail:settings_import")
+    return _page(request, form, latest, running)
+
+
+def _page(request, form, latest, running):
     return render(request, "webmail/preferences/import.html", {
         "section": "import", "form": form, "job": latest, "running": running,
         "rows": jobs.report(latest) if latest else []}, status=400 if form.errors else 200)

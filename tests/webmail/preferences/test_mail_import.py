@@ -4,12 +4,18 @@ from datetime import datetime
 import pytest
 from django.urls import reverse
 
-from mailcore.migration.jobs import run_job
+from mailcore.migration.jobs import create_job, report, run_job
 from mailcore.migration.models import MigrationJob
 from tests.mailcore.migration.conftest import ICT, hopthu_mailbox, imap_host, seed  # noqa: F401
 from tests.support.dovecot import dovecot  # noqa: F401
 
 URL = reverse("webmail:settings_import")
+
+
+@pytest.fixture(autouse=True)
+def old_server_on_this_machine(settings):
+    # The tests' old servers are on loopback, which a user's import may not reach by default.
+    settings.HOPTHU_IMPORT_PRIVATE_HOSTS = True
 
 
 def form(**extra):
@@ -59,3 +65,18 @@ def test_the_import_copies_and_the_page_reports_it(dovecot, transactional_db, cl
     assert '<td class="num">2</td><td class="num">0</td><td class="num">0</td>' in page  # copied, skipped, failed
     mailbox = hopthu_mailbox(imap_host.ports["imap"], alice.address)
     assert set(mailbox["Sent"][1]) == {"Said"} and set(mailbox["INBOX"][1]) == {"Mine"}
+
+
+def test_a_users_import_may_not_reach_this_machine_or_its_network(alice_client, alice, settings, dovecot):  # noqa: F811
+    settings.HOPTHU_IMPORT_PRIVATE_HOSTS = False
+    for host in ("127.0.0.1", "10.1.2.3", "169.254.169.254", "localhost"):
+        response = alice_client.post(URL, form(host=host, security="imaps"))
+        assert response.status_code == 400
+        assert "is not a public address" in response.content.decode()
+    assert not MigrationJob.objects.exists()
+    # Checked again when the job runs: the name may resolve elsewhere by then.
+    job = create_job(host=dovecot.host, port=dovecot.port, security="plain", origin="webmail", dispatch=False,
+                     accounts=[("me@old.test", "pw", alice)])
+    run_job(job.pk)
+    [row] = report(job)
+    assert row["state"] == "failed" and "127.0.0.1 is not a public address" in row["error"]

@@ -20,6 +20,8 @@ def test_a_message_over_the_size_limit_is_reported_and_the_others_copied(dovecot
     with dovecot.client(login) as client:
         big = b"From: a@old.test\r\nSubject: Big\r\nMessage-ID: <big@old.test>\r\n\r\n" + b"x" * 4000 + b"\r\n"
         client.append("INBOX", big, msg_time=WHEN)
+        client.select_folder("INBOX", readonly=True)
+        [big_uid] = client.search(["HEADER", "Message-ID", "big@old.test"])
         client.append("INBOX", b"From: a@old.test\r\nSubject: After\r\nMessage-ID: <after@old.test>\r\n\r\nhi\r\n",
                       msg_time=WHEN)
     settings.HOPTHU_MAX_MESSAGE_SIZE = 1000
@@ -29,7 +31,7 @@ def test_a_message_over_the_size_limit_is_reported_and_the_others_copied(dovecot
     [row] = report(job)
     assert (row["state"], row["copied"], row["failed"]) == ("done", 2, 1)
     [problem] = row["problems"]
-    assert problem["folder"] == "INBOX" and problem["uid"] == 2 and "the limit is" in problem["reason"]
+    assert problem["folder"] == "INBOX" and problem["uid"] == big_uid and "the limit is" in problem["reason"]
 
 
 def test_a_full_mailbox_here_fails_the_account_with_the_reason(dovecot, transactional_db, alice):

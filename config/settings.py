@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "mailcore.stats.apps.StatsConfig",
     "mailcore.filters.apps.FiltersConfig",
     "mailcore.reports.apps.ReportsConfig",
+    "mailcore.migration.apps.MigrationConfig",
     "mailcore.service",
     "rest_framework",
     "drf_spectacular",
@@ -250,6 +251,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The database holds the queue; beat only makes sure someone looks at it regularly.
 CELERY_BEAT_SCHEDULE = {
+    "migration-resume": {"task": "mailcore.migration.resume_stalled", "schedule": 60.0},
     "outbound-queue-sweep": {"task": "mailcore.delivery.deliver_remote", "schedule": 60.0},
     # Scheduled send leaves within 30 s of its time even when its own task was lost.
     "scheduled-send-sweep": {"task": "mailcore.smtp.send_scheduled",
@@ -274,6 +276,10 @@ if HOPTHU_LDAP is not None and HOPTHU_LDAP.sync_seconds:  # docs/ldap.md
 HOPTHU_BLOB_DIR = Path(env_str("HOPTHU_BLOB_DIR", str(VAR_DIR / "blobs"))).resolve()
 HOPTHU_DEFAULT_QUOTA = env_size("HOPTHU_DEFAULT_QUOTA", 2 * 1024**3)
 HOPTHU_MAX_MESSAGE_SIZE = env_size("HOPTHU_MAX_MESSAGE_SIZE", 50 * 1024**2)
+# A webmail user's IMAP import may connect only to public addresses unless this is on:
+# otherwise the import would let any user probe this machine's and its network's ports
+# (docs/migration.md). Admins' jobs (panel, CLI) may use any address.
+HOPTHU_IMPORT_PRIVATE_HOSTS = env_bool("HOPTHU_IMPORT_PRIVATE_HOSTS", False)
 HOPTHU_TLS_CERT = Path(env_str("HOPTHU_TLS_CERT", str(VAR_DIR / "tls" / "cert.pem")))
 HOPTHU_TLS_KEY = Path(env_str("HOPTHU_TLS_KEY", str(VAR_DIR / "tls" / "key.pem")))
 HOPTHU_HEARTBEAT_SECONDS = env_int("HOPTHU_HEARTBEAT_SECONDS", 10)

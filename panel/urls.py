@@ -15,4 +15,5 @@ urlpatterns = [
     path("filters/", include("panel.filters.urls")),
     path("relay/", include("panel.relay.urls")),
     path("api-tokens/", include("panel.tokens.urls")),
+    path("migration/", include("panel.migration.urls")),
 ]

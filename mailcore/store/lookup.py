@@ -29,3 +29,13 @@ def message_in_folder(account_id: int, folder_id: int, uid: int) -> Message | No
     """A message with its blob and folder loaded, or None."""
     return (Message.objects.select_related("blob", "folder")
             .filter(account_id=account_id, folder_id=folder_id, uid=uid).first())
+
+
+def message_ids_with_sizes(folder_id: int, message_ids) -> set[tuple[str, int]]:
+    """(Message-ID, size) of the folder's messages among these Message-IDs: what an
+    import checks before copying a message again."""
+    message_ids = [mid for mid in set(message_ids) if mid]
+    if not message_ids:
+        return set()
+    return set(Message.objects.filter(folder_id=folder_id, message_id__in=message_ids)
+               .values_list("message_id", "size"))

@@ -143,6 +143,8 @@ ACTIONS = {
                      "%(before)s to %(after)s."),
         turned_on=_("%(actor)s enabled the relay network “%(object)s” of %(domain)s."),
         turned_off=_("%(actor)s disabled the relay network “%(object)s” of %(domain)s.")),
+    "migration.start": Action(_("Migration started"),
+                              _("%(actor)s started copying mail from the IMAP server %(object)s.")),
     "relay_network.delete": Action(
         _("Relay network removed"), _("%(actor)s removed the relay network “%(object)s” (%(network)s) of "
                                       "%(domain)s.")),

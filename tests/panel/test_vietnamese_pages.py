@@ -66,7 +66,7 @@ def test_webmail_pages_show_no_english(vi_alice, english):
     urls = [inbox, f"{inbox}1/", f"{inbox}1/reply/", "/mail/compose/", "/mail/search/?q=Hi", "/mail/folders/",
             "/mail/scheduled/", "/mail/quarantine/", "/mail/settings/", "/mail/settings/display/",
             "/mail/settings/profile/", "/mail/settings/vacation/", "/mail/settings/forwarding/",
-            "/mail/settings/security/", "/mail/settings/app-passwords/"]
+            "/mail/settings/security/", "/mail/settings/app-passwords/", "/mail/settings/import/"]
     assert english_on(vi_alice, urls, english) == []
 
 
@@ -95,8 +95,12 @@ def test_panel_pages_show_no_english(vi_admin, alice, english):
     names = ["panel:home", "panel:domain_list", "panel:account_list", "panel:alias_list", "panel:delivery_log",
              "panel:queue", "panel:stats", "panel:storage", "panel:audit_log", "panel:filter_policy_list",
              "panel:quarantine_list", "panel:listeners", "panel:admin_list", "panel:account_create",
-             "panel:alias_create"]
-    urls = [reverse(name) for name in names] + [
+             "panel:alias_create", "panel:migration_list", "panel:migration_create"]
+    from mailcore.migration.jobs import create_job
+
+    job = create_job(host="127.0.0.1", port=143, security="plain", accounts=[("an@old.test", "pw", alice)],
+                     dispatch=False)
+    urls = [reverse(name) for name in names] + [reverse("panel:migration_detail", args=[job.pk]),
         reverse("panel:domain_detail", args=["example.test"]), reverse("panel:account_detail", args=[alice.pk]),
         reverse("panel:rule_list", args=[alice.pk]), reverse("panel:dns_records", args=["example.test"])]
     assert english_on(vi_admin, urls, english) == []

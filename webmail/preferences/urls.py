@@ -1,7 +1,7 @@
 """Webmail: settings. One page per subject, each with its own URL name."""
 from django.urls import include, path
 
-from . import api_tokens, deleted_mail, export, time_zone, views
+from . import api_tokens, deleted_mail, export, mail_import, time_zone, views
 
 urlpatterns = [
     path("time-zone/", time_zone.browser_time_zone, name="browser_time_zone"),
@@ -15,6 +15,7 @@ urlpatterns = [
          name="settings_app_password_delete"),
     path("api-tokens/", api_tokens.api_token_list, name="settings_api_tokens"),
     path("api-tokens/<int:token_id>/revoke/", api_tokens.api_token_revoke, name="settings_api_token_revoke"),
+    path("import/", mail_import.mail_import, name="settings_import"),
     path("security/", views.security, name="settings_security"),
     path("security/mail-programs/", views.mail_programs, name="settings_mail_programs"),
     path("rules/", include("webmail.rules.urls")),

@@ -162,6 +162,9 @@ class Command(BaseCommand):
         self._add_alias_arguments(objects)
         self._add_forward_arguments(objects)
         add_ldap_arguments(self, objects)  # mailcore/ldap/cli.py
+        from mailcore.migration import cli as migration_cli
+
+        migration_cli.add_arguments(self, objects)
 
     @staticmethod
     def _verbs(objects, name, help_text):

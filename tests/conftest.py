@@ -9,7 +9,7 @@ import pytest
 
 # clamd and rspamd fixtures (started only when a test asks for them); test modules also
 # import the ones they use, which reads better than a fixture from nowhere.
-pytest_plugins = ["tests.support.services_filters"]
+pytest_plugins = ["tests.support.services_filters", "tests.support.redis_service"]
 
 # The suite's clients log in over plain loopback, as under `make run`; the product's own
 # default is off (docs/security.md). The environment is for the processes the service

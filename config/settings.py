@@ -303,6 +303,9 @@ HOPTHU_DELIVERY_PROCESS = env_bool("HOPTHU_DELIVERY_PROCESS", True)
 # Delivery pipeline plug-ins (dotted paths): the filter stage and the rules hooks.
 HOPTHU_FILTERS = tuple(env_list("HOPTHU_FILTERS", []))
 HOPTHU_RULE_HOOKS = tuple(env_list("HOPTHU_RULE_HOOKS", []))
+# Cross-node notices of store changes (IDLE, NOTIFY, webmail): "auto" = PostgreSQL's
+# LISTEN/NOTIFY when DATABASE_URL is PostgreSQL, none on SQLite; "off" (docs/deploy.md).
+HOPTHU_STORE_NOTICES = env_str("HOPTHU_STORE_NOTICES", "auto")
 HOPTHU_DIRECTORY_CACHE_SECONDS = env_int("HOPTHU_DIRECTORY_CACHE_SECONDS", 5)  # hosted-domain answers
 # Virus and spam engines (docs/filters.md).
 # clamd: "auto" = a clamd socket found on this machine (HOPTHU_CLAMD_SEARCH), "host:port",

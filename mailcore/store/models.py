@@ -97,6 +97,15 @@ class Subscription(models.Model):
         return self.name
 
 
+class MaildropLock(models.Model):
+    """POP3's exclusive maildrop lock (RFC 1939 §8), in the database so that it holds
+    across processes and nodes; a lease, so that a node that dies frees it (maildrop.py)."""
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    holder = models.CharField(max_length=64)  # the holding session's random token
+    expires = models.DateTimeField()
+
+
 class Blob(models.Model):
     """An immutable message body on disk, named by its SHA-256; shared by every copy."""
 

@@ -255,6 +255,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Mail core -------------------------------------------------------------------------
 HOPTHU_BLOB_DIR = Path(env_str("HOPTHU_BLOB_DIR", str(VAR_DIR / "blobs"))).resolve()
+# Where message bodies live: "filesystem" (HOPTHU_BLOB_DIR; a shared mount for a cluster) or
+# "postgres" (in the database itself: a cluster needs no shared disk; docs/deploy.md).
+HOPTHU_BLOB_STORE = env_str("HOPTHU_BLOB_STORE", "filesystem")
 HOPTHU_DEFAULT_QUOTA = env_size("HOPTHU_DEFAULT_QUOTA", 2 * 1024**3)
 HOPTHU_MAX_MESSAGE_SIZE = env_size("HOPTHU_MAX_MESSAGE_SIZE", 50 * 1024**2)
 HOPTHU_TLS_CERT = Path(env_str("HOPTHU_TLS_CERT", str(VAR_DIR / "tls" / "cert.pem")))

@@ -114,6 +114,14 @@ class Blob(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
 
+class BlobData(models.Model):
+    """A blob's bytes, when HOPTHU_BLOB_STORE is "postgres" (blobs.py): every node reads
+    them from the database, so a cluster needs no shared filesystem."""
+
+    blob = models.OneToOneField(Blob, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    data = models.BinaryField()
+
+
 class Message(models.Model):
     folder = models.ForeignKey(Folder, on_delete=models.CASCADE, related_name="messages")
     # Denormalised from folder so account-wide search and quota need no join.

@@ -2,11 +2,12 @@
 
 Node A listens on 127.0.0.2 and node B on 127.0.0.3 (the same ports: separate hosts),
 each a `celery -A config worker --mailcore` (listeners and a task pool, as the Procfile's
-worker) with its own var/ directory, sharing the database, the broker (Redis), the blob
-store and the DKIM keys. Checked with real clients: mail accepted over SMTP on A reaches
-an IMAP IDLE on B within a second; outbound mail is delivered exactly once while both
-nodes' workers take tasks; a kill -9 of node A under SMTP load loses no acknowledged
-message (node B delivers what A had queued).
+worker) with its own var/ directory, sharing the database (with the message bodies:
+HOPTHU_BLOB_STORE=postgres), the broker (Redis) and the DKIM keys' directory. Checked
+with real clients: mail accepted over SMTP on A reaches an IMAP IDLE on B within a
+second; outbound mail is delivered exactly once while both nodes' workers take tasks;
+a kill -9 of node A under SMTP load loses no acknowledged message (node B delivers what
+A had queued).
 """
 import os
 import secrets
@@ -171,7 +172,8 @@ def cluster(postgres_database, redis_url, remote_mx, tmp_path_factory):
         "DATABASE_URL": postgres_database,
         "CELERY_BROKER_URL": redis_url.rsplit("/", 1)[0] + "/2",
         "SECRET_KEY": secrets.token_hex(32),  # one secret for the whole cluster
-        "HOPTHU_BLOB_DIR": str(tmp / "shared-blobs"),  # the shared mount
+        "HOPTHU_BLOB_STORE": "postgres",  # bodies in the database: no shared disk
+        "HOPTHU_BLOB_DIR": str(tmp / "no-blobs-here"),
         "HOPTHU_DKIM_DIR": str(tmp / "shared-dkim"),
         "HOPTHU_HOSTNAME": "mail.example.test",
         "HOPTHU_HEARTBEAT_SECONDS": "1",
@@ -246,6 +248,7 @@ def test_outbound_mail_is_delivered_once_with_both_nodes_workers_running(cluster
         time.sleep(0.5)
     time.sleep(3)  # a second delivery, if any, would come now
     assert all(node.poll() is None for node in cluster.nodes.values())
+    assert not (cluster.tmp / "no-blobs-here").exists()  # every body went to PostgreSQL
     mine = [message_id for message_id in handler.received if message_id in expected]
     assert sorted(set(mine)) == sorted(expected), "not every message was delivered"
     assert len(mine) == len(expected), f"delivered twice: {sorted({m for m in mine if mine.count(m) > 1})}"

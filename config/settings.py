@@ -229,6 +229,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
+# What the nodes of a cluster count together live (connections per client address:
+# mailcore/service/sharedconn.py); by default the broker's Redis. Empty: per process.
+HOPTHU_REDIS_URL = env_str("HOPTHU_REDIS_URL", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "")
 CELERY_TASK_ACKS_LATE = True
 # A task whose pool child dies (kill -9, OOM) is redelivered, not acknowledged.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

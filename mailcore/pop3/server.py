@@ -309,7 +309,7 @@ COMMANDS_TRANSACTION = {"CAPA": Pop3Session.capa, "STAT": Pop3Session.stat, "LIS
 
 
 async def serve(host, reader, writer, implicit_tls=False):
-    with connection_slot(writer) as refusal:
+    async with connection_slot(host, writer) as refusal:
         if refusal is not None:
             writer.write(f"-ERR [SYS/TEMP] {refusal}\r\n".encode())  # RFC 3206 §4: a temporary refusal
             writer.close()

@@ -20,6 +20,16 @@ os.environ.setdefault("HOPTHU_LOOPBACK_IS_SECURE", "1")
 os.environ.setdefault("HOPTHU_CLAMD_SEARCH", "")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's, and before the test database is dropped: the store notices'
+    listening connection (PostgreSQL) closed, or the drop finds it in use."""
+    yield
+    from mailcore.store import notices
+
+    notices.stop()
+
+
 @pytest.fixture(autouse=True)
 def loopback_is_secure(settings):
     settings.HOPTHU_LOOPBACK_IS_SECURE = True

@@ -32,6 +32,7 @@ Subscriber = Callable[[int | None, int | None], None]
 _lock = threading.Lock()
 _subscribers: set = set()
 _thread: threading.Thread | None = None
+_started: list[threading.Thread] = []  # for stop(): a thread may still be closing its connection
 _listening = threading.Event()
 
 
@@ -58,6 +59,7 @@ def subscribe(callback: Subscriber) -> bool:
         if _thread is None:
             _thread = threading.Thread(target=_listen, args=(params,), name="store-notices", daemon=True)
             _thread.start()
+            _started[:] = [thread for thread in _started if thread.is_alive()] + [_thread]
     return True
 
 
@@ -129,3 +131,13 @@ def _listen(params: dict):
         finally:
             _listening.clear()
         time.sleep(RECONNECT_SECONDS)
+
+
+def stop(timeout: float = 5.0):
+    """Drop every subscriber and wait for the listening connection to close (tests do,
+    before their database is dropped)."""
+    with _lock:
+        _subscribers.clear()
+        threads = list(_started)
+    for thread in threads:
+        thread.join(timeout)

@@ -243,6 +243,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
+# What the nodes of a cluster count together live (connections per client address:
+# mailcore/service/sharedconn.py); by default the broker's Redis. Empty: per process.
+HOPTHU_REDIS_URL = env_str("HOPTHU_REDIS_URL", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "")
 CELERY_TASK_ACKS_LATE = True
 # A task whose pool child dies (kill -9, OOM) is redelivered, not acknowledged.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -274,6 +277,9 @@ if HOPTHU_LDAP is not None and HOPTHU_LDAP.sync_seconds:  # docs/ldap.md
 
 # --- Mail core -------------------------------------------------------------------------
 HOPTHU_BLOB_DIR = Path(env_str("HOPTHU_BLOB_DIR", str(VAR_DIR / "blobs"))).resolve()
+# Where message bodies live: "filesystem" (HOPTHU_BLOB_DIR; a shared mount for a cluster) or
+# "postgres" (in the database itself: a cluster needs no shared disk; docs/deploy.md).
+HOPTHU_BLOB_STORE = env_str("HOPTHU_BLOB_STORE", "filesystem")
 HOPTHU_DEFAULT_QUOTA = env_size("HOPTHU_DEFAULT_QUOTA", 2 * 1024**3)
 HOPTHU_MAX_MESSAGE_SIZE = env_size("HOPTHU_MAX_MESSAGE_SIZE", 50 * 1024**2)
 # A webmail user's IMAP import may connect only to public addresses unless this is on:
@@ -328,6 +334,9 @@ HOPTHU_DELIVERY_PROCESS = env_bool("HOPTHU_DELIVERY_PROCESS", True)
 # Delivery pipeline plug-ins (dotted paths): the filter stage and the rules hooks.
 HOPTHU_FILTERS = tuple(env_list("HOPTHU_FILTERS", []))
 HOPTHU_RULE_HOOKS = tuple(env_list("HOPTHU_RULE_HOOKS", []))
+# Cross-node notices of store changes (IDLE, NOTIFY, webmail): "auto" = PostgreSQL's
+# LISTEN/NOTIFY when DATABASE_URL is PostgreSQL, none on SQLite; "off" (docs/deploy.md).
+HOPTHU_STORE_NOTICES = env_str("HOPTHU_STORE_NOTICES", "auto")
 HOPTHU_DIRECTORY_CACHE_SECONDS = env_int("HOPTHU_DIRECTORY_CACHE_SECONDS", 5)  # hosted-domain answers
 # Virus and spam engines (docs/filters.md).
 # clamd: "auto" = a clamd socket found on this machine (HOPTHU_CLAMD_SEARCH), "host:port",

@@ -9,7 +9,8 @@ import pytest
 
 # clamd, rspamd and slapd fixtures (started only when a test asks for them); test modules also
 # import the ones they use, which reads better than a fixture from nowhere.
-pytest_plugins = ["tests.support.services_filters", "tests.support.ldap", "tests.support.ldap_login"]
+pytest_plugins = ["tests.support.services_filters", "tests.support.ldap", "tests.support.ldap_login",
+                  "tests.support.redis_service"]
 
 # The suite's clients log in over plain loopback, as under `make run`; the product's own
 # default is off (docs/security.md). The environment is for the processes the service
@@ -18,6 +19,16 @@ os.environ.setdefault("HOPTHU_LOOPBACK_IS_SECURE", "1")
 # A clamd the developer runs on this machine must not scan the suite's mail: HOPTHU_CLAMD's
 # default "auto" finds nothing unless a test points the search at its own clamd.
 os.environ.setdefault("HOPTHU_CLAMD_SEARCH", "")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's, and before the test database is dropped: the store notices'
+    listening connection (PostgreSQL) closed, or the drop finds it in use."""
+    yield
+    from mailcore.store import notices
+
+    notices.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -210,7 +210,7 @@ def _limits(state: str) -> dict:
 
 
 async def serve(host, reader, writer, implicit_tls=False):
-    with connection_slot(writer) as refusal:
+    async with connection_slot(host, writer) as refusal:
         try:
             if refusal is not None:
                 # RFC 5530 §3: UNAVAILABLE, the server can't serve this client now.

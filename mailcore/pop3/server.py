@@ -8,6 +8,7 @@ store, so IMAP and the webmail see the result. One POP3 session per account at a
 """
 import asyncio
 import logging
+import time
 
 from mailcore.auth.credentials import check_credentials
 from mailcore.auth.errors import AuthError, AuthorizationRefused, DirectoryUnavailable, LockedOut, SaslError
@@ -18,7 +19,14 @@ from mailcore.service.peers import is_secure
 from mailcore.service.proxied import came_over_tls
 from mailcore.service.tls import server_context
 from mailcore.store.errors import MessageNotFound
-from mailcore.store.maildrop import open_maildrop, read_message
+from mailcore.store.maildrop import (
+    RENEW_SECONDS,
+    lock_maildrop,
+    open_maildrop,
+    read_message,
+    renew_maildrop_lock,
+    unlock_maildrop,
+)
 from mailcore.store.messages import expunge, store_flags
 
 log = logging.getLogger(__name__)
@@ -29,7 +37,6 @@ MAX_AUTH_RESPONSE = 8192
 STREAM_LIMIT = MAX_AUTH_RESPONSE + 2  # the StreamReader's: no line longer is buffered
 AUTH_TIMEOUT, TRANSACTION_TIMEOUT = 60, 600  # RFC 1939 §3: at least 10 minutes once logged in
 MAX_BAD_COMMANDS = 20
-_locked_accounts: set[int] = set()  # the maildrop lock of this mail-core process
 
 
 class _Quit(Exception):
@@ -57,6 +64,8 @@ class Pop3Session:
         self.host, self.reader, self.writer = host, reader, writer
         self.tls = implicit_tls
         self.account = None
+        self.lock_holder: str | None = None  # the maildrop lock's token (store/maildrop.py)
+        self.lock_renewed = 0.0
         self.user: str | None = None
         self.maildrop = None  # store.maildrop.Maildrop, read at login
         self.deleted: set[int] = set()  # message numbers
@@ -86,6 +95,10 @@ class Pop3Session:
             if self.account is not None and await account_disabled(self.host, self.account):
                 # Disabled since login (issue 16): no UPDATE, the marks are dropped (RFC 1939 §6).
                 await self.send("-ERR [SYS/PERM] This account is disabled")
+                return
+            if self.account is not None and not await self._keep_lock():
+                # Unreachable past the autologout timer but for a stalled node: no UPDATE.
+                await self.send("-ERR [IN-USE] The maildrop lock was lost; log in again")
                 return
             words = line.rstrip(b"\r\n").decode("utf-8", "replace").split(" ")
             name, args = words[0].upper(), words[1:]
@@ -192,9 +205,11 @@ class Pop3Session:
         except AuthError as error:  # RFC 3206: [AUTH] means the credentials themselves
             await asyncio.sleep(error.delay)
             raise ValueError(f"[AUTH] {error.message}") from error
-        if account.pk in _locked_accounts:
+        # RFC 1939 §8 and RFC 2449 §8.1.2: one session at a time, on any node.
+        holder = await self.host.run_blocking(lock_maildrop, account.pk)
+        if holder is None:
             raise ValueError("[IN-USE] The maildrop is open in another POP3 session")
-        _locked_accounts.add(account.pk)
+        self.lock_holder, self.lock_renewed = holder, time.monotonic()
         self.account = account
         self.maildrop = await self.host.run_blocking(open_maildrop, account.pk)
         self.messages = self.maildrop.messages
@@ -205,6 +220,7 @@ class Pop3Session:
             deleted = [self.messages[n - 1][0] for n in sorted(self.deleted)]
             retrieved = [self.messages[n - 1][0] for n in sorted(self.retrieved - self.deleted)]
             await self.host.run_blocking(_update, self.account.pk, self.maildrop.folder_id, deleted, retrieved)
+            await self.release()  # before the answer: the client may log in again at once
         await self.send("+OK Bye")
         raise _Quit
 
@@ -274,9 +290,16 @@ class Pop3Session:
     async def noop(self, args):
         await self.send("+OK")
 
-    def release(self):
-        if self.account is not None:
-            _locked_accounts.discard(self.account.pk)
+    async def _keep_lock(self) -> bool:
+        if time.monotonic() - self.lock_renewed < RENEW_SECONDS:
+            return True
+        self.lock_renewed = time.monotonic()
+        return await self.host.run_blocking(renew_maildrop_lock, self.account.pk, self.lock_holder)
+
+    async def release(self):
+        if self.account is not None and self.lock_holder is not None:
+            holder, self.lock_holder = self.lock_holder, None
+            await self.host.run_blocking(unlock_maildrop, self.account.pk, holder)
 
 
 COMMANDS_AUTH = {"CAPA": Pop3Session.capa, "STLS": Pop3Session.stls, "USER": Pop3Session.user_command,
@@ -288,7 +311,7 @@ COMMANDS_TRANSACTION = {"CAPA": Pop3Session.capa, "STAT": Pop3Session.stat, "LIS
 
 
 async def serve(host, reader, writer, implicit_tls=False):
-    with connection_slot(writer) as refusal:
+    async with connection_slot(host, writer) as refusal:
         if refusal is not None:
             writer.write(f"-ERR [SYS/TEMP] {refusal}\r\n".encode())  # RFC 3206 §4: a temporary refusal
             writer.close()
@@ -300,6 +323,6 @@ async def serve(host, reader, writer, implicit_tls=False):
         except (ConnectionError, OSError):
             pass
         finally:
-            session.release()
+            await session.release()
             writer.close()
 

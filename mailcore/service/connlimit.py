@@ -5,6 +5,10 @@ refuses one over HOPTHU_MAX_CONNECTIONS_PER_IP, or over HOPTHU_MAX_CONNECTIONS i
 the protocol's "try again later" line. An IPv6 client counts by its /64, which is what one
 subscriber gets; a NAT'd office shares one IPv4 address, hence a generous default.
 
+Across nodes (issue 20): with HOPTHU_REDIS_URL the per-address limit is also checked
+against the count of every process of the cluster, kept in Redis (sharedconn.py). The
+limit in all stays per process: it guards this process's file descriptors.
+
 Commands: each session takes a token per command from a bucket of HOPTHU_COMMAND_BURST
 tokens refilled at HOPTHU_COMMANDS_PER_SECOND. When it is empty the session waits before
 reading the next command: a flooding client is slowed by TCP back-pressure rather than cut
@@ -18,9 +22,11 @@ import resource
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
 from django.conf import settings
+
+from .sharedconn import shared_connections
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +98,8 @@ def total_limit() -> int:
     return 0 if soft == resource.RLIM_INFINITY else int(soft * AUTOMATIC_SHARE)
 
 
-@contextlib.contextmanager
-def connection_slot(writer) -> Iterator[str | None]:
+@contextlib.asynccontextmanager
+async def connection_slot(host, writer) -> AsyncIterator[str | None]:
     """Hold a connection slot of the client while the block runs.
 
     Yields None when admitted, else the reason to send before closing (nothing is held
@@ -101,7 +107,15 @@ def connection_slot(writer) -> Iterator[str | None]:
     """
     peer = writer.get_extra_info("peername")
     key = client_key(peer[0] if isinstance(peer, tuple) else None)
-    refusal = CONNECTIONS.acquire(key, settings.HOPTHU_MAX_CONNECTIONS_PER_IP, total_limit())
+    per_address = settings.HOPTHU_MAX_CONNECTIONS_PER_IP
+    refusal = CONNECTIONS.acquire(key, per_address, total_limit())
+    shared = shared_connections() if per_address and refusal is None else None
+    counted = None
+    if shared is not None:
+        counted = await host.run_blocking(shared.acquire, key, per_address)
+        if counted is False:  # this process had room; the cluster has not
+            CONNECTIONS.release(key)
+            refusal = TOO_MANY_FROM_ADDRESS
     if refusal is not None:
         log.info("refused a connection from %s: %s", key, refusal)
         yield refusal
@@ -110,6 +124,8 @@ def connection_slot(writer) -> Iterator[str | None]:
         yield None
     finally:
         CONNECTIONS.release(key)
+        if counted:
+            await host.run_blocking(shared.release, key)
 
 
 class CommandRate:

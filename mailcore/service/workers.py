@@ -8,8 +8,8 @@ process works on the one store through the database, as separate nodes would, so
 sessions in different processes see each other's changes the usual way (IDLE polls,
 MODSEQ). The host supervises them: a worker that dies is started again.
 
-Used for IMAP (HOPTHU_IMAP_PROCESSES); POP3 and SMTP stay in the host process (POP3's
-maildrop lock and SMTP's group commit are per process).
+Used for IMAP (HOPTHU_IMAP_PROCESSES); POP3 and SMTP stay in the host process (SMTP's
+group commit is per process; POP3's maildrop lock is in the database, store/maildrop.py).
 """
 import asyncio
 import logging

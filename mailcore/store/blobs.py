@@ -1,4 +1,9 @@
-"""Content-addressed message bodies on disk.
+"""Content-addressed message bodies: on disk (the default), or in PostgreSQL.
+
+HOPTHU_BLOB_STORE="postgres" keeps each body in a BlobData row beside its Blob row,
+written in the transaction that refers to it (bodies.py) and so durable when it
+commits, like the rest of the data; reads and collection go through the same functions
+below, so nothing else knows where a body is. Otherwise:
 
 A body is written to tmp/, fsynced, and renamed to its SHA-256 name before the metadata
 that refers to it commits (DESIGN.md). Renaming happens inside the caller's transaction,
@@ -14,8 +19,22 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 _DIGEST_RE = re.compile(r"[0-9a-f]{64}")
+
+
+def in_database() -> bool:
+    """Whether bodies live in PostgreSQL (HOPTHU_BLOB_STORE) rather than in files."""
+    store = settings.HOPTHU_BLOB_STORE
+    if store == "filesystem":
+        return False
+    if store != "postgres":
+        raise ImproperlyConfigured(f'HOPTHU_BLOB_STORE is "filesystem" or "postgres", not {store!r}')
+    if connection.vendor != "postgresql":
+        raise ImproperlyConfigured('HOPTHU_BLOB_STORE="postgres" needs a PostgreSQL DATABASE_URL')
+    return True
 
 
 def blob_root() -> Path:
@@ -109,17 +128,36 @@ def discard(temp_path: Path):
         os.unlink(temp_path)
 
 
+def _select(sql: str, digest: str, *params) -> bytes:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, digest])
+        row = cursor.fetchone()
+    if row is None:  # as a missing file would: the callers' "gone" case
+        raise FileNotFoundError(f"no stored body {digest}")
+    return bytes(row[0])
+
+
 def read(digest: str) -> bytes:
+    if in_database():
+        return _select("SELECT d.data FROM store_blobdata d JOIN store_blob b ON b.id = d.blob_id "
+                       "WHERE b.digest = %s", digest)
     return blob_path(digest).read_bytes()
 
 
 def read_range(digest: str, start: int, end: int) -> bytes:
     """Return bytes [start, end) of a blob without reading the rest."""
+    if in_database():
+        return _select("SELECT substring(d.data FROM %s FOR %s) FROM store_blobdata d "
+                       "JOIN store_blob b ON b.id = d.blob_id WHERE b.digest = %s",
+                       digest, start + 1, max(0, end - start))
     with open(blob_path(digest), "rb") as f:
         f.seek(start)
         return f.read(max(0, end - start))
 
 
 def remove(digest: str):
+    """Remove a body whose Blob row is being deleted (in the database: with the row)."""
+    if in_database():
+        return
     with contextlib.suppress(FileNotFoundError):
         os.unlink(blob_path(digest))

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
 from . import blobs
-from .models import Blob, SearchText
+from .models import Blob, BlobData, SearchText
 
 
 @dataclass
@@ -27,11 +27,12 @@ def _unreferenced():
 
     Every foreign key to Blob counts, so a new holder needs no change here; hidden ones too
     (related_name="+": the queue, scheduled sends, quarantine), which related_objects skips.
-    A blob's SearchText is about the blob, not a holder of it: it goes with the blob.
+    A blob's SearchText is about the blob, not a holder of it: it goes with the blob; so
+    does its BlobData (its bytes, when they are kept in the database).
     """
     holders = [relation for relation in Blob._meta.get_fields(include_hidden=True)
                if relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one)
-               and relation.related_model is not SearchText]
+               and relation.related_model not in (SearchText, BlobData)]
     conditions = [
         ~Exists(relation.related_model._base_manager.filter(**{relation.field.name: OuterRef("pk")}))
         for relation in holders
@@ -61,6 +62,8 @@ def collect_stray_files(grace_seconds=None) -> int:
 
     The grace period covers an append between installing its file and committing.
     """
+    if blobs.in_database():
+        return 0  # no files; a rolled-back body left nothing behind
     grace = settings.HOPTHU_BLOB_GC_GRACE_SECONDS if grace_seconds is None else grace_seconds
     cutoff = time.time() - grace
     root = blobs.blob_root()

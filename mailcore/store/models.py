@@ -97,12 +97,29 @@ class Subscription(models.Model):
         return self.name
 
 
+class MaildropLock(models.Model):
+    """POP3's exclusive maildrop lock (RFC 1939 §8), in the database so that it holds
+    across processes and nodes; a lease, so that a node that dies frees it (maildrop.py)."""
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    holder = models.CharField(max_length=64)  # the holding session's random token
+    expires = models.DateTimeField()
+
+
 class Blob(models.Model):
     """An immutable message body on disk, named by its SHA-256; shared by every copy."""
 
     digest = models.CharField(max_length=64, unique=True)
     size = models.PositiveBigIntegerField()
     created = models.DateTimeField(auto_now_add=True)
+
+
+class BlobData(models.Model):
+    """A blob's bytes, when HOPTHU_BLOB_STORE is "postgres" (blobs.py): every node reads
+    them from the database, so a cluster needs no shared filesystem."""
+
+    blob = models.OneToOneField(Blob, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    data = models.BinaryField()
 
 
 class Message(models.Model):

@@ -1,6 +1,5 @@
 """The message list of a folder (or of a search), sorted and paged, and its live updates."""
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +11,6 @@ from mailcore.store.folders import get_folder
 from mailcore.store.models import INBOX
 from webmail.access import account_required, folder_or_404
 from webmail.models import preferences_for
-from webmail.sidebar import folder_entries
 
 SORT_LABELS = {"date": pgettext_lazy("date column", "Received"), "from": _("From"), "to": _("To"),
                "subject": _("Subject"), "size": _("Size")}
@@ -105,18 +103,3 @@ def toggle_conversations(request):
     if not folder_id.isdigit():
         return redirect("webmail:index")
     return redirect("webmail:folder", folder_or_404(request, int(folder_id)).pk)
-
-
-@account_required
-def poll(request):
-    """Live updates (issue 5 point 7): the browser polls this every few seconds.
-
-    It answers the open folder's HIGHESTMODSEQ (any append, flag change, move or expunge
-    raises it, RFC 7162 §3.1) and every folder's unread count; the page reloads its list
-    only when the MODSEQ moved. Two small queries, so polling stays cheap.
-    """
-    entries = folder_entries(request.account)
-    folder_id = request.GET.get("folder", "")
-    modseq = next((e.folder.highestmodseq for e in entries if str(e.id) == folder_id), None)
-    inbox = next((e.unread for e in entries if e.folder.name == INBOX), 0)
-    return JsonResponse({"modseq": modseq, "unread": {e.id: e.unread for e in entries}, "inbox_unread": inbox})

@@ -4,6 +4,7 @@ import socket
 import time
 
 import pytest
+from django.db import connection
 
 from mailcore.store.append import append
 from mailcore.store.messages import expunge, store_flags
@@ -76,3 +77,30 @@ def test_namespace_and_enable(alice, imap_host):
     listed = client.command(b'e LIST "" "H*"')
     assert listed[0] == '* LIST (\\HasNoChildren) "/" "Hóa đơn"\r\n'.encode()
     client.sock.close()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's LISTEN/NOTIFY (SQLite polls)")
+def test_new_mail_wakes_idle_through_the_store_notice_not_the_poll(alice, imap_host, monkeypatch):
+    """Issue 20: on PostgreSQL a commit anywhere (here: this test's own connection, as
+    another node would) wakes IDLE at once; the timed poll is far too slow to be the cause."""
+    from mailcore.imap import watch
+    from mailcore.store import notices
+
+    monkeypatch.setattr(watch, "NOTICED_POLL_SECONDS", 60.0)
+    append(alice.pk, "INBOX", b"Subject: first\r\n\r\nx\r\n")
+    client = Raw(imap_host.ports["imap"])
+    try:
+        client.command(b'a LOGIN alice@example.test "' + PASSWORD.encode() + b'"')
+        client.command(b"b SELECT INBOX")
+        assert client.command(b"c IDLE")[-1].startswith(b"+ ")
+        deadline = time.monotonic() + 10
+        while not notices.listening():  # the listener connects when the first IDLE starts
+            assert time.monotonic() < deadline, "the store notices never started listening"
+            time.sleep(0.05)
+        time.sleep(0.3)  # the poll IDLE's start asked for is over: the next is a minute away
+        started = time.monotonic()
+        append(alice.pk, "INBOX", b"Subject: second\r\n\r\ny\r\n")
+        assert client.line() == b"* 2 EXISTS\r\n"
+        assert time.monotonic() - started < 1.0
+    finally:
+        client.sock.close()

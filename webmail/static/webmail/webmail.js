@@ -151,26 +151,48 @@
       .catch(function () { /* offline for a moment: the next poll refreshes it */ });
   }
 
+  var liveState = "";
+
+  function showState(state) {
+    if (!state || state.modseq === undefined) return;
+    liveState = state.state || "";
+    showUnread(state.unread, state.inbox_unread);
+    if (list && state.modseq !== null && String(state.modseq) !== list.getAttribute("data-modseq")) {
+      list.setAttribute("data-modseq", String(state.modseq));
+      refreshList(false);
+    }
+  }
+
   function poll() {
     var url = document.body.getAttribute("data-poll-url");
     if (!url) return;
     var folder = list ? list.getAttribute("data-folder") : "";
     fetch(url + "?folder=" + encodeURIComponent(folder), {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (state) {
-        if (!state) return;
-        showUnread(state.unread, state.inbox_unread);
-        if (list && state.modseq !== null && String(state.modseq) !== list.getAttribute("data-modseq")) {
-          list.setAttribute("data-modseq", String(state.modseq));
-          refreshList(false);
-        }
-      })
+      .then(showState)
       .catch(function () { /* offline for a moment: the next poll tries again */ });
+  }
+
+  // On PostgreSQL the server answers a held request as soon as anything in the account
+  // changes, on any node (issue 20); the timed poll above stays as the safety net.
+  function waitForChange() {
+    var url = document.body.getAttribute("data-poll-url") + "wait/";
+    var folder = list ? list.getAttribute("data-folder") : "";
+    fetch(url + "?folder=" + encodeURIComponent(folder) + "&state=" + encodeURIComponent(liveState),
+          {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (state) {
+        if (!state || state.notices === false) return;  // no notices here: the timed poll only
+        showState(state);
+        waitForChange();
+      })
+      .catch(function () { window.setTimeout(waitForChange, POLL_MS); });
   }
 
   if (document.body.getAttribute("data-poll-url")) {
     poll();
     window.setInterval(function () { if (!document.hidden) poll(); }, POLL_MS);
+    waitForChange();
   }
 
   // --- The flag star: sent in the background, flipped in place --------------------------

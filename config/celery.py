@@ -10,7 +10,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("hopthu")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["mailcore.service", "mailcore.store", "mailcore.delivery", "mailcore.smtp",
-                       "mailcore.dkim", "mailcore.dnsguide", "mailcore.audit", "mailcore.filters", "mailcore.auth"])
+                       "mailcore.dkim", "mailcore.dnsguide", "mailcore.audit", "mailcore.filters", "mailcore.auth",
+                       "mailcore.backup"])
 
 app.user_options["worker"].add(
     Option(

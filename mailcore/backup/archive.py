@@ -117,7 +117,11 @@ class ArchiveReader:
         if not self.encrypted and not head.startswith(b"\x1f\x8b"):
             self.file.close()
             raise ArchiveDamaged(f"{self.path.name} is not a HopThu backup archive")
-        self.tar = tarfile.open(fileobj=gzip.GzipFile(fileobj=stream, mode="rb"), mode="r|")  # noqa: SIM115
+        try:
+            self.tar = tarfile.open(fileobj=gzip.GzipFile(fileobj=stream, mode="rb"), mode="r|")  # noqa: SIM115
+        except (tarfile.TarError, EOFError, gzip.BadGzipFile, OSError) as error:
+            self.file.close()
+            raise ArchiveDamaged(f"{self.path.name} is damaged or cut short ({error})") from None
         self.seen: dict[str, dict] = {}
         self.manifest: dict | None = None
         self._walk = self._members()

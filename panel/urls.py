@@ -14,4 +14,5 @@ urlpatterns = [
     path("activity/", include("panel.activity.urls")),
     path("filters/", include("panel.filters.urls")),
     path("relay/", include("panel.relay.urls")),
+    path("backups/", include("panel.backups.urls")),
 ]

@@ -95,7 +95,7 @@ def test_panel_pages_show_no_english(vi_admin, alice, english):
     names = ["panel:home", "panel:domain_list", "panel:account_list", "panel:alias_list", "panel:delivery_log",
              "panel:queue", "panel:stats", "panel:storage", "panel:audit_log", "panel:filter_policy_list",
              "panel:quarantine_list", "panel:listeners", "panel:admin_list", "panel:account_create",
-             "panel:alias_create"]
+             "panel:alias_create", "panel:backups"]
     urls = [reverse(name) for name in names] + [
         reverse("panel:domain_detail", args=["example.test"]), reverse("panel:account_detail", args=[alice.pk]),
         reverse("panel:rule_list", args=[alice.pk]), reverse("panel:dns_records", args=["example.test"])]

@@ -38,8 +38,10 @@ from .archive import ArchiveReader, copy_member
 from .snapshot import DUMP_NAMES, POSTGRESQL, SQLITE, engine, pg_env, pg_params, pg_tool, run_tool
 
 APPEND_BATCH = 50  # messages per group commit
-# What Django makes in a var directory before any command runs (config/settings.py).
-MADE_AT_STARTUP = {"secret_key"}
+# What may be in the var directory of a new machine: the secret Django makes before any
+# command runs (config/settings.py, replaced by the archive's), collected static files
+# (made again by setup), and the backup directory the archive was copied into.
+MADE_AT_STARTUP = {"secret_key", "static"}
 
 
 class RestoreError(Exception):
@@ -57,7 +59,9 @@ def _not_empty(path: Path, allowed=frozenset()) -> list[str]:
 def check_empty_installation():
     """Refuse a var directory (or database) that already holds an installation."""
     var_dir = Path(settings.VAR_DIR)
-    occupied = _not_empty(var_dir, MADE_AT_STARTUP)
+    backup_dir = Path(settings.HOPTHU_BACKUP_DIR)
+    allowed = MADE_AT_STARTUP | ({backup_dir.name} if backup_dir.parent == var_dir else set())
+    occupied = _not_empty(var_dir, allowed)
     for path in (Path(settings.HOPTHU_BLOB_DIR), Path(settings.HOPTHU_DKIM_DIR)):
         if not path.is_relative_to(var_dir):
             occupied += _not_empty(path)

@@ -2,7 +2,9 @@
 every message with its folder, UID, UIDVALIDITY, flags, keywords, internal date and trace;
 verify checks it first by restoring into a scratch database; a non-empty target is refused."""
 import json
+import shutil
 import tarfile
+from pathlib import Path
 
 import pytest
 
@@ -21,7 +23,11 @@ def test_a_full_backup_restores_every_message_with_flags_keywords_and_dates(inst
     before = stored_messages()
     assert any("$Important" in row[4] and row[5].startswith("2024-02-29T13:45:07") for row in before)
 
-    restored = manage(fresh_installation, "backup", "restore", run.path)
+    # The new machine: the archive copied into its (otherwise empty) var/backups.
+    copied = Path(fresh_installation["HOPTHU_VAR_DIR"]) / "backups" / Path(run.path).name
+    copied.parent.mkdir(parents=True)
+    shutil.copy(run.path, copied)
+    restored = manage(fresh_installation, "backup", "restore", str(copied))
     assert "Restored the installation" in restored.stdout
     assert restored_messages(fresh_installation) == before
 

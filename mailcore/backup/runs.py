@@ -6,6 +6,7 @@ HOPTHU_BACKUP_KEEP_WEEKLY ISO weeks that have one; the other scheduled archives 
 deleted (their runs stay, marked pruned). Backups made by hand are never deleted.
 """
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -15,11 +16,13 @@ from .create import create_backup, scope_label
 from .models import BackupRun
 
 log = logging.getLogger(__name__)
+ABANDONED_AFTER = timedelta(days=1)
 
 
 def run_backup(trigger: str = BackupRun.Trigger.COMMAND, *, to=None, domain=None, account=None,
                progress=lambda step: None) -> BackupRun:
     """Make a backup and record it; the run says how it ended (a failure is recorded, then raised)."""
+    close_abandoned()
     run = BackupRun.objects.create(scope=scope_label(domain, account), trigger=trigger,
                                    encrypted=bool(settings.HOPTHU_BACKUP_KEY))
 
@@ -37,6 +40,12 @@ def run_backup(trigger: str = BackupRun.Trigger.COMMAND, *, to=None, domain=None
     run.path, run.size, run.counts = str(created.path), created.size, created.manifest["counts"]
     run.save(update_fields=["status", "finished", "progress", "path", "size", "counts"])
     return run
+
+
+def close_abandoned():
+    """Runs still "running" after a day: their process was killed (or the machine stopped)."""
+    BackupRun.objects.filter(status=BackupRun.Status.RUNNING, started__lt=timezone.now() - ABANDONED_AFTER).update(
+        status=BackupRun.Status.FAILED, progress="", error="interrupted: the backup stopped before it finished")
 
 
 def runs_to_keep(runs: list[tuple[int, object]], keep_daily: int, keep_weekly: int) -> set[int]:

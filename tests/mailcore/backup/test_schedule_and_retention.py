@@ -91,3 +91,11 @@ def test_blob_collection_waits_while_a_backup_holds_it(transactional_db, alice):
         assert collect_blobs() == 0
         assert Blob.objects.count() == 1
     assert collect_blobs() == 1
+
+
+def test_a_run_left_running_for_a_day_is_marked_interrupted(installation):
+    stuck = BackupRun.objects.create(progress="bodies (0 of 9)")
+    BackupRun.objects.filter(pk=stuck.pk).update(started=datetime.now(UTC) - timedelta(days=2))
+    daily_backup()
+    stuck.refresh_from_db()
+    assert stuck.status == BackupRun.Status.FAILED and "interrupted" in stuck.error

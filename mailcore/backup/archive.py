@@ -190,13 +190,17 @@ class ArchiveReader:
         self.close()
 
 
-def copy_member(source, target: Path):
-    """Write one member to `target` (created 0600 alongside, then renamed)."""
+def copy_member(source, target: Path, durable: bool = False):
+    """Write one member to `target` (created 0600 alongside, then renamed).
+
+    durable: fsync it. A restore of many files syncs the filesystem once instead (os.sync).
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(f".{target.name}.restoring")
     with open(temp, "wb") as out:
         os.chmod(temp, 0o600)
         shutil.copyfileobj(source, out, COPY_BUFFER)
         out.flush()
-        os.fsync(out.fileno())
+        if durable:
+            os.fsync(out.fileno())
     os.rename(temp, target)

@@ -37,7 +37,7 @@ from . import mailboxes
 from .archive import ArchiveReader, copy_member
 from .snapshot import DUMP_NAMES, POSTGRESQL, SQLITE, engine, pg_env, pg_params, pg_tool, run_tool
 
-APPEND_BATCH = 50  # messages per group commit
+APPEND_BATCH = 200  # messages per group commit
 # What may be in the var directory of a new machine: the secret Django makes before any
 # command runs (config/settings.py, replaced by the archive's), collected static files
 # (made again by setup), and the backup directory the archive was copied into.
@@ -108,6 +108,7 @@ def restore_installation(archive: Path, passphrase: str | None = None,
             _check_blob_names(reader.seen)
         if manifest.get("kind") != "full" or not dump.exists():
             raise RestoreError("this archive holds some accounts, not an installation: restore it with --account")
+        os.sync()  # bodies, keys and the dump on disk before the database that names them is in place
         progress("installing the database")
         _install_database(kind, dump)
         _close_runs_in_flight()

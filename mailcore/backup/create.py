@@ -47,6 +47,15 @@ def hopthu_version() -> str:
             return tomllib.load(pyproject)["project"]["version"]
 
 
+def canonical_scope(domain: str | None, account: str | None) -> tuple[str | None, str | None]:
+    """The domain and account as the directory stores them (any case, IDN in Unicode)."""
+    if domain:
+        domain = mailboxes.canonical_address(f"x@{domain}").split("@", 1)[1]
+    if account:
+        account = mailboxes.canonical_address(account)
+    return domain, account
+
+
 def scope_label(domain: str | None = None, account: str | None = None) -> str:
     if domain:
         return f"domain:{domain}"
@@ -111,6 +120,7 @@ def create_backup(to: Path | None = None, domain: str | None = None, account: st
     if domain and account:
         raise ValueError("a backup covers a domain or an account, not both")
     passphrase = settings.HOPTHU_BACKUP_KEY if passphrase is None else passphrase
+    domain, account = canonical_scope(domain, account)
     scope = scope_label(domain, account)
     started = datetime.now(UTC)
     destination = resolve_destination(to, archive_name(scope, started, bool(passphrase)))

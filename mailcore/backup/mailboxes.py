@@ -19,8 +19,21 @@ SYSTEM_FLAGS = (("seen", "\\Seen"), ("answered", "\\Answered"), ("flagged", "\\F
                 ("deleted", "\\Deleted"), ("draft", "\\Draft"))
 
 
+def canonical_address(address: str) -> str:
+    """An address as the directory stores it: lower-case, the domain as its A-label."""
+    from django.core.exceptions import ValidationError
+
+    from mailcore.directory.addresses import normalize_domain
+
+    localpart, _at, domain = address.strip().rpartition("@")
+    try:
+        return f"{localpart.lower()}@{normalize_domain(domain)}"
+    except ValidationError:
+        return address.strip().lower()
+
+
 def member_name(address: str) -> str:
-    return f"mailboxes/{address.lower()}.jsonl"
+    return f"mailboxes/{canonical_address(address)}.jsonl"
 
 
 def accounts(reader: Reader, domain: str | None = None, address: str | None = None) -> list[dict]:

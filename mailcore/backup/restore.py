@@ -173,6 +173,7 @@ def restore_account(archive: Path, address: str, folder: str | None = None, pass
     created and messages not already in their folder are appended.
     """
     passphrase = settings.HOPTHU_BACKUP_KEY if passphrase is None else passphrase
+    address = mailboxes.canonical_address(address)
     wanted = mailboxes.member_name(address)
     staging = Path(tempfile.mkdtemp(prefix="hopthu-restore-"))
     mailbox = None

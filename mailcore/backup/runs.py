@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from .create import create_backup, scope_label
+from .create import canonical_scope, create_backup, scope_label
 from .models import BackupRun
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,7 @@ def run_backup(trigger: str = BackupRun.Trigger.COMMAND, *, to=None, domain=None
                progress=lambda step: None) -> BackupRun:
     """Make a backup and record it; the run says how it ended (a failure is recorded, then raised)."""
     close_abandoned()
+    domain, account = canonical_scope(domain, account)
     run = BackupRun.objects.create(scope=scope_label(domain, account), trigger=trigger,
                                    encrypted=bool(settings.HOPTHU_BACKUP_KEY))
 

@@ -7,6 +7,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from mailcore.backup.archive import ArchiveReader
 from mailcore.backup.models import BackupRun
@@ -105,6 +106,16 @@ def test_the_command_prints_what_it_archived(installation, settings, tmp_path):
     from django.core.management import call_command
 
     out = StringIO()
-    call_command("backup", "create", "--account", "alice@example.test", "--to", str(tmp_path / "a.tar.gz"), stdout=out)
+    with translation.override("en"):
+        call_command("backup", "create", "--account", "alice@example.test", "--to", str(tmp_path / "a.tar.gz"),
+                     stdout=out)
     assert "a.tar.gz" in out.getvalue() and "4 messages" in out.getvalue()
     assert (tmp_path / "a.tar.gz").stat().st_mode & 0o077 == 0  # archives hold secrets: owner only
+
+
+def test_names_are_taken_in_any_case_and_as_idn(installation):
+    from mailcore.backup.restore import restore_account
+
+    run = run_backup(account="Bob@EXAMPLE.test")
+    assert run.scope == "account:bob@example.test" and run.counts["messages"] == 2
+    assert restore_account(run.path, "BOB@example.TEST").already_there == 2

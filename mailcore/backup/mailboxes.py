@@ -9,12 +9,14 @@ messages again through the store, never by replacing database rows.
 """
 import base64
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from .snapshot import Reader
 
+DIGEST = re.compile(r"[0-9a-f]{64}")
 SYSTEM_FLAGS = (("seen", "\\Seen"), ("answered", "\\Answered"), ("flagged", "\\Flagged"),
                 ("deleted", "\\Deleted"), ("draft", "\\Draft"))
 
@@ -123,6 +125,8 @@ def parse(lines) -> Mailbox:
         elif kind == "folder":
             mailbox.folders.append(record)
         elif kind == "message":
+            if not isinstance(record.get("blob"), str) or not DIGEST.fullmatch(record["blob"]):
+                raise ValueError(f"line {number}: a message's body is named by its SHA-256")
             mailbox.messages.append(record)
     if mailbox is None:
         raise ValueError("the mailbox file is empty")

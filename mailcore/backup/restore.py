@@ -193,6 +193,10 @@ def restore_account(archive: Path, address: str, folder: str | None = None, pass
             _check_blob_names(reader.seen)
         if mailbox is None:
             raise RestoreError(f"the archive holds no mail of {address}")
+        missing = sorted(digest for digest in needed if not (staging / digest).is_file())
+        if missing:
+            raise RestoreError(f"{len(missing)} bodies of {address} are not in the archive "
+                               f"(first: blobs/{missing[0][:2]}/{missing[0]})")
         return _apply(mailbox, folder, staging, progress)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -6,11 +6,12 @@ import io
 import json
 import re
 import tarfile
+from pathlib import Path
 
 import pytest
 
 from mailcore.backup.archive import ArchiveDamaged
-from mailcore.backup.restore import restore_account
+from mailcore.backup.restore import RestoreError, restore_account
 from mailcore.backup.runs import run_backup
 from mailcore.backup.verify import VerifyFailed, verify_archive
 from mailcore.store.models import Message
@@ -102,3 +103,49 @@ def test_something_else_than_an_archive_gets_a_clear_error(tmp_path, db):
     cut.write_bytes(gzip.compress(b"x" * 100)[:30])
     with pytest.raises(ArchiveDamaged):
         verify_archive(cut)
+
+
+def _account_archive(tmp_path, lines: list[dict], bodies: dict) -> Path:
+    """A partial archive made by hand, with a manifest that matches it (so only its content lies)."""
+    import hashlib
+
+    files, members = {}, []
+    jsonl = "".join(json.dumps(line) + "\n" for line in lines).encode()
+    members.append(("mailboxes/eve@example.test.jsonl", jsonl))
+    members += [(f"blobs/{name[:2]}/{name}", content) for name, content in bodies.items()]
+    path = tmp_path / "handmade.tar.gz"
+    with tarfile.open(path, "w:gz") as archive:
+        for name, content in members:
+            files[name] = {"size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            archive.addfile(info, io.BytesIO(content))
+        manifest = json.dumps({"format": 1, "kind": "partial", "files": files, "counts": {}}).encode()
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(manifest)
+        archive.addfile(info, io.BytesIO(manifest))
+    return path
+
+
+ACCOUNT = {"type": "account", "address": "eve@example.test", "localpart": "eve", "domain": "example.test",
+           "password": "!", "quota": 0, "display_name": ""}
+FOLDER = {"type": "folder", "name": "INBOX", "special_use": "", "uidvalidity": 1, "uidnext": 2}
+
+
+def test_a_mailbox_file_naming_a_body_outside_the_archive_is_refused(tmp_path, domain):
+    message = {"type": "message", "folder": "INBOX", "uid": 1, "flags": [],
+               "internal_date": "2026-01-01T00:00:00+00:00",
+               "size": 5, "blob": "../../../../etc/passwd", "trace": ""}
+    path = _account_archive(tmp_path, [ACCOUNT, FOLDER, message], {})
+    with pytest.raises(RestoreError, match="named by its SHA-256"):
+        restore_account(path, "eve@example.test")
+
+
+def test_a_body_the_mailbox_names_but_the_archive_lacks_is_refused(tmp_path, domain):
+    message = {"type": "message", "folder": "INBOX", "uid": 1, "flags": [],
+               "internal_date": "2026-01-01T00:00:00+00:00",
+               "size": 5, "blob": "a" * 64, "trace": ""}
+    path = _account_archive(tmp_path, [ACCOUNT, FOLDER, message], {})
+    with pytest.raises(RestoreError, match="not in the archive"):
+        restore_account(path, "eve@example.test")
+    assert not Message.objects.exists()

@@ -16,8 +16,10 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('scope', models.CharField(default='full', max_length=330, verbose_name='scope')),
-                ('trigger', models.CharField(choices=[('schedule', 'Schedule'), ('command', 'Command')], default='command', max_length=16, verbose_name='started by')),
-                ('status', models.CharField(choices=[('running', 'Running'), ('ok', 'Done'), ('failed', 'Failed')], default='running', max_length=16, verbose_name='status')),
+                ('trigger', models.CharField(choices=[('schedule', 'Schedule'), ('command', 'Command')],
+                                             default='command', max_length=16, verbose_name='started by')),
+                ('status', models.CharField(choices=[('running', 'Running'), ('ok', 'Done'), ('failed', 'Failed')],
+                                            default='running', max_length=16, verbose_name='status')),
                 ('progress', models.CharField(blank=True, max_length=200, verbose_name='progress')),
                 ('started', models.DateTimeField(auto_now_add=True, verbose_name='started')),
                 ('finished', models.DateTimeField(blank=True, null=True, verbose_name='finished')),

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served from here: no CDN (air-gapped installs)
+    "mailcore.backup.apps.BackupConfig",
     "panel",
     "webmail",
 ]
@@ -271,6 +273,9 @@ CELERY_BEAT_SCHEDULE = {
     "greylist-expire": {"task": "mailcore.filters.expire_greylist", "schedule": 3600.0},
     # Lockouts and rate-limit windows (refused-RCPT counts among them) past their time.
     "auth-purge": {"task": "mailcore.auth.purge_expired", "schedule": 3600.0},
+    # The daily full backup into HOPTHU_BACKUP_DIR, then retention (docs/backup.md).
+    "backup-daily": {"task": "mailcore.backup.daily",
+                     "schedule": crontab(hour=env_int("HOPTHU_BACKUP_HOUR", 3), minute=0)},
 }
 if HOPTHU_LDAP is not None and HOPTHU_LDAP.sync_seconds:  # docs/ldap.md
     CELERY_BEAT_SCHEDULE["ldap-sync"] = {"task": "mailcore.ldap.sync", "schedule": float(HOPTHU_LDAP.sync_seconds)}
@@ -407,6 +412,12 @@ HOPTHU_MTA_STS_TIMEOUT = env_int("HOPTHU_MTA_STS_TIMEOUT", 10)
 HOPTHU_DKIM_DIR = Path(env_str("HOPTHU_DKIM_DIR", str(VAR_DIR / "dkim"))).resolve()
 HOPTHU_DKIM_AUTOCREATE = env_bool("HOPTHU_DKIM_AUTOCREATE", True)
 HOPTHU_DKIM_GRACE_DAYS = env_int("HOPTHU_DKIM_GRACE_DAYS", 14)
+# Backups (docs/backup.md): where the daily full backup goes, how many are kept, and the
+# passphrase that encrypts archives (empty: not encrypted; keep it somewhere else too).
+HOPTHU_BACKUP_DIR = Path(env_str("HOPTHU_BACKUP_DIR", str(VAR_DIR / "backups"))).resolve()
+HOPTHU_BACKUP_KEY = env_str("HOPTHU_BACKUP_KEY", "")
+HOPTHU_BACKUP_KEEP_DAILY = env_int("HOPTHU_BACKUP_KEEP_DAILY", 7)
+HOPTHU_BACKUP_KEEP_WEEKLY = env_int("HOPTHU_BACKUP_KEEP_WEEKLY", 4)
 HOPTHU_DSN_MAX_ORIGINAL = env_size("HOPTHU_DSN_MAX_ORIGINAL", 64 * 1024)
 # DNS servers for MX, SPF, DKIM and DMARC lookups ("host[:port],..."); empty: resolv.conf.
 HOPTHU_DNS_SERVERS = env_str("HOPTHU_DNS_SERVERS", "")

@@ -16,4 +16,5 @@ urlpatterns = [
     path("relay/", include("panel.relay.urls")),
     path("api-tokens/", include("panel.tokens.urls")),
     path("migration/", include("panel.migration.urls")),
+    path("backups/", include("panel.backups.urls")),
 ]

@@ -3,6 +3,8 @@
 Run periodically by beat (and by `manage.py` for repairs). Safe while appends run: rows
 are deleted under the same row lock append.py takes before installing a blob file.
 """
+import contextlib
+import fcntl
 import os
 import time
 from dataclasses import dataclass
@@ -40,11 +42,43 @@ def _unreferenced():
     return Blob.objects.filter(*conditions)
 
 
+# A backup copies the blobs its database snapshot refers to after taking the snapshot
+# (mailcore/backup): while it holds this file's lock (shared), nothing is collected, so a
+# body the snapshot names cannot vanish before it is copied. A collection batch takes the
+# lock exclusively, so a backup starting mid-batch waits for that batch's commit.
+HOLD_FILE = ".collection-hold"
+
+
+@contextlib.contextmanager
+def _hold_lock(mode):
+    root = blobs.blob_root()
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root / HOLD_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, mode)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def hold_collection():
+    """Context manager: no blob is collected while it is held (by any process)."""
+    return _hold_lock(fcntl.LOCK_SH)
+
+
 def collect_blobs(batch=500) -> int:
-    """Delete blobs nothing refers to, rows and files together; return how many."""
+    """Delete blobs nothing refers to, rows and files together; return how many.
+
+    Collects nothing (and returns 0) while a backup holds the collection (hold_collection).
+    """
     total = 0
     while True:
-        with transaction.atomic():
+        with contextlib.ExitStack() as held:
+            try:
+                held.enter_context(_hold_lock(fcntl.LOCK_EX | fcntl.LOCK_NB))
+            except BlockingIOError:
+                return total  # a backup is copying blobs; the next run collects
+            held.enter_context(transaction.atomic())
             doomed = list(
                 _unreferenced().select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
                 .values_list("pk", "digest")[:batch]
@@ -72,6 +106,8 @@ def collect_stray_files(grace_seconds=None) -> int:
         return 0
     for dirpath, _dirnames, filenames in os.walk(root):
         for name in filenames:
+            if name == HOLD_FILE:
+                continue  # the lock file a backup may hold (hold_collection)
             path = os.path.join(dirpath, name)
             try:
                 if os.stat(path).st_mtime > cutoff:

@@ -95,7 +95,7 @@ def test_panel_pages_show_no_english(vi_admin, alice, english):
     names = ["panel:home", "panel:domain_list", "panel:account_list", "panel:alias_list", "panel:delivery_log",
              "panel:queue", "panel:stats", "panel:storage", "panel:audit_log", "panel:filter_policy_list",
              "panel:quarantine_list", "panel:listeners", "panel:admin_list", "panel:account_create",
-             "panel:alias_create", "panel:migration_list", "panel:migration_create"]
+             "panel:alias_create", "panel:migration_list", "panel:migration_create", "panel:backups"]
     from mailcore.migration.jobs import create_job
 
     job = create_job(host="127.0.0.1", port=143, security="plain", accounts=[("an@old.test", "pw", alice)],

@@ -43,6 +43,11 @@ class Command(BaseCommand):
         spam.add_argument("--spam", type=int, default=1_000, help="spam messages in the corpus (default 1,000)")
         spam.add_argument("--seed", type=int, default=1)
 
+        backup = benches.add_parser("backup", help="An account archived, verified and restored: seconds and rates.")
+        backup.add_argument("-n", "--messages", type=int, default=2_000, help="messages in the account (default 2,000)")
+        backup.add_argument("--encrypt", action="store_true", help="encrypt the archive (a throwaway key)")
+        backup.add_argument("--seed", type=int, default=1)
+
     def handle(self, *args, **options):
         if options["bench"] == "imap":
             from mailcore.bench import imap
@@ -62,6 +67,11 @@ class Command(BaseCommand):
 
             store.run(options["messages"], options["searches"], self.stdout, seed=options["seed"],
                       batch=options["batch"], singles=options["singles"], processes=options["processes"])
+        if options["bench"] == "backup":
+            from mailcore.bench import backup
+
+            backup.run(options["messages"], self.stdout, seed=options["seed"],
+                       passphrase="bench key" if options["encrypt"] else "")
         if options["bench"] == "spam":
             from mailcore.bench import spam
 

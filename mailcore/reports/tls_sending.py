@@ -97,8 +97,10 @@ def build(domain: str, day: dt.date, rows: list[TlsSessionCount], report_id: str
             entry["summary"]["total-successful-session-count"] += row.count
         else:
             entry["summary"]["total-failure-session-count"] += row.count
-            entry["failure-details"].append({"result-type": row.result_type, "receiving-mx-hostname": row.receiving_mx,
-                                             "receiving-ip": row.receiving_ip, "failed-session-count": row.count})
+            detail = {"result-type": row.result_type, "receiving-mx-hostname": row.receiving_mx,
+                      "receiving-ip": row.receiving_ip, "failed-session-count": row.count}
+            # A policy that could not be fetched (§4.3.2.1) involved no MX: leave those out.
+            entry["failure-details"].append({key: value for key, value in detail.items() if value != ""})
     for entry in policies.values():
         if not entry["failure-details"]:
             del entry["failure-details"]

@@ -25,14 +25,18 @@ def policy_lines(policy) -> list[str]:
             + [f"max_age: {policy.max_age}"])
 
 
-def record(domain: str, policy, mx_host: str, ip: str, result_type: str) -> None:
-    """Count one session to mx_host[ip] for mail to domain; policy: the MTA-STS Policy or None."""
+def record(domain: str, policy, mx_host: str, ip: str, result_type: str, published: bool = False) -> None:
+    """Count one session to mx_host[ip] for mail to domain; policy: the MTA-STS Policy or None.
+
+    published: the domain announced an MTA-STS policy that could not be used (§4.3.2.1
+    failures), which is an "sts" failure even with no policy in force.
+    """
     if not getattr(settings, "HOPTHU_TLSRPT", True):
         return
     from .models import TlsSessionCount
 
     key = {"day": timezone.now().astimezone(dt.UTC).date(), "policy_domain": domain.lower(),
-           "policy_type": STS if policy is not None else NO_POLICY,
+           "policy_type": STS if policy is not None or published else NO_POLICY,
            "policy_id": policy.policy_id if policy is not None else "",
            "receiving_mx": mx_host.lower().rstrip(".")[:253], "receiving_ip": ip[:45], "result_type": result_type}
     try:

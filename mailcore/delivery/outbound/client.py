@@ -106,9 +106,12 @@ def _with_mta_sts(domain: str, hosts: list[Host], options: ClientOptions, failur
     if domain.startswith("["):
         return hosts, options, failure, None  # an address literal has no MX and no policy
     try:
-        policy = mta_sts.policy_for(a_label(domain))
+        policy, policy_failure = mta_sts.policy_and_failure(a_label(domain))
     except DeliveryError:
         return hosts, options, failure, None
+    if policy_failure:
+        # RFC 8460 §4.3.2.1: the announced policy could not be used; no MX is involved.
+        tls_sessions.record(a_label(domain), policy, "", "", policy_failure, published=True)
     if policy is None or policy.mode == "none":
         return hosts, options, failure, None
     matching = [host for host in hosts if policy.allows(host.name)]

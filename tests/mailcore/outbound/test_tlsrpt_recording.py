@@ -97,3 +97,37 @@ def test_recording_is_off_when_tlsrpt_is(sink, publish_mx, settings):
     sink()
     publish_mx("example.net", (10, "mx1.example.net", "127.0.0.1"))
     assert send().delivered and counts() == {}
+
+
+def policy_failures():
+    return {(row.policy_type, row.receiving_mx, row.result_type): row.count
+            for row in TlsSessionCount.objects.exclude(result_type="success")}
+
+
+def test_rfc8460_4_3_2_1_a_policy_host_answering_404_is_sts_policy_fetch_error(sink, publish_mx, policy_host,
+                                                                               dns_server):
+    policy_host.status = 404
+    sink()
+    publish_mx("example.net", (10, "mx1.example.net", "127.0.0.1"))
+    publish_policy_id(dns_server)
+    assert send().delivered  # no policy cached: delivered as if there were none (RFC 8461 §5.1)
+    assert policy_failures() == {("sts", "", "sts-policy-fetch-error"): 1}
+
+
+def test_rfc8460_4_3_2_1_an_unreadable_policy_is_sts_policy_invalid(sink, publish_mx, policy_host, dns_server):
+    policy_host.body = "version: STSv1\nmode: sometimes\nmax_age: 60\n"
+    sink()
+    publish_mx("example.net", (10, "mx1.example.net", "127.0.0.1"))
+    publish_policy_id(dns_server)
+    assert send().delivered
+    assert policy_failures() == {("sts", "", "sts-policy-invalid"): 1}
+
+
+def test_rfc8460_4_3_2_1_a_policy_host_with_an_untrusted_certificate_is_sts_webpki_invalid(
+        sink, publish_mx, policy_host, dns_server, settings):
+    settings.HOPTHU_OUTBOUND_CA_FILE = ""  # the system's CAs do not know the policy host's certificate
+    sink()
+    publish_mx("example.net", (10, "mx1.example.net", "127.0.0.1"))
+    publish_policy_id(dns_server)
+    assert send().delivered
+    assert policy_failures() == {("sts", "", "sts-webpki-invalid"): 1}

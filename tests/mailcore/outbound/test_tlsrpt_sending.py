@@ -26,7 +26,7 @@ from mailcore.dns import txt_strings
 from mailcore.reports import parse
 from mailcore.reports.models import SentTlsReport, TlsSessionCount
 from mailcore.reports.tasks import send_tls_reports
-from mailcore.reports.tls_sending import rua_of, send_day
+from mailcore.reports.tls_sending import build, rua_of, send_day
 from mailcore.reports.tls_sessions import record
 from mailcore.service.tls import generate_self_signed
 from tests.mailcore.outbound import test_mta_sts
@@ -218,3 +218,15 @@ def test_the_beat_task_sends_yesterday_and_prunes_old_counts(db, settings, repor
                                                         "receiving-ip": "127.0.0.1", "failed-session-count": 3}]}]
     assert list(TlsSessionCount.objects.values_list("day", flat=True)) == [yesterday]
     assert send_tls_reports() == 0
+
+
+def test_rfc8460_4_4_a_policy_fetch_failure_is_reported_without_an_mx(db, settings):
+    settings.HOPTHU_TLSRPT = True
+    record("example.net", None, "", "", "sts-policy-fetch-error", published=True)
+    record("example.net", None, "mx1.example.net", "127.0.0.1", "success")
+    report = build("example.net", today(), list(TlsSessionCount.objects.order_by("id")), "r1")
+    assert [entry["policy"]["policy-type"] for entry in report["policies"]] == ["sts", "no-policy-found"]
+    assert report["policies"][0]["failure-details"] == [{"result-type": "sts-policy-fetch-error",
+                                                         "failed-session-count": 1}]
+    parsed = parse.tlsrpt(gzip.compress(json.dumps(report).encode()))
+    assert (parsed["passed"], parsed["failed"]) == (1, 1)

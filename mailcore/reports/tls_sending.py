@@ -166,12 +166,16 @@ def mail_to(uri: str, domain: str, day: dt.date, report: dict, payload: bytes) -
 def post_to(uri: str, payload: bytes) -> str:
     """§5.4: POST the gzip JSON as application/tlsrpt+gzip; the certificate must be valid."""
     parts = urlsplit(uri)
+    try:
+        port = parts.port or 443
+    except ValueError:
+        return "refused: not a port"
     if parts.scheme.lower() != "https" or not parts.hostname:
         return "refused: not an https URI"
     addresses = [record.address for record in mail_dns.query(parts.hostname, "A")]
     if not addresses:
         return f"refused: {parts.hostname} has no address"
-    connection = _Connection(addresses[0], parts.hostname, parts.port or 443,
+    connection = _Connection(addresses[0], parts.hostname, port,
                              float(settings.HOPTHU_MTA_STS_TIMEOUT), verified_context())
     try:
         connection.request("POST", (parts.path or "/") + (f"?{parts.query}" if parts.query else ""), body=payload,
@@ -219,6 +223,9 @@ def send_domain(domain: str, day: dt.date, rows: list[TlsSessionCount], dry_run:
                                       else post_to(uri, payload))
         except (OSError, ssl.SSLError, http.client.HTTPException, mail_dns.TemporaryDNSError) as error:
             destination["outcome"] = f"failed: {error}"
+        except Exception as error:  # the URI came from anyone's DNS: one bad one must not stop the rest
+            log.warning("TLS-RPT: %s of %s could not be used", uri, domain, exc_info=True)
+            destination["outcome"] = f"refused: {type(error).__name__}"
         log.info("TLS-RPT: report %s for %s to %s: %s", outcome.report_id, domain, uri, destination["outcome"])
     claim.destinations = outcome.destinations
     claim.save(update_fields=["destinations"])

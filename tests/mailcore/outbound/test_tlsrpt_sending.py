@@ -230,3 +230,13 @@ def test_rfc8460_4_4_a_policy_fetch_failure_is_reported_without_an_mx(db, settin
                                                          "failed-session-count": 1}]
     parsed = parse.tlsrpt(gzip.compress(json.dumps(report).encode()))
     assert (parsed["passed"], parsed["failed"]) == (1, 1)
+
+
+def test_hostile_rua_uris_are_refused_and_the_good_one_still_gets_its_report(sessions, report_host, dns_server):
+    good = f"https://reports.example.org:{report_host.server_address[1]}/"
+    publish_rua(dns_server, f"mailto:not an address,https://reports.example.org:99999999/,"
+                            f"https://{'x' * 70}.example/,mailto:,{good}")  # a label over 63 octets
+    [outcome] = send_day(today())
+    outcomes = [destination["outcome"] for destination in outcome.destinations]
+    assert all(text.startswith(("refused", "failed")) for text in outcomes[:-1]), outcomes
+    assert outcomes[-1] == "HTTP 201" and len(report_host.posts) == 1

@@ -276,6 +276,8 @@ CELERY_BEAT_SCHEDULE = {
     # The daily full backup into HOPTHU_BACKUP_DIR, then retention (docs/backup.md).
     "backup-daily": {"task": "mailcore.backup.daily",
                      "schedule": crontab(hour=env_int("HOPTHU_BACKUP_HOUR", 3), minute=0)},
+    # Yesterday's (UTC) TLS reports (RFC 8460 §4); hourly, a day already sent is skipped.
+    "tlsrpt-send": {"task": "mailcore.reports.send_tls_reports", "schedule": 3600.0},
 }
 if HOPTHU_LDAP is not None and HOPTHU_LDAP.sync_seconds:  # docs/ldap.md
     CELERY_BEAT_SCHEDULE["ldap-sync"] = {"task": "mailcore.ldap.sync", "schedule": float(HOPTHU_LDAP.sync_seconds)}
@@ -409,6 +411,10 @@ HOPTHU_OUTBOUND_CA_FILE = env_str("HOPTHU_OUTBOUND_CA_FILE", "")
 HOPTHU_MTA_STS = env_bool("HOPTHU_MTA_STS", True)
 HOPTHU_MTA_STS_PORT = env_int("HOPTHU_MTA_STS_PORT", 443)
 HOPTHU_MTA_STS_TIMEOUT = env_int("HOPTHU_MTA_STS_TIMEOUT", 10)
+# TLS-RPT (RFC 8460): count outbound TLS sessions and send daily reports (docs/reports.md).
+HOPTHU_TLSRPT = env_bool("HOPTHU_TLSRPT", True)
+HOPTHU_TLSRPT_ORGANIZATION = env_str("HOPTHU_TLSRPT_ORGANIZATION", "")  # empty: HOPTHU_HOSTNAME
+HOPTHU_TLSRPT_KEEP_DAYS = env_int("HOPTHU_TLSRPT_KEEP_DAYS", 14)
 HOPTHU_DKIM_DIR = Path(env_str("HOPTHU_DKIM_DIR", str(VAR_DIR / "dkim"))).resolve()
 HOPTHU_DKIM_AUTOCREATE = env_bool("HOPTHU_DKIM_AUTOCREATE", True)
 HOPTHU_DKIM_GRACE_DAYS = env_int("HOPTHU_DKIM_GRACE_DAYS", 14)

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 
 from mailcore.dns import TemporaryDNSError
+from mailcore.reports import tls_sessions
 
 from . import mta_sts
 from .mx import Host, a_label, destinations
@@ -64,8 +65,9 @@ def deliver_many(domain: str, jobs: list[Job | tuple]) -> list[dict[str, Result]
     else:
         failure = temporary("4.4.1", _("No mail server of %(domain)s could be reached.") % {"domain": domain})
     options = ClientOptions.from_settings() if hosts else None
+    policy = None
     if hosts:
-        hosts, options, failure = _with_mta_sts(domain, hosts, options, failure)
+        hosts, options, failure, policy = _with_mta_sts(domain, hosts, options, failure)
     for host in hosts:
         if not pending:
             break
@@ -74,7 +76,11 @@ def deliver_many(domain: str, jobs: list[Job | tuple]) -> list[dict[str, Result]
         except HostFailure as error:
             logger.info("%s: %s", host, error.result.reply)
             failure = error.result
+            if error.result_type:
+                _record_tls(domain, policy, host, error.result_type)
             continue
+        if session.tls_result:
+            _record_tls(domain, policy, host, session.tls_result)
         with session:
             while pending:
                 job = jobs[pending[0]]
@@ -98,26 +104,36 @@ def _with_mta_sts(domain: str, hosts: list[Host], options: ClientOptions, failur
     with a log line for what enforce mode would refuse (§5.2).
     """
     if domain.startswith("["):
-        return hosts, options, failure  # an address literal has no MX and no policy
+        return hosts, options, failure, None  # an address literal has no MX and no policy
     try:
-        policy = mta_sts.policy_for(a_label(domain))
+        policy, policy_failure = mta_sts.policy_and_failure(a_label(domain))
     except DeliveryError:
-        return hosts, options, failure
+        return hosts, options, failure, None
+    if policy_failure:
+        # RFC 8460 §4.3.2.1: the announced policy could not be used; no MX is involved.
+        tls_sessions.record(a_label(domain), policy, "", "", policy_failure, published=True)
     if policy is None or policy.mode == "none":
-        return hosts, options, failure
+        return hosts, options, failure, None
     matching = [host for host in hosts if policy.allows(host.name)]
     if not policy.enforced:
         for host in hosts:
             if host not in matching:
                 logger.info("MTA-STS testing: %s is not in the policy of %s; enforce mode would skip it",
                             host.name, domain)
-        return hosts, options, failure
+        return hosts, options, failure, policy
     if not matching:
         return [], options, temporary("4.7.5", _("No mail server of %(domain)s matches its MTA-STS policy; "
-                                                   "will retry.") % {"domain": domain})
+                                                 "will retry.") % {"domain": domain}), policy
     failure = temporary("4.7.5", _("No mail server of %(domain)s could be reached over the verified TLS its "
                                    "MTA-STS policy requires; will retry.") % {"domain": domain})
-    return matching, replace(options, tls="verify"), failure
+    return matching, replace(options, tls="verify"), failure, policy
+
+
+def _record_tls(domain: str, policy, host: Host, result_type: str):
+    """Count the session for the domain's daily TLS report (RFC 8460 §4); not for
+    address literals, which have no policy domain to report to."""
+    if not domain.startswith("["):
+        tls_sessions.record(a_label(domain), policy, host.name, host.address, result_type)
 
 
 def _log(session: Session | None, job: Job, results: dict[str, Result]) -> dict[str, Result]:

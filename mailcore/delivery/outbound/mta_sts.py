@@ -148,10 +148,22 @@ def fetch(domain: str) -> str:
 
 def policy_for(domain: str) -> Policy | None:
     """The MTA-STS policy in force for mail to domain (an A-label), or None."""
+    return policy_and_failure(domain)[0]
+
+
+# RFC 8460 §4.3.2.1: why a published policy could not be used, for the TLS report.
+FETCH_ERROR = "sts-policy-fetch-error"
+INVALID = "sts-policy-invalid"
+WEBPKI_INVALID = "sts-webpki-invalid"
+
+
+def policy_and_failure(domain: str) -> tuple[Policy | None, str | None]:
+    """policy_for(), and the TLS-RPT failure type when the TXT record announced a new
+    policy that could not be fetched or read (the cached policy, if any, stays in force)."""
     from mailcore.delivery.models import MtaStsPolicy
 
     if not settings.HOPTHU_MTA_STS:
-        return None
+        return None, None
     now = timezone.now()
     cached = MtaStsPolicy.objects.filter(domain=domain, expires__gt=now).first()
     try:
@@ -161,14 +173,24 @@ def policy_for(domain: str) -> Policy | None:
         log.info("MTA-STS: TXT of %s: %s", domain, error)
         published = None
     if published is None or (cached is not None and cached.policy_id == published):
-        return cached.policy() if cached is not None else None
+        return (cached.policy() if cached is not None else None), None
     try:
-        policy = parse_policy(fetch(domain), published)
+        text = fetch(domain)
+    except ssl.SSLCertVerificationError as error:
+        return _keep(cached, domain, published, error), WEBPKI_INVALID
     except (PolicyError, OSError, ssl.SSLError, http.client.HTTPException, mail_dns.TemporaryDNSError) as error:
-        log.warning("MTA-STS: the policy of %s (id %s) could not be fetched: %s", domain, published, error)
-        return cached.policy() if cached is not None else None
+        return _keep(cached, domain, published, error), FETCH_ERROR
+    try:
+        policy = parse_policy(text, published)
+    except PolicyError as error:
+        return _keep(cached, domain, published, error), INVALID
     MtaStsPolicy.objects.update_or_create(domain=domain, defaults={
         "policy_id": policy.policy_id, "mode": policy.mode, "mx": list(policy.mx), "max_age": policy.max_age,
         "fetched": now, "expires": now + timedelta(seconds=policy.max_age)})
     log.info("MTA-STS: %s has policy %s (%s, mx %s)", domain, policy.policy_id, policy.mode, ", ".join(policy.mx))
-    return policy
+    return policy, None
+
+
+def _keep(cached, domain: str, published: str, error: Exception) -> Policy | None:
+    log.warning("MTA-STS: the policy of %s (id %s) could not be fetched: %s", domain, published, error)
+    return cached.policy() if cached is not None else None

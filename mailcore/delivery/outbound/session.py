@@ -29,7 +29,14 @@ _LINE_END_RE = re.compile(rb"\r\n|\r|\n")
 
 
 class HostFailure(DeliveryError):
-    """This host cannot take mail now; try the next one."""
+    """This host cannot take mail now; try the next one.
+
+    result_type: the TLS-RPT failure type (RFC 8460 §4.3) when TLS is why, else None.
+    """
+
+    def __init__(self, result: Result, result_type: str | None = None):
+        super().__init__(result)
+        self.result_type = result_type
 
 
 @dataclass(frozen=True)
@@ -79,10 +86,13 @@ def tls_context() -> ssl.SSLContext:
 class Session:
     """A greeted (and, policy permitting, encrypted) connection; QUIT when leaving `with`."""
 
-    def __init__(self, host: Host, client: _SMTP, tls: bool):
+    def __init__(self, host: Host, client: _SMTP, tls: bool, tls_result: str | None = None):
         self.host = host
         self.client = client
         self.tls = tls
+        # The TLS-RPT result of this session (RFC 8460 §4.3): "success", a failure type,
+        # or None when STARTTLS was not tried (HOPTHU_OUTBOUND_TLS=none).
+        self.tls_result = tls_result
         self.transactions = 0
 
     @classmethod
@@ -92,10 +102,12 @@ class Session:
             return cls._open(host, options, options.tls)
         except _HandshakeFailed as failure:
             if options.tls != "may":
-                raise HostFailure(failure.result) from None
+                raise HostFailure(failure.result, failure.result_type) from None
             # Postfix "may": a server whose TLS is broken still gets the mail in plaintext,
             # on a new connection since the failed handshake left the old one unusable.
-            return cls._open(host, options, "none")
+            session = cls._open(host, options, "none")
+            session.tls_result = failure.result_type
+            return session
 
     @classmethod
     def _open(cls, host: Host, options: ClientOptions, policy: str) -> "Session":
@@ -105,10 +117,10 @@ class Session:
             if code != 220:  # RFC 5321 §3.1: 554 (or 421) instead of a greeting: no service here
                 raise HostFailure(from_reply(code, message, host.name))
             cls._greet(client, host)
-            encrypted = False
+            encrypted, tls_result = False, None
             if policy != "none":
-                encrypted = cls._starttls(client, host, policy)
-            return cls(host, client, encrypted)
+                encrypted, tls_result = cls._starttls(client, host, policy)
+            return cls(host, client, encrypted, tls_result)
         except (HostFailure, _HandshakeFailed):
             _close(client)
             raise
@@ -126,27 +138,29 @@ class Session:
                 raise HostFailure(from_reply(code, message, host.name))
 
     @classmethod
-    def _starttls(cls, client: _SMTP, host: Host, policy: str) -> bool:
+    def _starttls(cls, client: _SMTP, host: Host, policy: str) -> tuple[bool, str]:
+        """Whether the session is now encrypted, and its TLS-RPT result (RFC 8460 §4.3)."""
         if not client.has_extn("starttls"):
             if policy in REQUIRED:
                 raise HostFailure(temporary("4.7.4", _("TLS is required, but %(host)s does not offer STARTTLS.")
-                                            % {"host": host.name}, host.name))
-            return False
+                                            % {"host": host.name}, host.name), STARTTLS_NOT_SUPPORTED)
+            return False, STARTTLS_NOT_SUPPORTED
         try:
             code, message = client.starttls(context=verified_context() if policy == "verify" else tls_context())
         except (smtplib.SMTPServerDisconnected, OSError) as error:
             # The handshake failed (the server often just drops the connection): the session is gone.
             raise _HandshakeFailed(temporary("4.7.5", _("Cannot start TLS with %(host)s: %(error)s")
-                                             % {"host": host.name, "error": _describe(error)}, host.name)) from None
+                                             % {"host": host.name, "error": _describe(error)}, host.name),
+                                   tls_failure_type(error)) from None
         if code != 220:
             if policy in REQUIRED:
                 raise HostFailure(temporary("4.7.5", _("TLS is required, but %(host)s refused STARTTLS: %(reply)s")
                                             % {"host": host.name, "reply": from_reply(code, message).reply},
-                                            host.name))
-            return False  # the session is still in plaintext and usable (RFC 3207 §4)
+                                            host.name), STARTTLS_NOT_SUPPORTED)
+            return False, STARTTLS_NOT_SUPPORTED  # the session is still in plaintext and usable (RFC 3207 §4)
         # RFC 3207 §4.2: forget what the server said before TLS and ask again.
         cls._greet(client, host)
-        return True
+        return True, SUCCESS
 
     def __enter__(self):
         return self
@@ -228,8 +242,40 @@ class Session:
         return code, message
 
 
-class _HandshakeFailed(DeliveryError):
+class _HandshakeFailed(HostFailure):
     pass
+
+
+# RFC 8460 §4.3 result types of a session (§4.3.1 negotiation, §4.3.2 certificate).
+SUCCESS = "success"
+STARTTLS_NOT_SUPPORTED = "starttls-not-supported"
+CERTIFICATE_HOST_MISMATCH = "certificate-host-mismatch"
+CERTIFICATE_EXPIRED = "certificate-expired"
+CERTIFICATE_NOT_TRUSTED = "certificate-not-trusted"
+VALIDATION_FAILURE = "validation-failure"
+# OpenSSL's X509_V_ERR_* codes (x509_vfy.h) behind an SSLCertVerificationError.
+_VERIFY_CODES = {
+    10: CERTIFICATE_EXPIRED,  # X509_V_ERR_CERT_HAS_EXPIRED
+    9: CERTIFICATE_EXPIRED,  # X509_V_ERR_CERT_NOT_YET_VALID: outside its validity, the closest type
+    18: CERTIFICATE_NOT_TRUSTED,  # X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT
+    19: CERTIFICATE_NOT_TRUSTED,  # X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN
+    20: CERTIFICATE_NOT_TRUSTED,  # X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+    21: CERTIFICATE_NOT_TRUSTED,  # X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE
+    2: CERTIFICATE_NOT_TRUSTED,  # X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT
+    62: CERTIFICATE_HOST_MISMATCH,  # X509_V_ERR_HOSTNAME_MISMATCH
+}
+
+
+def tls_failure_type(error: BaseException) -> str:
+    """The RFC 8460 §4.3 result type of a failed TLS handshake.
+
+    §4.3.2: a certificate that fails verification is named by its reason; any other
+    handshake failure (no common cipher, the peer hung up) is the general
+    "validation-failure" of §4.3.2.
+    """
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return _VERIFY_CODES.get(error.verify_code, VALIDATION_FAILURE)
+    return VALIDATION_FAILURE
 
 
 def wire_address(address: str) -> tuple[str, bool]:

@@ -139,5 +139,6 @@ def outbound_settings(settings, tmp_path):
     # Delivery tests here run without a database; MTA-STS (which caches policies in it)
     # is turned on by its own tests, test_mta_sts*.py, and stays on everywhere else.
     settings.HOPTHU_MTA_STS = False
+    settings.HOPTHU_TLSRPT = False  # counting sessions (TLS-RPT) writes to it too: test_tlsrpt_*.py
     settings.HOPTHU_DKIM_DIR = tmp_path / "dkim"
 

@@ -23,6 +23,7 @@ from mailcore.directory.addresses import domain_to_unicode, normalize_domain, pa
 from mailcore.directory.lookup import hosted_domain
 from mailcore.directory.models import Account, Alias, Domain, DomainAlias, Forward
 from mailcore.ldap.cli import add_ldap_arguments
+from mailcore.reports.cli import add_tlsrpt_arguments
 from mailcore.sizes import format_size, parse_size
 
 INPUT_ERROR = 1  # the directory refused the input (a ValidationError)
@@ -162,6 +163,7 @@ class Command(BaseCommand):
         self._add_alias_arguments(objects)
         self._add_forward_arguments(objects)
         add_ldap_arguments(self, objects)  # mailcore/ldap/cli.py
+        add_tlsrpt_arguments(self, objects)  # mailcore/reports/cli.py
         from mailcore.migration import cli as migration_cli
 
         migration_cli.add_arguments(self, objects)

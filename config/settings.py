@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "mailcore.contacts.apps.ContactsConfig",
     "mailcore.audit.apps.AuditConfig",
     "mailcore.stats.apps.StatsConfig",
+    "mailcore.sending_alerts.apps.SendingAlertsConfig",
     "mailcore.filters.apps.FiltersConfig",
     "mailcore.reports.apps.ReportsConfig",
     "mailcore.service",

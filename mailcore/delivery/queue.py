@@ -110,7 +110,7 @@ def enqueue_batch(items: list[tuple[bytes, Envelope]]) -> list[int]:
         sent = [(envelope.account_id, envelope.recipients) for _raw, envelope in items
                 if envelope.account_id and envelope.source in WATCHED_SOURCES]
         if sent:
-            note_sent(sent, now)
+            _note_sent_safely(sent, now)
         received = Counter(r.domain for r in recipients if r.kind == "local")
         ids = [message.pk for message in messages]
         transaction.on_commit(lambda: notify(kinds_queued))
@@ -118,6 +118,15 @@ def enqueue_batch(items: list[tuple[bytes, Envelope]]) -> list[int]:
         # group commit would compete with the queue for SQLite's one writer.
         transaction.on_commit(lambda: _note_received(received))
     return ids
+
+
+def _note_sent_safely(sent, now):
+    # In a savepoint: a failure of the count is logged, never a refusal of the mail.
+    try:
+        with transaction.atomic():
+            note_sent(sent, now)
+    except Exception:
+        log.exception("sending alerts: could not count what was sent")
 
 
 def _account_domains(account_ids: set) -> dict[int, str]:

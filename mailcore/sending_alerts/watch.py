@@ -9,6 +9,7 @@ import time
 from collections import defaultdict
 from datetime import timedelta
 
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -102,8 +103,17 @@ def forget_usual() -> None:
 def note_sign_in(account, remote_ip: str | None, now=None) -> None:
     """Remember the sign-in's network; hold the account when it is new for an account with a past.
 
-    An account's very first sign-in teaches its first network and holds nothing.
+    An account's very first sign-in teaches its first network and holds nothing. Never
+    raises: a failure here must not refuse a sign-in whose password was right.
     """
+    try:
+        with transaction.atomic():
+            _note_sign_in(account, remote_ip, now)
+    except Exception:
+        log.exception("sending alerts: could not note the sign-in of account %s", account.pk)
+
+
+def _note_sign_in(account, remote_ip: str | None, now=None) -> None:
     network = baseline.network_of(remote_ip)
     if not network:
         return

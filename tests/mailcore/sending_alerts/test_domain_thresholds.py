@@ -106,3 +106,13 @@ def test_a_held_accounts_remote_mail_is_not_claimed_but_others_are(alice, bob):
     claimed = {r.address for r in _claim(100, None)}
     assert claimed == {"b@example.net", "bounce@example.net"}
     assert QueueRecipient.objects.get(address="a@example.net").status == "queued"
+
+
+def test_a_counting_failure_never_refuses_the_mail(alice, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("counter table gone")
+
+    monkeypatch.setattr("mailcore.sending_alerts.watch._note_account", broken)
+    send(alice, ["a@example.net"])
+    assert QueueRecipient.objects.filter(address="a@example.net", status="queued").exists()
+    assert "could not count what was sent" in caplog.text

@@ -71,3 +71,12 @@ def test_a_wrong_password_from_a_new_network_holds_nothing(alice):
     with pytest.raises(AuthFailed):
         check_credentials("alice@example.test", "wrong", "198.51.100.7", "imap")
     assert not held(alice)
+
+
+def test_a_failure_to_note_the_network_never_refuses_the_sign_in(alice, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("network table gone")
+
+    monkeypatch.setattr("mailcore.sending_alerts.watch.SignInNetwork.objects.filter", broken)
+    assert check_credentials("alice@example.test", PASSWORD, "203.0.113.7", "imap") == alice
+    assert "could not note the sign-in" in caplog.text

@@ -267,6 +267,8 @@ CELERY_BEAT_SCHEDULE = {
     "greylist-expire": {"task": "mailcore.filters.expire_greylist", "schedule": 3600.0},
     # Lockouts and rate-limit windows (refused-RCPT counts among them) past their time.
     "auth-purge": {"task": "mailcore.auth.purge_expired", "schedule": 3600.0},
+    # Sending alerts' hourly counts past 14 days and sign-in networks past 30 (docs/sending-alerts.md).
+    "sending-alerts-prune": {"task": "mailcore.sending_alerts.prune", "schedule": 86400.0},
 }
 if HOPTHU_LDAP is not None and HOPTHU_LDAP.sync_seconds:  # docs/ldap.md
     CELERY_BEAT_SCHEDULE["ldap-sync"] = {"task": "mailcore.ldap.sync", "schedule": float(HOPTHU_LDAP.sync_seconds)}

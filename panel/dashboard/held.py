@@ -1,12 +1,13 @@
 """Accounts whose outbound mail the sending alerts hold: the dashboard's notice and list,
 and the admin's Release / Release and trust (mailcore/sending_alerts, docs/sending-alerts.md)."""
 from django.contrib import messages
+from django.db.models import Count
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from mailcore.delivery.models import QueuedMessage, QueueRecipient
+from mailcore.delivery.models import QueueRecipient
 from mailcore.sending_alerts.holds import release
 from mailcore.sending_alerts.models import SendingState
 
@@ -18,14 +19,15 @@ def held_accounts(user) -> list[dict]:
     """The held accounts of the user's domains, each with its reason and how much mail waits."""
     states = SendingState.objects.filter(held=True, account__domain__in=managed_domains(user))
     states = states.select_related("account__domain").order_by("held_at")
-    rows = []
-    for state in states[:50]:
-        waiting = QueueRecipient.objects.filter(
-            message__in=QueuedMessage.objects.filter(account=state.account), kind=QueueRecipient.Kind.REMOTE,
-            status__in=[QueueRecipient.Status.QUEUED, QueueRecipient.Status.DEFERRED]).count()
-        rows.append({"account": state.account, "reason": state.get_reason_display(), "detail": state.detail,
-                     "held_at": state.held_at, "waiting": waiting})
-    return rows
+    states = list(states[:50])
+    if not states:
+        return []
+    waiting = dict(QueueRecipient.objects.filter(
+        message__account__in=[state.account_id for state in states], kind=QueueRecipient.Kind.REMOTE,
+        status__in=[QueueRecipient.Status.QUEUED, QueueRecipient.Status.DEFERRED],
+    ).values("message__account").annotate(n=Count("pk")).values_list("message__account", "n"))
+    return [{"account": state.account, "reason": state.get_reason_display(), "detail": state.detail,
+             "held_at": state.held_at, "waiting": waiting.get(state.account_id, 0)} for state in states]
 
 
 def held_notices(rows: list[dict]) -> list[Notice]:

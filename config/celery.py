@@ -11,7 +11,8 @@ app = Celery("hopthu")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["mailcore.service", "mailcore.store", "mailcore.delivery", "mailcore.smtp",
                        "mailcore.dkim", "mailcore.dnsguide", "mailcore.audit", "mailcore.filters", "mailcore.auth",
-                        "mailcore.ldap", "mailcore.migration", "mailcore.backup", "mailcore.reports"])
+                        "mailcore.ldap", "mailcore.migration", "mailcore.backup", "mailcore.reports",
+                        "mailcore.sending_alerts"])
 
 app.user_options["worker"].add(
     Option(

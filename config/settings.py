@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "mailcore.contacts.apps.ContactsConfig",
     "mailcore.audit.apps.AuditConfig",
     "mailcore.stats.apps.StatsConfig",
+    "mailcore.sending_alerts.apps.SendingAlertsConfig",
     "mailcore.filters.apps.FiltersConfig",
     "mailcore.reports.apps.ReportsConfig",
     "mailcore.migration.apps.MigrationConfig",
@@ -278,6 +279,8 @@ CELERY_BEAT_SCHEDULE = {
                      "schedule": crontab(hour=env_int("HOPTHU_BACKUP_HOUR", 3), minute=0)},
     # Yesterday's (UTC) TLS reports (RFC 8460 §4); hourly, a day already sent is skipped.
     "tlsrpt-send": {"task": "mailcore.reports.send_tls_reports", "schedule": 3600.0},
+    # Sending alerts' hourly counts past 14 days and sign-in networks past 30 (docs/sending-alerts.md).
+    "sending-alerts-prune": {"task": "mailcore.sending_alerts.prune", "schedule": 86400.0},
 }
 if HOPTHU_LDAP is not None and HOPTHU_LDAP.sync_seconds:  # docs/ldap.md
     CELERY_BEAT_SCHEDULE["ldap-sync"] = {"task": "mailcore.ldap.sync", "schedule": float(HOPTHU_LDAP.sync_seconds)}

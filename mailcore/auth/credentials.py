@@ -19,6 +19,7 @@ from django.utils.crypto import constant_time_compare
 from mailcore.directory.addresses import parse_address
 from mailcore.directory.lookup import hosted_domain
 from mailcore.directory.models import Account, AppPassword, User
+from mailcore.sending_alerts.watch import note_sign_in
 
 from . import cache, ldapbind, lockout, policy
 from .errors import AccountDisabled, AuthFailed
@@ -67,6 +68,7 @@ def check_credentials(username: str, password: str, remote_ip: str | None, proto
         raise AccountDisabled()
     lockout.record_success(login)
     _touch_last_login(account.user)
+    note_sign_in(account, remote_ip)  # a new network may hold its outbound mail (docs/sending-alerts.md)
     return account
 
 

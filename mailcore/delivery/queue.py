@@ -18,6 +18,7 @@ from django.utils import timezone
 from mailcore.directory.addresses import parse_address
 from mailcore.directory.lookup import hosted_domain
 from mailcore.directory.models import Account
+from mailcore.sending_alerts.watch import note_sent
 from mailcore.stats import pending as pending_counts
 from mailcore.store.bodies import DurableBodies
 
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 # models (the SMTP listeners: tests/test_layering.py).
 Source = QueuedMessage.Source
 Kind = QueueRecipient.Kind
+# Mail an account of ours sent, whose volume the sending alerts watch.
+WATCHED_SOURCES = {Source.SUBMISSION, Source.WEBMAIL, Source.RELAY}
 
 # Called after a commit that queued local or remote recipients (the mail core wakes its
 # local delivery; the outbound side dispatches Celery tasks). Set by the service layer.
@@ -103,6 +106,11 @@ def enqueue_batch(items: list[tuple[bytes, Envelope]]) -> list[int]:
                     recipient.last_result = envelope.delay_reason
                 recipients.append(recipient)
         QueueRecipient.objects.bulk_create(recipients)
+        # Sending alerts: a counter per sending account and batch (docs/sending-alerts.md).
+        sent = [(envelope.account_id, envelope.recipients) for _raw, envelope in items
+                if envelope.account_id and envelope.source in WATCHED_SOURCES]
+        if sent:
+            _note_sent_safely(sent, now)
         received = Counter(r.domain for r in recipients if r.kind == "local")
         ids = [message.pk for message in messages]
         transaction.on_commit(lambda: notify(kinds_queued))
@@ -110,6 +118,15 @@ def enqueue_batch(items: list[tuple[bytes, Envelope]]) -> list[int]:
         # group commit would compete with the queue for SQLite's one writer.
         transaction.on_commit(lambda: _note_received(received))
     return ids
+
+
+def _note_sent_safely(sent, now):
+    # In a savepoint: a failure of the count is logged, never a refusal of the mail.
+    try:
+        with transaction.atomic():
+            note_sent(sent, now)
+    except Exception:
+        log.exception("sending alerts: could not count what was sent")
 
 
 def _account_domains(account_ids: set) -> dict[int, str]:

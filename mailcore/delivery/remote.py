@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from mailcore.dns import TemporaryDNSError
+from mailcore.sending_alerts.holds import held_accounts
 from mailcore.stats import counts
 from mailcore.store import blobs
 
@@ -35,6 +36,8 @@ def _claim(limit: int, domain: str | None) -> list[QueueRecipient]:
         skip_locked = connection.features.has_select_for_update_skip_locked
         due = QueueRecipient.objects.select_for_update(skip_locked=skip_locked)
         due = due.filter(kind=QueueRecipient.Kind.REMOTE, status__in=DUE, next_attempt__lte=now)
+        # An account held by the sending alerts keeps its mail queued (docs/sending-alerts.md).
+        due = due.exclude(message__account_id__in=held_accounts())
         if domain:
             due = due.filter(domain=domain)
         claimed = list(due.select_related("message__blob").order_by("id")[:limit])

@@ -71,6 +71,23 @@ class Domain(models.Model):
         help_text=_("Every account of the domain: IMAP, POP3 and SMTP accept an app password only, never the "
                     "account's own password."),
     )
+    # Sending alerts (mailcore/sending_alerts, docs/sending-alerts.md): when to hold an account's mail.
+    send_alert_floor = models.PositiveIntegerField(
+        _("hourly messages always allowed"), default=100,
+        help_text=_("An account is never held for sending fewer messages than this in an hour."),
+    )
+    send_alert_factor = models.PositiveIntegerField(
+        _("times the usual hourly volume"), default=5,
+        help_text=_("Hold an account sending more than this many times its usual busiest hours (0: never)."),
+    )
+    send_alert_new_recipients = models.PositiveIntegerField(
+        _("new recipients per hour"), default=50,
+        help_text=_("Hold an account writing to more addresses it never wrote to before in an hour (0: never)."),
+    )
+    send_alert_new_network = models.BooleanField(
+        _("hold after a sign-in from a new network"), default=True,
+        help_text=_("Hold an account's outbound mail when it signs in from a network not seen for 30 days."),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     # The name as people read it (U-label) in reading order; kept by save().
     sort_key = models.BinaryField(default=b"", editable=False)

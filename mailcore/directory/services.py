@@ -78,17 +78,22 @@ def create_domain(name, *, default_quota=None, max_accounts=0, total_quota=0, ac
     )
 
 
+# When the sending alerts hold an account (mailcore/sending_alerts, docs/sending-alerts.md).
+SEND_ALERT_FIELDS = ("send_alert_floor", "send_alert_factor", "send_alert_new_recipients", "send_alert_new_network")
+
+
 @transaction.atomic
 def update_domain(name, **changes):
-    """Change active, default_quota, max_accounts, max_aliases, total_quota, dmarc_reject or
-    app_passwords_only (mailcore.auth.policy) of a domain."""
+    """Change active, default_quota, max_accounts, max_aliases, total_quota, dmarc_reject,
+    app_passwords_only (mailcore.auth.policy) or the send_alert_* thresholds of a domain."""
     domain = _get_domain(name)
     allowed = {"active", "default_quota", "max_accounts", "max_aliases", "total_quota", "dmarc_reject",
-               "app_passwords_only"}
+               "app_passwords_only", *SEND_ALERT_FIELDS}
     unknown = set(changes) - allowed
     if unknown:
         raise _error(sorted(unknown)[0], _("This field cannot be changed."))
-    for field in ("default_quota", "max_accounts", "max_aliases", "total_quota"):
+    for field in ("default_quota", "max_accounts", "max_aliases", "total_quota", "send_alert_floor",
+                  "send_alert_factor", "send_alert_new_recipients"):
         if field in changes:
             _check_non_negative(field, changes[field])
     accounts = domain.accounts.all()

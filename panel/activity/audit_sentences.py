@@ -60,6 +60,14 @@ ACTIONS = {
         _("App password created"), _("%(actor)s created the app password %(app_password)s for %(object)s.")),
     "account.app_password_revoke": Action(
         _("App password revoked"), _("%(actor)s revoked the app password %(app_password)s of %(object)s.")),
+    "account.sending_held": Action(_("Outbound mail held"),
+                                   _("HopThu held the outbound mail of %(object)s: it looked like a stolen "
+                                     "password.")),
+    "account.sending_released": Action(_("Outbound mail released"),
+                                       _("%(actor)s released the held outbound mail of %(object)s.")),
+    "account.sending_released_trusted": Action(
+        _("Outbound mail released and trusted"),
+        _("%(actor)s released the held outbound mail of %(object)s and raised its usual volume.")),
     "alias.create": Action(_("Alias created"), _("%(actor)s created the alias %(object)s for %(targets)s.")),
     "alias.update": Action(
         _("Alias changed"), _("%(actor)s changed the alias %(object)s."),

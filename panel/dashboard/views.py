@@ -10,6 +10,7 @@ from mailcore.service.tls import certificate_status
 from ..access import admin_required, managed_domains
 from . import figures
 from .attention import certificate_notice, dns_notices, node_notices, virus_notice
+from .held import held_accounts, held_notices
 
 
 @admin_required
@@ -21,7 +22,8 @@ def home(request):
         node["started"], node["last_seen"] = parse_datetime(node["started"]), parse_datetime(node["last_seen"])
     certificate = certificate_status() if superadmin else None
     dns = figures.dns(domains)
-    notices = [*node_notices(nodes, superadmin), *virus_notice(superadmin),
+    held = held_accounts(request.user)
+    notices = [*held_notices(held), *node_notices(nodes, superadmin), *virus_notice(superadmin),
                *(certificate_notice(certificate) if certificate else []), *dns_notices(dns)]
     names = None if superadmin else list(domains.values_list("name", flat=True))
     return render(request, "panel/dashboard/home.html", {
@@ -29,5 +31,5 @@ def home(request):
         "directory": figures.directory(domains), "queue": figures.queue(request),
         "today": figures.mail_today(names), "disk": figures.disk() if superadmin else None,
         "nodes": nodes if superadmin else None, "mail_flows": any(node["alive"] for node in nodes),
-        "certificate": certificate,
+        "certificate": certificate, "held": held,
     })

@@ -46,6 +46,22 @@ class MailProgramsForm(forms.Form):
                     "otherwise."))
 
 
+class SendingAlertsForm(forms.Form):
+    """When HopThu holds an account's outbound mail (docs/sending-alerts.md)."""
+
+    send_alert_floor = forms.IntegerField(
+        label=_("Messages an account may always send in an hour"), min_value=0, max_value=1000000,
+        help_text=_("Below this, an account is never held for its volume, however quiet it usually is."))
+    send_alert_factor = forms.IntegerField(
+        label=_("Hold when an hour is this many times its usual busiest hours"), min_value=0, max_value=1000,
+        help_text=_("Its usual busiest hours: the 95th percentile of the last 14 days. 0 turns this off."))
+    send_alert_new_recipients = forms.IntegerField(
+        label=_("Hold after this many new recipients in an hour"), min_value=0, max_value=1000000,
+        help_text=_("Addresses the account never wrote to before. 0 turns this off."))
+    send_alert_new_network = forms.BooleanField(
+        label=_("Hold after a sign-in from a network not used for 30 days"), required=False)
+
+
 class CatchAllForm(forms.Form):
     targets = forms.CharField(
         label=_("Catch-all targets"), required=False, widget=forms.Textarea(attrs={"rows": 3}),

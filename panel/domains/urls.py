@@ -17,6 +17,7 @@ urlpatterns = [
     path("<str:name>/", views.domain_detail, name="domain_detail"),
     path("<str:name>/limits/", views.domain_limits, name="domain_limits"),
     path("<str:name>/policy/", views.domain_policy, name="domain_policy"),
+    path("<str:name>/sending-alerts/", views.domain_sending_alerts, name="domain_sending_alerts"),
     path("<str:name>/mail-programs/", views.domain_mail_programs, name="domain_mail_programs"),
     path("<str:name>/active/", views.domain_active, name="domain_active"),
     path("<str:name>/delete/", views.domain_delete, name="domain_delete"),

@@ -19,7 +19,16 @@ from panel.access import admin_required, audit, domain_or_404, managed_domains, 
 from panel.fields import add_service_errors
 from panel.listing import build_listing
 
-from .forms import CatchAllForm, DeleteForm, DomainAddForm, DomainAliasForm, LimitsForm, MailProgramsForm, PolicyForm
+from .forms import (
+    CatchAllForm,
+    DeleteForm,
+    DomainAddForm,
+    DomainAliasForm,
+    LimitsForm,
+    MailProgramsForm,
+    PolicyForm,
+    SendingAlertsForm,
+)
 from .queries import to_alabels, with_usage
 
 LIMIT_FIELDS = ("max_accounts", "max_aliases", "total_quota", "default_quota")
@@ -69,6 +78,8 @@ def render_detail(request, domain, status=200, **forms):
         "policy_form": forms.get("policy_form") or PolicyForm(initial={"dmarc_reject": domain.dmarc_reject}),
         "mail_programs_form": forms.get("mail_programs_form") or MailProgramsForm(
             initial={"app_passwords_only": domain.app_passwords_only}),
+        "sending_alerts_form": forms.get("sending_alerts_form") or SendingAlertsForm(
+            initial={field: getattr(domain, field) for field in SendingAlertsForm.base_fields}),
         "catch_all_form": forms.get("catch_all_form") or CatchAllForm(initial={
             "targets": "\n".join(address_to_unicode(t.address) for t in catch_all.targets.all()) if catch_all else ""}),
         "alias_form": forms.get("alias_form") or DomainAliasForm(),
@@ -111,6 +122,14 @@ def domain_mail_programs(request, name):
     """The domain's "mail programs only with app passwords" switch (mailcore.auth.policy)."""
     return _save_settings(request, name, MailProgramsForm, "mail_programs_form",
                           _("The setting for mail programs was saved."))
+
+
+@require_POST
+@admin_required
+def domain_sending_alerts(request, name):
+    """When the domain's accounts have their outbound mail held (mailcore/sending_alerts)."""
+    return _save_settings(request, name, SendingAlertsForm, "sending_alerts_form",
+                          _("The sending alerts were saved."))
 
 
 def _save_settings(request, name, form_class, form_name: str, done: str):

@@ -19,4 +19,5 @@ urlpatterns = [
     path("api-tokens/", include("panel.tokens.urls")),
     path("migration/", include("panel.migration.urls")),
     path("backups/", include("panel.backups.urls")),
+    path("outbound-tls/", include("panel.outbound_tls.urls")),
 ]

@@ -1,8 +1,15 @@
-"""The received reports of a domain as the panel shows them: the newest reports, and
-who sends as the domain (DMARC rows summed by source address) or how TLS to it went."""
+"""Reports as the panel shows them: a hosted domain's received reports (who sends as the
+domain: DMARC rows summed by source address; how TLS to it went), and HopThu's own
+outbound TLS (the MTA-STS policies it obeys, its sessions per destination)."""
+import datetime as dt
 from collections import defaultdict
 
-from .models import ReceivedReport
+from django.db.models import Sum
+from django.utils import timezone
+
+from mailcore.delivery.models import MtaStsPolicy
+
+from .models import ReceivedReport, TlsSessionCount
 
 SHOWN = 50
 
@@ -37,3 +44,34 @@ def tls_failures(reports) -> list[dict]:
                 counted[(failure["result_type"], failure["receiving_mx"])] += failure["count"]
     return [{"result_type": kind, "receiving_mx": mx, "count": count}
             for (kind, mx), count in sorted(counted.items(), key=lambda item: -item[1])]
+
+
+OUTBOUND_DAYS = 7
+
+
+def outbound_tls(search: str = "", days: int = OUTBOUND_DAYS) -> dict:
+    """The cached MTA-STS policies of destination domains (RFC 8461 §5.1), and the last
+    days' outbound TLS sessions per destination: successes and failures by type."""
+    search = search.strip().lower()
+    policies = MtaStsPolicy.objects.order_by("domain")
+    since = timezone.now().date() - dt.timedelta(days=days - 1)
+    sessions = TlsSessionCount.objects.filter(day__gte=since)
+    if search:
+        policies = policies.filter(domain__contains=search)
+        sessions = sessions.filter(policy_domain__contains=search)
+    by_domain = defaultdict(lambda: {"success": 0, "failures": defaultdict(int), "policy_type": set()})
+    rows = sessions.values("policy_domain", "policy_type", "result_type").annotate(total=Sum("count"))
+    for row in rows.order_by("policy_domain")[:5000]:
+        entry = by_domain[row["policy_domain"]]
+        entry["policy_type"].add(row["policy_type"])
+        if row["result_type"] == "success":
+            entry["success"] += row["total"]
+        else:
+            entry["failures"][row["result_type"]] += row["total"]
+    destinations = [{"domain": domain, "success": entry["success"], "failed": sum(entry["failures"].values()),
+                     "failures": sorted(entry["failures"].items(), key=lambda item: -item[1]),
+                     "sts": "sts" in entry["policy_type"]}
+                    for domain, entry in by_domain.items()]
+    destinations.sort(key=lambda entry: (-entry["failed"], entry["domain"]))
+    return {"policies": list(policies[:500]), "destinations": destinations[:500], "days": days, "search": search,
+            "now": timezone.now()}

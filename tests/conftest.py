@@ -57,6 +57,16 @@ def plain_static_files(settings):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    # A request in Vietnamese (LocaleMiddleware) leaves its language active in the thread
+    # after the test client returns: the next test must start in the default language.
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def fresh_directory_cache():
     # Test databases are flushed or rolled back without model signals: start clean.
     from mailcore.directory.disabled import forget as forget_disabled_accounts

@@ -12,7 +12,14 @@ from rest_framework.response import Response
 
 from mailcore.filters import quarantine
 from mailcore.filters.models import QuarantinedMessage
-from panel.filters.scope import domain_names, message_or_404, quarantine_for, recipients_in_scope
+from panel.filters.scope import (
+    audit_targets,
+    describe_held,
+    domain_names,
+    message_or_404,
+    quarantine_for,
+    recipients_in_scope,
+)
 
 from .access import IsPanelAdmin, audit
 
@@ -61,19 +68,6 @@ class QuarantineList(ApiView):
         return self.paged(messages, QuarantinedSerializer, context={"request": request})
 
 
-def _audit_targets(request, message) -> dict[str, list[str]]:
-    targets: dict[str, list[str]] = {}
-    for row in recipients_in_scope(request, message):
-        targets.setdefault(row.domain, [])
-        if row.address not in targets[row.domain]:
-            targets[row.domain].append(row.address)
-    return targets
-
-
-def _describe(message) -> str:
-    return f"{message.subject or '-'} <{message.mail_from or '-'}>"
-
-
 class QuarantineDetail(ApiView):
     permission_classes = [IsPanelAdmin]
 
@@ -87,12 +81,12 @@ class QuarantineDetail(ApiView):
         """Delete the held message for the recipients in the owner's scope."""
         request.is_superadmin = request.user.is_superuser
         message = message_or_404(request, id)
-        audited = _audit_targets(request, message)
+        audited = audit_targets(request, message)
         with transaction.atomic():
             if not quarantine.delete(message, request.user, domains=domain_names(request)):
                 raise Conflict("The message had already been released or deleted.")
             for domain, addresses in audited.items():
-                audit(request, "quarantine.delete", _describe(message), domain=domain,
+                audit(request, "quarantine.delete", describe_held(message), domain=domain,
                       before={"recipients": addresses, "kind": message.kind, "reason": message.reason})
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -105,12 +99,12 @@ class QuarantineRelease(ApiView):
         """Release the held message to the recipients in the owner's scope: it is delivered unchanged."""
         request.is_superadmin = request.user.is_superuser
         message = message_or_404(request, id)
-        audited = _audit_targets(request, message)
+        audited = audit_targets(request, message)
         with transaction.atomic():
             if not quarantine.release(message, request.user, domains=domain_names(request)):
                 raise Conflict("The message had already been released or deleted.")
             for domain, addresses in audited.items():
-                audit(request, "quarantine.release", _describe(message), domain=domain,
+                audit(request, "quarantine.release", describe_held(message), domain=domain,
                       after={"recipients": addresses})
         message = quarantine_for(request, {"status": "all"}).filter(pk=id).first() or message
         return Response(QuarantinedSerializer(message, context={"request": request}).data)

@@ -45,3 +45,18 @@ def message_or_404(request, pk: int) -> QuarantinedMessage:
 
 def recipients_in_scope(request, message) -> list[QuarantineRecipient]:
     return list(_rows(request).filter(message=message).select_related("account__domain"))
+
+
+def audit_targets(request, message) -> dict[str, list[str]]:
+    """The held recipients this admin acts on, by domain: one audit entry per domain
+    (the panel's quarantine pages and the API alike)."""
+    targets: dict[str, list[str]] = {}
+    for row in recipients_in_scope(request, message):
+        targets.setdefault(row.domain, [])
+        if row.address not in targets[row.domain]:
+            targets[row.domain].append(row.address)
+    return targets
+
+
+def describe_held(message) -> str:
+    return f"{message.subject or '-'} <{message.mail_from or '-'}>"

@@ -17,7 +17,7 @@ from panel.access import admin_required, audit, domain_or_404, managed_domains
 from panel.listing import build_listing
 
 from .forms import PolicyForm, QuarantineFilter
-from .scope import domain_names, message_or_404, quarantine_for, recipients_in_scope
+from .scope import audit_targets, describe_held, domain_names, message_or_404, quarantine_for, recipients_in_scope
 
 POLICY_FIELDS = PolicyForm.Meta.fields
 
@@ -80,10 +80,10 @@ def quarantine_detail(request, pk):
 def quarantine_release(request, pk):
     message = message_or_404(request, pk)
     names = domain_names(request)
-    audited = _audit_targets(request, message)
+    audited = audit_targets(request, message)
     if quarantine.release(message, request.user, domains=names):
         for domain, addresses in audited.items():
-            audit(request, "quarantine.release", _describe(message), domain=domain, after={"recipients": addresses})
+            audit(request, "quarantine.release", describe_held(message), domain=domain, after={"recipients": addresses})
         messages.success(request, _("The message was released: it is being delivered."))
     else:
         messages.error(request, _("The message had already been released or deleted."))
@@ -95,29 +95,15 @@ def quarantine_release(request, pk):
 @admin_required
 def quarantine_delete(request, pk):
     message = message_or_404(request, pk)
-    audited = _audit_targets(request, message)
+    audited = audit_targets(request, message)
     if quarantine.delete(message, request.user, domains=domain_names(request)):
         for domain, addresses in audited.items():
-            audit(request, "quarantine.delete", _describe(message), domain=domain,
+            audit(request, "quarantine.delete", describe_held(message), domain=domain,
                   before={"recipients": addresses, "kind": message.kind, "reason": message.reason})
         messages.success(request, _("The message was deleted."))
     else:
         messages.error(request, _("The message had already been released or deleted."))
     return redirect("panel:quarantine_list")
-
-
-def _audit_targets(request, message) -> dict[str, list[str]]:
-    """The held recipients this admin acts on, by domain: one audit entry per domain."""
-    targets: dict[str, list[str]] = {}
-    for row in recipients_in_scope(request, message):
-        targets.setdefault(row.domain, [])
-        if row.address not in targets[row.domain]:
-            targets[row.domain].append(row.address)
-    return targets
-
-
-def _describe(message) -> str:
-    return f"{message.subject or '-'} <{message.mail_from or '-'}>"
 
 
 def _still_visible(request, message) -> bool:

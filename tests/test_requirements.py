@@ -20,7 +20,8 @@ from packaging.requirements import Requirement
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = ROOT / "requirements.txt"
 DEVELOPMENT = ROOT / "requirements-dev.txt"
-DEV_TOOLS = {"pytest", "pytest-django", "playwright", "hypothesis", "ruff", "imapclient"}
+# IMAPClient is production since the IMAP migration (mailcore/migration) uses it.
+DEV_TOOLS = {"pytest", "pytest-django", "playwright", "hypothesis", "ruff"}
 RUNTIME_SOURCES = ["mailcore", "panel", "webmail", "config", "manage.py",
                    "scripts/compilemessages.py", "scripts/honcho-start"]  # the last two: make run
 OWN_PACKAGES = {"mailcore", "panel", "webmail", "config"}

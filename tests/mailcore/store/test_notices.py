@@ -19,11 +19,13 @@ postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="Po
 def heard():
     """Notices this process hears, once the listener is up (the reconnect notice dropped)."""
     received = queue.Queue()
+    notices.stop()  # a listener left by an earlier test would not announce itself again
     assert notices.subscribe(lambda account, folder: received.put((account, folder)))
     assert received.get(timeout=10) == (None, None)  # connected: "anything may have changed"
     yield received
     with notices._lock:
         notices._subscribers.clear()
+    notices.stop()
 
 
 def _drain(received, timeout=0.5) -> list:
